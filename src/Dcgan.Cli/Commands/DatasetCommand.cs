@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Dcgan.Data;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class DatasetCommand
+{
+    public static Command Create()
+    {
+        var from = Required<string>("--from", "Folder of images (and optionally labels.json) to pack.");
+        var output = Required<string>("--out", "The .zip to write.");
+        var size = Make("--size", "Image size of the packed images (resize shorter side, center crop).", 64);
+        var pack = new Command("pack", "Pack a folder into a zip of PNGs composited on white (how data/emoji.zip is built).").With(from, output, size);
+        pack.SetAction(r => CommandRunner.Guard("dataset pack", () =>
+        {
+            var info = DatasetPacker.Pack(r.GetValue(from)!, r.GetValue(output)!, r.GetValue(size));
+            Console.WriteLine($"{info.Count} images packed into {r.GetValue(output)} ({new FileInfo(r.GetValue(output)!).Length / 1024} KiB); {info.Skipped.Count} skipped");
+            return 0;
+        }));
+
+        var data = Required<string>("--data", "Data set to inspect: 'emoji', a folder, a .zip or an IDX file.");
+        var inspect = new Command("inspect", "Read a data set as training would and report what it holds.").With(data, size);
+        inspect.SetAction(r => CommandRunner.Guard("dataset inspect", () =>
+        {
+            var source = DataSource.Resolve(r.GetValue(data)!);
+            using var cache = PixelCache.Open(source, r.GetValue(size), 3, Path.Combine(Path.GetTempPath(), "dcgan-inspect"));
+            Console.WriteLine($"{source.Description}: {cache.Count} images, {cache.Info.Skipped.Count} unreadable");
+            foreach (var skipped in cache.Info.Skipped.Take(20)) Console.WriteLine($"  skipped {skipped}");
+            return 0;
+        }));
+        return new Command("dataset", "Data set tools.") { pack, inspect };
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Dcgan.Generation;
+using Dcgan.Imaging;
+using Dcgan.Latent;
+using Dcgan.Models;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class SampleCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
+        var seed = Make("--seed", "First seed: image s is generated from torch.manual_seed(s); torch.randn(1, nz, 1, 1).", 0L);
+        var n = Make("--n", "Number of images: seeds s..s+n-1 (1 to 1024).", 64);
+        var output = Optional<string>("--out", "Write one PNG grid (make_grid layout, padding 2) to this file.");
+        var nrow = Make("--nrow", "Images per grid row.", 8);
+        var each = Optional<string>("--each", "Write one PNG per image into this folder, named by seed (e.g. 42.png).");
+        var latents = Optional<string>("--latents", "Read explicit z vectors (.npy or JSON) instead of seeds.");
+        var saveLatents = Optional<string>("--save-latents", "Write the z vectors used (.npy or JSON).");
+        var device = Make("--device", "cpu or cuda.", "cpu");
+        var command = new Command("sample", "Generate images from a trained generator, deterministic per seed (G in eval mode).")
+            .With(checkpoint, seed, n, output, nrow, each, latents, saveLatents, device);
+        command.SetAction(r => CommandRunner.Guard("sample", () =>
+        {
+            string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents), latentsOut = r.GetValue(saveLatents);
+            if (outPath is null && eachDir is null && latentsOut is null)
+                throw new ArgumentException("nothing to write: give --out FILE.png, --each DIR or --save-latents FILE");
+            int count = r.GetValue(n);
+            if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
+            if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
+            if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
+
+            var generator = ModelLoader.LoadGenerator(r.GetValue(checkpoint)!, out string resolved);
+            using var sampler = new ImageSampler(generator, DeviceSelector.Parse(r.GetValue(device)!));
+            var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
+            using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz);
+            var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
+            var images = sampler.Render(z);
+
+            if (outPath is not null) Png.Save(ImageGrid.Make(images, r.GetValue(nrow)), outPath);
+            if (eachDir is not null)
+            {
+                Directory.CreateDirectory(eachDir);
+                for (int i = 0; i < images.Count; i++) Png.Save(images[i], Path.Combine(eachDir, names[i] + ".png"));
+            }
+            if (latentsOut is not null) LatentFile.Write(latentsOut, z);
+            Console.WriteLine($"{images.Count} image(s) from {resolved}" +
+                (outPath is null ? "" : $"; grid {outPath}") + (eachDir is null ? "" : $"; files in {eachDir}/") + (latentsOut is null ? "" : $"; latents {latentsOut}"));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using Dcgan.Data;
+using Dcgan.Models;
+using Dcgan.Training;
+using Spectre.Console;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TrainingOptions();
+        var model = new ModelOptions();
+        var data = Make("--data", "Training images: 'emoji' (built in), a folder, a .zip (e.g. img_align_celeba.zip) or an IDX file.", defaults.Data);
+        var output = Make("--out", "Run directory: config.json, metrics.csv, samples/, losses.png, checkpoints/.", defaults.OutDir);
+        var resume = Make("--resume", "Continue the run in --out from its newest checkpoint (its config.json settings are kept).", false);
+        var epochs = Optional<int?>("--epochs", $"Epochs to train (default {defaults.Epochs}).");
+        var maxSteps = Optional<long?>("--max-steps", "Stop after this many steps in all (one step = one batch).");
+        var batchSize = Make("--batch-size", "Images per batch.", defaults.BatchSize);
+        var lr = Optional<double?>("--lr", "Learning rate of both nets (default 2e-4); --lr-g / --lr-d set them apart (TTUR).");
+        var lrG = Optional<double?>("--lr-g", "Generator learning rate.");
+        var lrD = Optional<double?>("--lr-d", "Discriminator learning rate.");
+        var beta1 = Make("--beta1", "Adam beta1.", defaults.Beta1);
+        var beta2 = Make("--beta2", "Adam beta2.", defaults.Beta2);
+        var seed = Make("--seed", "Random seed: the same seed and data give the same run.", defaults.Seed);
+        var nz = Make("--nz", "Latent size.", model.Nz);
+        var ngf = Make("--ngf", "Generator feature maps.", model.Ngf);
+        var ndf = Make("--ndf", "Discriminator feature maps.", model.Ndf);
+        var nc = Optional<int?>("--nc", "Image channels, 1 or 3 (default 1 for IDX data, else 3).");
+        var imageSize = Make("--image-size", "Image size: 32, 64 or 128.", model.ImageSize);
+        var activation = Make("--g-activation", "Generator activation: relu (tutorial) or leaky-relu.", "relu");
+        var loss = Make("--loss", "bce (tutorial: Sigmoid + BCELoss), bce-logits, lsgan, hinge or wgan-gp.", "bce");
+        var prior = Make("--prior", "Latent prior: normal (tutorial) or uniform.", "normal");
+        var sampleEvery = Make("--sample-every", "Render the fixed-noise grid every this many steps (and at each epoch end).", defaults.SampleEvery);
+        var checkpointEvery = Make("--checkpoint-every", "Write a checkpoint every this many steps (and at each epoch end).", defaults.CheckpointEvery);
+        var keep = Make("--keep-checkpoints", "How many of the newest checkpoints to keep.", defaults.KeepCheckpoints);
+        var logEvery = Make("--log-every", "Write a metrics.csv row every this many steps.", defaults.LogEvery);
+        var criticSteps = Make("--critic-steps", "WGAN-GP: critic updates per generator update.", defaults.CriticSteps);
+        var penalty = Make("--gradient-penalty", "WGAN-GP: gradient penalty weight.", defaults.GradientPenalty);
+        var device = Make("--device", "cpu or cuda.", defaults.Device);
+        var cacheDir = Optional<string>("--cache-dir", "Where decoded pixels are cached (default: .cache beside the run directory).");
+
+        var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
+            .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir);
+        command.SetAction(r => CommandRunner.Guard("train", () =>
+        {
+            TrainingOptions options;
+            if (r.GetValue(resume))
+            {
+                options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps));
+            }
+            else
+            {
+                string dataSpec = r.GetValue(data)!;
+                var source = DataSource.Resolve(dataSpec);
+                options = new TrainingOptions
+                {
+                    Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs, MaxSteps = r.GetValue(maxSteps),
+                    BatchSize = r.GetValue(batchSize),
+                    LrG = r.GetValue(lrG) ?? r.GetValue(lr) ?? defaults.LrG, LrD = r.GetValue(lrD) ?? r.GetValue(lr) ?? defaults.LrD,
+                    Beta1 = r.GetValue(beta1), Beta2 = r.GetValue(beta2), Seed = r.GetValue(seed),
+                    SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery), KeepCheckpoints = r.GetValue(keep),
+                    LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
+                    Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
+                    Model = new ModelOptions
+                    {
+                        Nz = r.GetValue(nz), Ngf = r.GetValue(ngf), Ndf = r.GetValue(ndf), ImageSize = r.GetValue(imageSize),
+                        Nc = r.GetValue(nc) ?? (source is IdxImageSource ? 1 : 3),
+                        GeneratorActivation = DcganJson.ParseEnum<GeneratorActivation>(r.GetValue(activation)!, "--g-activation"),
+                        Loss = DcganJson.ParseEnum<LossKind>(r.GetValue(loss)!, "--loss"),
+                        Prior = DcganJson.ParseEnum<LatentPrior>(r.GetValue(prior)!, "--prior"),
+                    },
+                };
+            }
+            var trainer = new Trainer(options);
+            return Train(trainer, r.GetValue(resume));
+        }));
+        return command;
+    }
+
+    private static int Train(Trainer trainer, bool resume)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
+        };
+        Console.CancelKeyPress += onCancel;
+        trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
+        try
+        {
+            TrainingResult result;
+            if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                // Plain lines for logs and CI: one every 10 steps and the last.
+                result = trainer.Run(resume, new SynchronousProgress(p =>
+                {
+                    if (p.Step % 10 == 0 || p.Step == p.TotalSteps) Console.WriteLine(Describe(p));
+                }), cancel.Token);
+            }
+            else
+            {
+                result = null!;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(context =>
+                    {
+                        var task = context.AddTask("starting", maxValue: 1);
+                        result = trainer.Run(resume, new SynchronousProgress(p =>
+                        {
+                            task.MaxValue = p.TotalSteps;
+                            task.Value = p.Step;
+                            task.Description = Markup.Escape(Describe(p));
+                        }), cancel.Token);
+                    });
+            }
+            string runDir = trainer.Options.OutDir;
+            Console.WriteLine(result.Cancelled
+                ? $"Stopped at step {result.StepsDone} of {result.TotalSteps}; continue with: ./dcgan train --out {runDir} --resume"
+                : $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, checkpoint {result.LastCheckpoint}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static string Describe(TrainingProgress p)
+    {
+        var m = p.Metrics;
+        return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps}  Loss_D {m.LossD:F4}  Loss_G {m.LossG:F4}  " +
+               $"D(x) {m.DX:F4}  D(G(z)) {m.DGZ1:F4} / {m.DGZ2:F4}  {m.ImagesPerSecond:F1} img/s  left {p.Remaining:hh\\:mm\\:ss}";
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports on the training thread, in order.</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Dcgan.Imaging;
+
+namespace Dcgan.Data;
+
+/// <summary>One image as a source yields it: encoded file bytes (folder, zip) or raw gray pixels (IDX).</summary>
+public sealed record SourceImage(string Name, byte[]? Encoded = null, PixelImage? Raw = null);
+
+/// <summary>Where images come from. The trainer never sees this: it reads the decoded <see cref="PixelCache"/>.</summary>
+public interface IImageSource
+{
+    /// <summary>What a person would call it, for logs and config.json.</summary>
+    string Description { get; }
+
+    /// <summary>Changes whenever the content may have changed; the pixel cache is keyed on it.</summary>
+    string Fingerprint();
+
+    /// <summary>All images, in a fixed order, read sequentially (decoding happens later, in parallel).</summary>
+    IEnumerable<SourceImage> Read();
+}
+
+internal static class SourceHash
+{
+    public static string Of(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+
+    public static string FileStamp(string path)
+    {
+        var info = new FileInfo(path);
+        return $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}";
+    }
+
+    public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp"];
+
+    public static bool IsImage(string name) => ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant());
+}
+
+/// <summary>A folder of images, searched recursively (as ImageFolder, but without needing class subfolders).</summary>
+public sealed class FolderImageSource(string root) : IImageSource
+{
+    private IReadOnlyList<string>? files;
+
+    public string Root { get; } = Path.GetFullPath(root);
+    public string Description => $"folder {Root}";
+
+    private IReadOnlyList<string> Files => files ??= Directory
+        .EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+        .Where(SourceHash.IsImage)
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
+    public string Fingerprint() => SourceHash.Of(string.Join("\n", Files.Select(SourceHash.FileStamp)));
+
+    public IEnumerable<SourceImage> Read()
+    {
+        foreach (var file in Files)
+            yield return new SourceImage(Path.GetRelativePath(Root, file), Encoded: File.ReadAllBytes(file));
+    }
+}
+
+/// <summary>A zip of images read in place, as CelebA's img_align_celeba.zip ships.</summary>
+public sealed class ZipImageSource(string path) : IImageSource
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string Description => $"zip {Path}";
+
+    public string Fingerprint() => SourceHash.Of(SourceHash.FileStamp(Path));
+
+    public IEnumerable<SourceImage> Read()
+    {
+        using var zip = ZipFile.OpenRead(Path);
+        foreach (var entry in zip.Entries.Where(e => SourceHash.IsImage(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            using var stream = entry.Open();
+            var bytes = new byte[entry.Length];
+            stream.ReadExactly(bytes);
+            yield return new SourceImage(entry.FullName, Encoded: bytes);
+        }
+    }
+
+    /// <summary>Reads one non-image entry (such as labels.json) as text, or null where the zip has none.</summary>
+    public string? ReadText(string entryName)
+    {
+        using var zip = ZipFile.OpenRead(Path);
+        var entry = zip.GetEntry(entryName);
+        if (entry is null) return null;
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>IDX image files as MNIST and Fashion-MNIST ship them (idx3-ubyte, optionally gzipped).</summary>
+public sealed class IdxImageSource(string imagesPath) : IImageSource
+{
+    public string ImagesPath { get; } = System.IO.Path.GetFullPath(imagesPath);
+    public string Description => $"idx {ImagesPath}";
+
+    public string Fingerprint() => SourceHash.Of(SourceHash.FileStamp(ImagesPath));
+
+    public IEnumerable<SourceImage> Read()
+    {
+        var (count, rows, columns, pixels) = IdxFile.ReadImages(ImagesPath);
+        int size = rows * columns;
+        for (int i = 0; i < count; i++)
+            yield return new SourceImage($"{i:D6}", Raw: new PixelImage(columns, rows, 1, pixels.AsSpan(i * size, size).ToArray()));
+    }
+}

@@ -1,0 +1,73 @@
+using Dcgan.Imaging;
+using SkiaSharp;
+
+namespace Dcgan.Data;
+
+/// <summary>
+/// The tutorial's transform on 8-bit pixels: resize the shorter side to the image size (bilinear with mipmaps, so
+/// large downscales do not alias), center crop, composite transparency on white, and gray or RGB as the model
+/// needs. Output is planar (C, H, W) bytes; scaling to [-1, 1] happens on the batch (<see cref="PixelConverter"/>).
+/// </summary>
+public static class ImageTransform
+{
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    public static byte[] Apply(SourceImage source, int size, int channels)
+    {
+        using var image = source.Raw is { } raw ? FromPixels(raw) : Decode(source);
+        return Render(image, size, channels);
+    }
+
+    private static SKImage Decode(SourceImage source)
+    {
+        using var bitmap = SKBitmap.Decode(source.Encoded)
+            ?? throw new InvalidDataException($"{source.Name}: not a decodable image (jpg, png, webp or bmp)");
+        return SKImage.FromBitmap(bitmap);
+    }
+
+    private static SKImage FromPixels(PixelImage raw)
+    {
+        if (raw.Channels == 1)
+            return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Gray8, SKAlphaType.Opaque), raw.Pixels);
+        var rgba = new byte[raw.Width * raw.Height * 4];
+        for (int i = 0; i < raw.Width * raw.Height; i++)
+        {
+            rgba[4 * i] = raw.Pixels[3 * i]; rgba[4 * i + 1] = raw.Pixels[3 * i + 1]; rgba[4 * i + 2] = raw.Pixels[3 * i + 2]; rgba[4 * i + 3] = 255;
+        }
+        return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+    }
+
+    private static byte[] Render(SKImage image, int size, int channels)
+    {
+        // torchvision Resize(size): the shorter side becomes size, the longer int(size * long / short); then CenterCrop.
+        int w = image.Width, h = image.Height;
+        int newW = w <= h ? size : (int)((long)size * w / h);
+        int newH = h <= w ? size : (int)((long)size * h / w);
+        int left = (int)Math.Round((newW - size) / 2.0), top = (int)Math.Round((newH - size) / 2.0);
+
+        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var surface = SKSurface.Create(info);
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        canvas.DrawImage(image, SKRect.Create(-left, -top, newW, newH), Sampling);
+        var rgba = new byte[size * size * 4];
+        unsafe
+        {
+            fixed (byte* p = rgba) surface.ReadPixels(info, (IntPtr)p, size * 4, 0, 0);
+        }
+
+        int plane = size * size;
+        var planar = new byte[plane * channels];
+        for (int i = 0; i < plane; i++)
+        {
+            byte r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
+            if (channels == 1)
+                planar[i] = (byte)Math.Round(0.299 * r + 0.587 * g + 0.114 * b); // ITU-R 601 luma, as PIL's convert("L")
+            else
+            {
+                planar[i] = r; planar[plane + i] = g; planar[2 * plane + i] = b;
+            }
+        }
+        return planar;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Dcgan.Imaging;
+
+/// <summary>Tiles images as torchvision's make_grid: <c>nrow</c> per row, <c>padding</c> pixels of <c>padValue</c> around each.</summary>
+public static class ImageGrid
+{
+    public const int DefaultPadding = 2;
+
+    public static PixelImage Make(IReadOnlyList<PixelImage> images, int nrow = 8, int padding = DefaultPadding, byte padValue = 0)
+    {
+        if (images.Count == 0) throw new ArgumentException("a grid needs at least one image");
+        if (nrow < 1) throw new ArgumentException($"nrow must be at least 1 (got {nrow})");
+        if (images.Count == 1) return images[0]; // a single image is written as it is, without padding
+        var first = images[0];
+        if (images.Any(i => i.Width != first.Width || i.Height != first.Height || i.Channels != first.Channels))
+            throw new ArgumentException("all images of a grid must have the same size and channels");
+
+        int columns = Math.Min(nrow, images.Count);
+        int rows = (images.Count + columns - 1) / columns;
+        int cellW = first.Width + padding, cellH = first.Height + padding, c = first.Channels;
+        int width = columns * cellW + padding, height = rows * cellH + padding;
+        var pixels = new byte[width * height * c];
+        if (padValue != 0) Array.Fill(pixels, padValue);
+        for (int k = 0; k < images.Count; k++)
+        {
+            int x0 = (k % columns) * cellW + padding, y0 = (k / columns) * cellH + padding;
+            int rowBytes = first.Width * c;
+            for (int y = 0; y < first.Height; y++)
+                Buffer.BlockCopy(images[k].Pixels, y * rowBytes, pixels, ((y0 + y) * width + x0) * c, rowBytes);
+        }
+        return new PixelImage(width, height, c, pixels);
+    }
+}

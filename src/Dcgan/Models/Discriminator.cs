@@ -1,0 +1,46 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Dcgan.Models;
+
+/// <summary>
+/// The DCGAN discriminator: stride-2 Conv + LeakyReLU(0.2) blocks (BatchNorm on all but the first) down to 4x4,
+/// then Conv to one value. The tutorial ends with Sigmoid (a probability); the logit losses leave it out.
+/// </summary>
+public sealed class Discriminator : Module<Tensor, Tensor>
+{
+    private readonly Sequential main;
+
+    public ModelOptions Options { get; }
+
+    public Discriminator(ModelOptions options) : base(nameof(Discriminator))
+    {
+        Options = options.Validate();
+        var layers = new List<Module<Tensor, Tensor>>();
+        long channels = options.Ndf;
+        layers.Add(Conv2d(options.Nc, channels, 4, stride: 2, padding: 1, bias: false));
+        layers.Add(LeakyReLU(0.2, inplace: true));
+        for (int block = 0; block < options.MiddleBlocks; block++)
+        {
+            layers.Add(Conv2d(channels, channels * 2, 4, stride: 2, padding: 1, bias: false));
+            if (options.DiscriminatorUsesBatchNorm) layers.Add(BatchNorm2d(channels * 2));
+            layers.Add(LeakyReLU(0.2, inplace: true));
+            channels *= 2;
+        }
+        layers.Add(Conv2d(channels, 1, 4, stride: 1, bias: false));
+        if (options.DiscriminatorEndsWithSigmoid) layers.Add(Sigmoid());
+        main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>Images [B, nc, size, size] -> [B]: probabilities for the tutorial's loss, logits otherwise.</summary>
+    public override Tensor forward(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != Options.Nc || images.shape[2] != Options.ImageSize || images.shape[3] != Options.ImageSize)
+            throw new ArgumentException(
+                $"the discriminator expects images of shape [B, {Options.Nc}, {Options.ImageSize}, {Options.ImageSize}], got [{string.Join(", ", images.shape)}]");
+        return main.forward(images).view(-1);
+    }
+}

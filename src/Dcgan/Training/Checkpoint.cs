@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using Dcgan.Imaging;
+using Dcgan.Models;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Dcgan.Training;
+
+/// <summary>Where a run stands: steps done, the epoch, and the global random state (all step noise is derived from the seed).</summary>
+public sealed record CheckpointState(long Step, long Epoch, string GlobalRngState, DateTimeOffset SavedAt);
+
+/// <summary>
+/// One file per checkpoint: a zip holding config.json, state.json and PyTorch-format state_dicts (netG.pth, netD.pth,
+/// optimG.pth, optimD.pth), so the weights inside are readable by PyTorch too. Written to a temporary file and
+/// renamed: a kill at any moment leaves the previous checkpoint intact.
+/// </summary>
+public static class Checkpoint
+{
+    public const string Extension = ".ckpt";
+    public const string Folder = "checkpoints";
+    private const string ConfigEntry = "config.json", StateEntry = "state.json";
+    private const string GeneratorEntry = "netG.pth", DiscriminatorEntry = "netD.pth";
+    private const string GeneratorOptimizerEntry = "optimG.pth", DiscriminatorOptimizerEntry = "optimD.pth";
+
+    public static string PathFor(string runDir, long step) => System.IO.Path.Combine(runDir, Folder, $"step-{step:D7}{Extension}");
+
+    public static void Save(string path, TrainingOptions options, CheckpointState state,
+        nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteEntry(zip, ConfigEntry, s => s.Write(System.Text.Encoding.UTF8.GetBytes(DcganJson.Serialize(options))));
+            WriteEntry(zip, StateEntry, s => s.Write(System.Text.Encoding.UTF8.GetBytes(DcganJson.Serialize(state))));
+            WriteEntry(zip, GeneratorEntry, s => generator.save_py(s, leaveOpen: true));
+            WriteEntry(zip, DiscriminatorEntry, s => discriminator.save_py(s, leaveOpen: true));
+            WriteEntry(zip, GeneratorOptimizerEntry, s => generatorOptimizer.save_py(s, leaveOpen: true));
+            WriteEntry(zip, DiscriminatorOptimizerEntry, s => discriminatorOptimizer.save_py(s, leaveOpen: true));
+        });
+    }
+
+    public static TrainingOptions ReadOptions(string path) => DcganJson.Deserialize<TrainingOptions>(ReadText(path, ConfigEntry), $"{path}: {ConfigEntry}");
+
+    public static CheckpointState ReadState(string path) => DcganJson.Deserialize<CheckpointState>(ReadText(path, StateEntry), $"{path}: {StateEntry}");
+
+    public static void LoadGenerator(string path, nn.Module generator) => LoadModule(path, GeneratorEntry, generator);
+
+    public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+    {
+        LoadModule(path, GeneratorEntry, generator);
+        LoadModule(path, DiscriminatorEntry, discriminator);
+        using (var s = ReadEntry(path, GeneratorOptimizerEntry)) generatorOptimizer.load_py(s);
+        using (var s = ReadEntry(path, DiscriminatorOptimizerEntry)) discriminatorOptimizer.load_py(s);
+    }
+
+    /// <summary>A checkpoint file, or a run directory (its newest checkpoint).</summary>
+    public static string Resolve(string checkpointOrRunDir)
+    {
+        if (File.Exists(checkpointOrRunDir)) return checkpointOrRunDir;
+        if (Directory.Exists(checkpointOrRunDir))
+        {
+            return List(checkpointOrRunDir).LastOrDefault()
+                ?? throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet (looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
+        }
+        throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Extension} file or a run directory");
+    }
+
+    /// <summary>The run's checkpoints, oldest first (names sort by step).</summary>
+    public static IReadOnlyList<string> List(string runDir)
+    {
+        string folder = System.IO.Path.Combine(runDir, Folder);
+        return Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "step-*" + Extension).Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    private static void LoadModule(string path, string entry, nn.Module module)
+    {
+        using var stream = ReadEntry(path, entry);
+        try { module.load_py(stream, strict: true); }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: {entry} does not fit the model described by its config.json ({e.Message})", e);
+        }
+    }
+
+    private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        // PyBridge writes a zip of its own and needs a seekable stream: buffer, then store uncompressed.
+        using var buffer = new MemoryStream();
+        write(buffer);
+        using var entry = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+        buffer.Position = 0;
+        buffer.CopyTo(entry);
+    }
+
+    private static MemoryStream ReadEntry(string path, string name)
+    {
+        using var zip = OpenZip(path);
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path} is not a complete DCGAN Studio checkpoint: it has no {name}");
+        var buffer = new MemoryStream();
+        using (var s = entry.Open()) s.CopyTo(buffer);
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private static string ReadText(string path, string name)
+    {
+        using var stream = ReadEntry(path, name);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    private static ZipArchive OpenZip(string path)
+    {
+        try { return ZipFile.OpenRead(path); }
+        catch (InvalidDataException) { throw new InvalidDataException($"{path} is not a DCGAN Studio checkpoint (not a zip archive)"); }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Dcgan.Training;
+
+/// <summary>The one JSON style of the project's files: camelCase names, kebab-case enum values ("bce-logits"), indented.</summary>
+public static class DcganJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json, string what) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"{what} is empty");
+
+    /// <summary>Parses a kebab-case enum value as the command line and the JSON files write it.</summary>
+    public static TEnum ParseEnum<TEnum>(string text, string option) where TEnum : struct, Enum
+    {
+        foreach (var value in Enum.GetValues<TEnum>())
+            if (string.Equals(Name(value), text, StringComparison.OrdinalIgnoreCase)) return value;
+        throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
+    }
+
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+}

@@ -1,0 +1,82 @@
+using Dcgan.Data;
+using Dcgan.Latent;
+using Dcgan.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TorchGenerator = TorchSharp.torch.Generator;
+
+namespace Dcgan.Training;
+
+/// <summary>What one training step measured: the tutorial's Loss_D, Loss_G, D(x), D(G(z)) before and after D's update.</summary>
+public readonly record struct StepResult(double LossD, double LossG, double DX, double DGZ1, double DGZ2);
+
+/// <summary>
+/// G and D with their Adam optimizers, initialised by weights_init from the run's seed, and the training step
+/// itself, which reads as the tutorial's: (1) update D on real and on detached fakes, (2) update G.
+/// </summary>
+public sealed class GanPair : IDisposable
+{
+    private const ulong InitStream = 1;
+    private readonly TrainingOptions options;
+
+    public Models.Generator Generator { get; }
+    public Discriminator Discriminator { get; }
+    public Adam OptimizerG { get; }
+    public Adam OptimizerD { get; }
+
+    public GanPair(TrainingOptions options, Device device)
+    {
+        this.options = options;
+        Generator = new Models.Generator(options.Model);
+        Discriminator = new Discriminator(options.Model);
+        using (var initRandom = new TorchGenerator(SeedMixer.Mix(options.Seed, InitStream)))
+        {
+            WeightInit.Apply(Generator, initRandom);
+            WeightInit.Apply(Discriminator, initRandom);
+        }
+        Generator.to(device);
+        Discriminator.to(device);
+        OptimizerG = optim.Adam(Generator.parameters(), options.LrG, options.Beta1, options.Beta2);
+        OptimizerD = optim.Adam(Discriminator.parameters(), options.LrD, options.Beta1, options.Beta2);
+        Generator.train();
+        Discriminator.train();
+    }
+
+    /// <summary>One step on a real batch in [-1, 1]; all noise comes from <paramref name="random"/>. Call inside a dispose scope.</summary>
+    public StepResult Step(Tensor real, TorchGenerator random, long step)
+    {
+        var loss = options.Model.Loss;
+        var z = LatentSampler.Draw(real.shape[0], options.Model.Nz, options.Model.Prior, random).to(real.device);
+
+        // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
+        OptimizerD.zero_grad();
+        var outReal = Discriminator.forward(real);
+        var fake = Generator.forward(z);
+        var outFake = Discriminator.forward(fake.detach());
+        var lossD = Losses.DiscriminatorReal(loss, outReal).add(Losses.DiscriminatorFake(loss, outFake));
+        if (loss == LossKind.WganGp)
+            lossD = lossD.add(Losses.GradientPenalty(Discriminator, real, fake.detach(), random).mul(options.GradientPenalty));
+        lossD.backward();
+        OptimizerD.step();
+        double dx = Losses.MeanScore(loss, outReal), dgz1 = Losses.MeanScore(loss, outFake);
+
+        // (2) Update G: maximise log D(G(z)), the non-saturating loss (WGAN-GP: once per CriticSteps critic updates).
+        if (loss == LossKind.WganGp && step % options.CriticSteps != options.CriticSteps - 1)
+            return new StepResult(lossD.item<float>(), double.NaN, dx, dgz1, double.NaN);
+        OptimizerG.zero_grad();
+        var outFakeAfter = Discriminator.forward(fake);
+        var lossG = Losses.Generator(loss, outFakeAfter);
+        lossG.backward();
+        OptimizerG.step();
+        return new StepResult(lossD.item<float>(), lossG.item<float>(), dx, dgz1, Losses.MeanScore(loss, outFakeAfter));
+    }
+
+    public void Dispose()
+    {
+        OptimizerG.Dispose();
+        OptimizerD.Dispose();
+        Generator.Dispose();
+        Discriminator.Dispose();
+    }
+}

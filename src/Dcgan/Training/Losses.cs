@@ -1,0 +1,63 @@
+using Dcgan.Models;
+using static TorchSharp.torch;
+using TorchGenerator = TorchSharp.torch.Generator;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Dcgan.Training;
+
+/// <summary>
+/// The adversarial losses on D's outputs (probabilities for <see cref="LossKind.Bce"/>, logits otherwise).
+/// Formulas as in shared/reference: bce-logits L_D = softplus(-l_real) + softplus(l_fake), L_G = softplus(-l_fake); ...
+/// </summary>
+public static class Losses
+{
+    /// <summary>D's loss on a real batch (what the tutorial calls errD_real).</summary>
+    public static Tensor DiscriminatorReal(LossKind kind, Tensor output) => kind switch
+    {
+        LossKind.Bce => F.binary_cross_entropy(output, ones_like(output)),
+        LossKind.BceLogits => F.binary_cross_entropy_with_logits(output, ones_like(output)),
+        LossKind.Lsgan => output.sub(1).square().mean().mul(0.5),
+        LossKind.Hinge => F.relu(output.neg().add(1)).mean(),
+        LossKind.WganGp => output.mean().neg(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>D's loss on a fake batch (errD_fake).</summary>
+    public static Tensor DiscriminatorFake(LossKind kind, Tensor output) => kind switch
+    {
+        LossKind.Bce => F.binary_cross_entropy(output, zeros_like(output)),
+        LossKind.BceLogits => F.binary_cross_entropy_with_logits(output, zeros_like(output)),
+        LossKind.Lsgan => output.square().mean().mul(0.5),
+        LossKind.Hinge => F.relu(output.add(1)).mean(),
+        LossKind.WganGp => output.mean(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>G's loss on D's output for fakes: the non-saturating form, maximising log D(G(z)).</summary>
+    public static Tensor Generator(LossKind kind, Tensor output) => kind switch
+    {
+        LossKind.Bce => F.binary_cross_entropy(output, ones_like(output)),
+        LossKind.BceLogits => F.binary_cross_entropy_with_logits(output, ones_like(output)),
+        LossKind.Lsgan => output.sub(1).square().mean().mul(0.5),
+        LossKind.Hinge or LossKind.WganGp => output.mean().neg(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>What the log calls D(x): a probability where the loss has one, else the raw mean score.</summary>
+    public static double MeanScore(LossKind kind, Tensor output) => kind switch
+    {
+        LossKind.Bce => output.mean().item<float>(),
+        LossKind.BceLogits => output.sigmoid().mean().item<float>(),
+        _ => output.mean().item<float>(),
+    };
+
+    /// <summary>WGAN-GP's penalty: (|grad D(x_hat)| - 1)^2 on points between real and fake, e ~ U(0, 1) per sample.</summary>
+    public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, TorchGenerator random)
+    {
+        var epsilon = rand(real.shape[0], 1, 1, 1, generator: random).to(real.device);
+        var mixed = epsilon.mul(real).add(epsilon.neg().add(1).mul(fake)).detach().requires_grad_(true);
+        var scores = critic.forward(mixed);
+        var gradient = autograd.grad([scores], [mixed], [ones_like(scores)], create_graph: true)[0];
+        return gradient.view(gradient.shape[0], -1).norm(1).sub(1).square().mean();
+    }
+}

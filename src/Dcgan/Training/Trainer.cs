@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Dcgan.Data;
+using Dcgan.Imaging;
+using Dcgan.Latent;
+using Dcgan.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TorchGenerator = TorchSharp.torch.Generator;
+
+namespace Dcgan.Training;
+
+/// <summary>How a run ended.</summary>
+public sealed record TrainingResult(long StepsDone, long TotalSteps, string? LastCheckpoint, bool Cancelled);
+
+/// <summary>
+/// The DCGAN training loop of the PyTorch tutorial: per step, D on a real batch and on detached fakes, then G with
+/// the non-saturating loss. Every random draw of step N comes from generators seeded by (seed, N), and the batch of
+/// step N from a permutation seeded by (seed, epoch), so a run resumed from any checkpoint ends with the same
+/// weights as an uninterrupted one.
+/// </summary>
+public sealed class Trainer
+{
+    public const ulong NoiseStream = 3;
+
+    public TrainingOptions Options { get; }
+
+    /// <summary>Lines worth showing a person (cache built, files skipped, checkpoints written).</summary>
+    public event Action<string>? Message;
+
+    public Trainer(TrainingOptions options) => Options = options.Validate();
+
+    /// <summary>The options of an existing run (its newest checkpoint's config), with new bounds where given.</summary>
+    public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
+    {
+        var saved = Checkpoint.ReadOptions(Checkpoint.Resolve(runDir));
+        return saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
+    }
+
+    public TrainingResult Run(bool resume, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var o = Options;
+        string runDir = Path.GetFullPath(o.OutDir);
+        var existing = Checkpoint.List(runDir);
+        if (!resume && existing.Count > 0)
+            throw new InvalidOperationException($"run directory '{o.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
+        if (resume && existing.Count == 0)
+            throw new InvalidOperationException($"--resume: run directory '{o.OutDir}' has no checkpoint to continue from");
+
+        var device = DeviceSelector.Parse(o.Device);
+        var source = DataSource.Resolve(o.Data);
+        Message?.Invoke($"Reading {source.Description} (decoded once into {o.ResolvedCacheDir})");
+        using var cache = PixelCache.Open(source, o.Model.ImageSize, o.Model.Nc, o.ResolvedCacheDir);
+        if (cache.Info.Skipped.Count > 0)
+            Message?.Invoke($"Skipped {cache.Info.Skipped.Count} unreadable file(s): {string.Join("; ", cache.Info.Skipped.Take(10))}{(cache.Info.Skipped.Count > 10 ? "; ..." : "")}");
+        if (cache.Count == 0)
+            throw new InvalidDataException($"{source.Description} holds no readable images ({cache.Info.Skipped.Count} file(s) skipped); nothing to train on");
+        Message?.Invoke($"{cache.Count} images of {o.Model.Nc}x{o.Model.ImageSize}x{o.Model.ImageSize}");
+
+        Directory.CreateDirectory(Path.Combine(runDir, "samples"));
+        using var loader = new BatchLoader(cache, o.BatchSize, o.Seed);
+        long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * loader.StepsPerEpoch);
+        RunConfig.Write(runDir, o, cache.Info, loader.StepsPerEpoch, totalSteps);
+
+        using var scopeForRun = NewDisposeScope();
+        using var gan = new GanPair(o, device);
+        var (generator, discriminator, optimizerG, optimizerD) = (gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD);
+
+        long startStep = 0;
+        string? lastCheckpoint = null;
+        if (resume)
+        {
+            lastCheckpoint = existing[^1];
+            Checkpoint.LoadAll(lastCheckpoint, generator, discriminator, optimizerG, optimizerD);
+            var state = Checkpoint.ReadState(lastCheckpoint);
+            set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
+            startStep = state.Step;
+            Message?.Invoke($"Resuming from {Path.GetFileName(lastCheckpoint)} at step {startStep}");
+        }
+
+        var fixedNoise = LatentSampler.ForSeeds(Enumerable.Range(0, o.FixedNoiseCount).Select(i => (long)i).ToList(), o.Model.Nz, o.Model.Prior).to(device);
+        using var metrics = new MetricsLog(runDir, startStep);
+        generator.train();
+        discriminator.train();
+
+        var clock = Stopwatch.StartNew();
+        double secondsPerStep = 0;
+        double lastLossG = double.NaN;
+        long step = startStep;
+        for (; step < totalSteps && !cancel.IsCancellationRequested; step++)
+        {
+            var stepClock = Stopwatch.StartNew();
+            MetricsRow row;
+            using (NewDisposeScope())
+            {
+                var pixels = loader.Take(step, out int count);
+                var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
+                using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, NoiseStream, (ulong)step));
+                var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
+                if (!double.IsNaN(lossG)) lastLossG = lossG;
+                if (double.IsNaN(lossD) || double.IsInfinity(lossD))
+                    throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; the last good checkpoint is {lastCheckpoint ?? "none"}");
+                double seconds = stepClock.Elapsed.TotalSeconds;
+                secondsPerStep = secondsPerStep == 0 ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
+                row = new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds);
+            }
+            if (step % o.LogEvery == 0) metrics.Append(row);
+
+            long done = step + 1;
+            bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
+            if (done % o.SampleEvery == 0 || epochEnd || last)
+                SaveFixedNoiseGrid(generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
+            if (done % o.CheckpointEvery == 0 || epochEnd || last)
+            {
+                lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), generator, discriminator, optimizerG, optimizerD);
+                LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
+            }
+            progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
+                TimeSpan.FromSeconds(secondsPerStep * (totalSteps - done))));
+        }
+
+        bool cancelled = step < totalSteps;
+        if (cancelled && (lastCheckpoint is null || Checkpoint.ReadState(lastCheckpoint).Step != step) && step > startStep)
+        {
+            lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), generator, discriminator, optimizerG, optimizerD);
+            LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
+        }
+        return new TrainingResult(step, totalSteps, lastCheckpoint, cancelled);
+    }
+
+    /// <summary>The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it.</summary>
+    private static void SaveFixedNoiseGrid(Models.Generator generator, Tensor fixedNoise, string path)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        generator.eval();
+        var images = generator.forward(fixedNoise);
+        generator.train();
+        Png.Save(ImageGrid.Make(PixelConverter.ToImages(images)), path);
+    }
+
+    private string SaveCheckpoint(string runDir, long step, long epoch, nn.Module generator, nn.Module discriminator,
+        OptimizerHelper optimizerG, OptimizerHelper optimizerD)
+    {
+        string path = Checkpoint.PathFor(runDir, step);
+        using (var rng = get_rng_state())
+        {
+            var state = new CheckpointState(step, epoch, Convert.ToBase64String(rng.data<byte>().ToArray()), DateTimeOffset.UtcNow);
+            Checkpoint.Save(path, Options, state, generator, discriminator, optimizerG, optimizerD);
+        }
+        foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);
+        Message?.Invoke($"Checkpoint {Path.GetRelativePath(runDir, path)}");
+        return path;
+    }
+}

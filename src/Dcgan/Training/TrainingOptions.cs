@@ -1,0 +1,59 @@
+using Dcgan.Models;
+
+namespace Dcgan.Training;
+
+/// <summary>Every setting of a run, validated once and saved as the run's config.json (read back on resume).</summary>
+public sealed record TrainingOptions
+{
+    public string Data { get; init; } = "emoji";
+    public string OutDir { get; init; } = "runs/emoji";
+    public ModelOptions Model { get; init; } = new();
+    public int Epochs { get; init; } = 5;
+    public long? MaxSteps { get; init; }
+    public int BatchSize { get; init; } = 128;
+    public double LrG { get; init; } = 2e-4;
+    public double LrD { get; init; } = 2e-4;
+    public double Beta1 { get; init; } = 0.5;
+    public double Beta2 { get; init; } = 0.999;
+    public long Seed { get; init; } = 999;
+    public int SampleEvery { get; init; } = 500;
+    public int CheckpointEvery { get; init; } = 500;
+    public int KeepCheckpoints { get; init; } = 3;
+    public int LogEvery { get; init; } = 1;
+    /// <summary>Critic updates per generator update (WGAN-GP only; the other losses alternate 1:1).</summary>
+    public int CriticSteps { get; init; } = 5;
+    public double GradientPenalty { get; init; } = 10;
+    public string Device { get; init; } = "cpu";
+    /// <summary>Where decoded pixels are cached; null means a .cache folder beside the run directory.</summary>
+    public string? CacheDir { get; init; }
+    public int FixedNoiseCount { get; init; } = 64;
+
+    public string ResolvedCacheDir => CacheDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OutDir)) ?? ".", ".cache");
+
+    public TrainingOptions Validate()
+    {
+        Model.Validate();
+        Require(!string.IsNullOrWhiteSpace(OutDir), "--out must name a run directory");
+        Require(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs})");
+        Require(MaxSteps is null or >= 1, $"--max-steps must be at least 1 (got {MaxSteps})");
+        Require(BatchSize is >= 2 and <= 4096, $"--batch-size must be between 2 and 4096 (got {BatchSize}); BatchNorm needs at least 2");
+        Require(LrG > 0 && LrG < 1, $"--lr-g must be in (0, 1) (got {LrG})");
+        Require(LrD > 0 && LrD < 1, $"--lr-d must be in (0, 1) (got {LrD})");
+        Require(Beta1 >= 0 && Beta1 < 1, $"--beta1 must be in [0, 1) (got {Beta1})");
+        Require(Beta2 >= 0 && Beta2 < 1, $"--beta2 must be in [0, 1) (got {Beta2})");
+        Require(Seed >= 0, $"--seed must be a non-negative integer (got {Seed})");
+        Require(SampleEvery >= 1, $"--sample-every must be at least 1 (got {SampleEvery})");
+        Require(CheckpointEvery >= 1, $"--checkpoint-every must be at least 1 (got {CheckpointEvery})");
+        Require(KeepCheckpoints >= 1, $"--keep-checkpoints must be at least 1 (got {KeepCheckpoints})");
+        Require(LogEvery >= 1, $"--log-every must be at least 1 (got {LogEvery})");
+        Require(CriticSteps >= 1, $"--critic-steps must be at least 1 (got {CriticSteps})");
+        Require(GradientPenalty >= 0, $"--gradient-penalty must be non-negative (got {GradientPenalty})");
+        Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
+        return this;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new ArgumentException(message);
+    }
+}
