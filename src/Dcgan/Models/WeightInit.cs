@@ -7,6 +7,8 @@ namespace Dcgan.Models;
 /// <summary>The tutorial's <c>weights_init</c>: conv weights N(0, 0.02); BatchNorm weight N(1, 0.02), bias 0.</summary>
 public static class WeightInit
 {
+    // Tensor.normal_ rather than nn.init.normal_: TorchSharp 0.107's nn.init.normal_ ignores its generator argument,
+    // which would make initialisation (and so whole runs) irreproducible.
     public static void Apply(nn.Module module, TorchGenerator? random = null)
     {
         using var noGrad = no_grad();
@@ -15,13 +17,13 @@ public static class WeightInit
             switch (child)
             {
                 case Conv2d conv:
-                    nn.init.normal_(conv.weight!, 0.0, 0.02, random);
+                    conv.weight!.normal_(0.0, 0.02, random);
                     break;
                 case ConvTranspose2d convT:
-                    nn.init.normal_(convT.weight!, 0.0, 0.02, random);
+                    convT.weight!.normal_(0.0, 0.02, random);
                     break;
                 case BatchNorm2d norm:
-                    nn.init.normal_(norm.weight!, 1.0, 0.02, random);
+                    norm.weight!.normal_(1.0, 0.02, random);
                     nn.init.zeros_(norm.bias!);
                     break;
             }

@@ -57,7 +57,7 @@ public static class Losses
         var epsilon = rand(real.shape[0], 1, 1, 1, generator: random).to(real.device);
         var mixed = epsilon.mul(real).add(epsilon.neg().add(1).mul(fake)).detach().requires_grad_(true);
         var scores = critic.forward(mixed);
-        var gradient = autograd.grad([scores], [mixed], [ones_like(scores)], create_graph: true)[0];
+        var gradient = autograd.grad([scores], [mixed], [ones_like(scores)], retain_graph: true, create_graph: true)[0];
         return gradient.view(gradient.shape[0], -1).norm(1).sub(1).square().mean();
     }
 }

@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Dcgan.Cli.Commands;
+
+namespace Dcgan.Cli;
+
+/// <summary>DCGAN Studio's command line: each command parses and validates its flags, then calls the library.</summary>
+public static class DcganCli
+{
+    public static RootCommand Build() => new("DCGAN Studio: train deep convolutional GANs, sample and edit images with them.")
+    {
+        TrainCommand.Create(),
+        SampleCommand.Create(),
+        BenchCommand.Create(),
+        DatasetCommand.Create(),
+    };
+
+    public static int Run(string[] args) => CommandRunner.Run(Build(), args);
+}

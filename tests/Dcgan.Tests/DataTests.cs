@@ -1,0 +1,140 @@
+using System.IO.Compression;
+using Dcgan.Data;
+using Dcgan.Imaging;
+
+namespace Dcgan.Tests;
+
+public class DataTests
+{
+    private static byte[] Pixel(PixelCache cache, int index) => cache.Gather([index]);
+
+    [Fact]
+    public void Folder_source_reads_recursively_resizes_crops_and_skips_corrupt_files()
+    {
+        string dir = TestData.TempDir("folder");
+        TestData.ImageFolder(3, 40, Path.Combine(dir, "a"));
+        TestData.ImageFolder(2, 40, Path.Combine(dir, "b", "deeper"));
+        File.WriteAllText(Path.Combine(dir, "broken.png"), "not an image");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "ignored: not an image extension");
+        // 80 x 40, left half red, right half blue: resized to 32 x 16... no: shorter side 16 -> 32 x 16, then centre crop 16 x 16.
+        File.WriteAllBytes(Path.Combine(dir, "wide.png"), TestData.EncodePng(80, 40, (x, _) => x < 40 ? ((byte)255, (byte)0, (byte)0, (byte)255) : ((byte)0, (byte)0, (byte)255, (byte)255)));
+
+        using var cache = PixelCache.Open(new FolderImageSource(dir), 16, 3, TestData.TempDir("cache"));
+        Assert.Equal(6, cache.Count);
+        Assert.Single(cache.Info.Skipped);
+        Assert.Contains("broken.png", cache.Info.Skipped[0]);
+        Assert.Equal(Path.Combine("b", "deeper", "img000.png"), cache.Info.Names[3]);
+
+        int wide = cache.Info.Names.IndexOf("wide.png");
+        var pixels = Pixel(cache, wide); // planar R, G, B planes of 16 x 16
+        Assert.Equal(255, pixels[0 * 256 + 8 * 16 + 2]);  // left of the crop: red
+        Assert.Equal(0, pixels[2 * 256 + 8 * 16 + 2]);
+        Assert.Equal(0, pixels[0 * 256 + 8 * 16 + 13]);   // right: blue
+        Assert.Equal(255, pixels[2 * 256 + 8 * 16 + 13]);
+    }
+
+    [Fact]
+    public void Transparent_pixels_are_composited_on_white_and_gray_uses_luma()
+    {
+        string dir = TestData.TempDir("alpha");
+        File.WriteAllBytes(Path.Combine(dir, "clear.png"), TestData.EncodePng(8, 8, (x, _) => x < 4 ? ((byte)0, (byte)0, (byte)0, (byte)0) : ((byte)0, (byte)255, (byte)0, (byte)255)));
+        using var rgb = PixelCache.Open(new FolderImageSource(dir), 8, 3, TestData.TempDir("cache"));
+        var p = Pixel(rgb, 0);
+        Assert.Equal(new byte[] { 255, 255, 255 }, new[] { p[3 * 8 + 1], p[64 + 3 * 8 + 1], p[128 + 3 * 8 + 1] }); // transparent -> white
+        Assert.Equal(new byte[] { 0, 255, 0 }, new[] { p[3 * 8 + 6], p[64 + 3 * 8 + 6], p[128 + 3 * 8 + 6] });
+        using var gray = PixelCache.Open(new FolderImageSource(dir), 8, 1, TestData.TempDir("cache"));
+        var g = Pixel(gray, 0);
+        Assert.Equal(64, g.Length);
+        Assert.Equal(255, g[3 * 8 + 1]);
+        Assert.Equal(150, g[3 * 8 + 6]); // 0.587 * 255 = 149.7
+    }
+
+    [Fact]
+    public void Zip_source_reads_images_in_place_with_the_same_pixels_as_the_folder()
+    {
+        string dir = TestData.ImageFolder(4);
+        string zipPath = Path.Combine(TestData.TempDir("zip"), "img_align_celeba.zip");
+        ZipFile.CreateFromDirectory(dir, zipPath, CompressionLevel.Fastest, includeBaseDirectory: true);
+        using var fromZip = PixelCache.Open(DataSource.Resolve(zipPath), 16, 3, TestData.TempDir("cache"));
+        using var fromFolder = PixelCache.Open(DataSource.Resolve(dir), 16, 3, TestData.TempDir("cache"));
+        Assert.Equal(4, fromZip.Count);
+        Assert.Equal(fromFolder.Gather([0, 1, 2, 3]), fromZip.Gather([0, 1, 2, 3]));
+    }
+
+    [Theory]
+    [InlineData("train-images-idx3-ubyte")]
+    [InlineData("train-images-idx3-ubyte.gz")]
+    public void Idx_pair_written_here_reads_back(string name)
+    {
+        string dir = TestData.TempDir("idx");
+        var pixels = new byte[5 * 28 * 28];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 251);
+        IdxFile.WriteImages(Path.Combine(dir, name), 28, 28, pixels);
+        string labelsName = name.Replace("images-idx3", "labels-idx1");
+        IdxFile.WriteLabels(Path.Combine(dir, labelsName), [3, 1, 4, 1, 5]);
+
+        Assert.Equal(new byte[] { 3, 1, 4, 1, 5 }, IdxFile.ReadLabels(Path.Combine(dir, labelsName)));
+        var source = DataSource.Resolve(Path.Combine(dir, name));
+        Assert.IsType<IdxImageSource>(source);
+        using var cache = PixelCache.Open(source, 28, 1, TestData.TempDir("cache"));
+        Assert.Equal(5, cache.Count);
+        Assert.Equal(pixels.AsSpan(28 * 28, 28 * 28).ToArray(), cache.Gather([1])); // 28 -> 28 leaves pixels unchanged
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.ReadImages(Path.Combine(dir, labelsName)));
+        Assert.Contains("not an IDX image file", e.Message);
+    }
+
+    [Fact]
+    public void Cache_is_reused_and_a_changed_data_set_invalidates_it()
+    {
+        string dir = TestData.ImageFolder(3);
+        string cacheDir = TestData.TempDir("cache");
+        using (var first = PixelCache.Open(new FolderImageSource(dir), 16, 3, cacheDir)) Assert.Equal(3, first.Count);
+        var files = Directory.GetFiles(cacheDir, "*.u8");
+        var stamp = File.GetLastWriteTimeUtc(files.Single());
+        using (var again = PixelCache.Open(new FolderImageSource(dir), 16, 3, cacheDir)) Assert.Equal(3, again.Count);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Directory.GetFiles(cacheDir, "*.u8").Single())); // not decoded again
+
+        TestData.ImageFolder(1, 40, Path.Combine(dir, "more"));
+        using var changed = PixelCache.Open(new FolderImageSource(dir), 16, 3, cacheDir);
+        Assert.Equal(4, changed.Count);
+    }
+
+    [Fact]
+    public void Missing_or_unusable_data_is_a_clear_error()
+    {
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => DataSource.Resolve("/no/such/place")).Message);
+        string text = Path.Combine(TestData.TempDir("bad"), "data.csv");
+        File.WriteAllText(text, "x");
+        Assert.Contains("neither a .zip", Assert.Throws<ArgumentException>(() => DataSource.Resolve(text)).Message);
+    }
+
+    [Fact]
+    public void Batches_cover_each_epoch_once_and_depend_only_on_seed_and_step()
+    {
+        string dir = TestData.ImageFolder(10);
+        using var cache = PixelCache.Open(new FolderImageSource(dir), 8, 3, TestData.TempDir("cache"));
+        using var loader = new BatchLoader(cache, 4, seed: 7);
+        Assert.Equal(3, loader.StepsPerEpoch);
+        var epoch0 = Enumerable.Range(0, 3).SelectMany(s => loader.IndicesFor(s)).ToList();
+        Assert.Equal(Enumerable.Range(0, 10), epoch0.Order());
+        Assert.Equal(2, loader.IndicesFor(2).Length); // the last batch is smaller, as PyTorch's DataLoader
+        var epoch1 = Enumerable.Range(3, 3).SelectMany(s => loader.IndicesFor(s)).ToList();
+        Assert.NotEqual(epoch0, epoch1); // reshuffled
+        using var fresh = new BatchLoader(cache, 4, seed: 7);
+        Assert.Equal(loader.IndicesFor(4), fresh.IndicesFor(4));
+        Assert.Equal(cache.Gather(loader.IndicesFor(1)), loader.Take(1, out int count));
+        Assert.Equal(4, count);
+    }
+
+    [Fact]
+    public void Built_in_emoji_set_ships_with_labels()
+    {
+        var source = Assert.IsType<ZipImageSource>(DataSource.Resolve("emoji"));
+        Assert.True(new FileInfo(source.Path).Length <= 10 * 1024 * 1024, "the built-in set stays under 10 MB");
+        string labels = source.ReadText(DatasetPacker.LabelsEntry)!;
+        Assert.Contains("\"skin_tone\":\"dark\"", labels);
+        Assert.Contains("\"gender\":\"woman\"", labels);
+        Assert.Contains("Apache", source.ReadText("NOTICE")!);
+        Assert.True(source.Read().Count() > 1500);
+    }
+}

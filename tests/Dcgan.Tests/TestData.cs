@@ -1,0 +1,48 @@
+using Dcgan.Imaging;
+using SkiaSharp;
+
+namespace Dcgan.Tests;
+
+/// <summary>Small images made by the tests themselves: coloured shapes on varied backgrounds, some transparent.</summary>
+public static class TestData
+{
+    public static string TempDir(string name)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "dcgan-tests", $"{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static byte[] EncodePng(int width, int height, Func<int, int, (byte R, byte G, byte B, byte A)> pixel)
+    {
+        var rgba = new byte[width * height * 4];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                var (r, g, b, a) = pixel(x, y);
+                int i = (y * width + x) * 4;
+                rgba[i] = r; rgba[i + 1] = g; rgba[i + 2] = b; rgba[i + 3] = a;
+            }
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var image = SKImage.FromPixelCopy(info, rgba);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>A folder of count small, different PNG images (a disc of a colour on a gradient).</summary>
+    public static string ImageFolder(int count, int size = 40, string? into = null)
+    {
+        string dir = into ?? TempDir("images");
+        Directory.CreateDirectory(dir);
+        for (int k = 0; k < count; k++)
+        {
+            byte hue = (byte)(k * 37 % 256);
+            File.WriteAllBytes(Path.Combine(dir, $"img{k:D3}.png"), EncodePng(size, size, (x, y) =>
+            {
+                bool inside = (x - size / 2) * (x - size / 2) + (y - size / 2) * (y - size / 2) < size * size / 9;
+                return inside ? (hue, (byte)(255 - hue), (byte)(k * 11), (byte)255) : ((byte)(x * 4), (byte)(y * 4), (byte)128, (byte)255);
+            }));
+        }
+        return dir;
+    }
+}

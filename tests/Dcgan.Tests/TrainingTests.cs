@@ -1,0 +1,128 @@
+using Dcgan.Generation;
+using Dcgan.Models;
+using Dcgan.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dcgan.Tests;
+
+public class TrainingTests
+{
+    private static TrainingOptions Tiny(string data, string outDir, LossKind loss = LossKind.Bce) => new()
+    {
+        Data = data, OutDir = outDir, BatchSize = 4, Epochs = 2, Seed = 11, SampleEvery = 100, CheckpointEvery = 2, KeepCheckpoints = 10,
+        CacheDir = Path.Combine(outDir, "..", "cache"), FixedNoiseCount = 4,
+        Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4, Loss = loss },
+    };
+
+    private static Dictionary<string, Tensor> Weights(string checkpoint)
+    {
+        var options = Checkpoint.ReadOptions(checkpoint);
+        var g = new Models.Generator(options.Model);
+        var d = new Discriminator(options.Model);
+        var optG = optim.Adam(g.parameters());
+        var optD = optim.Adam(d.parameters());
+        Checkpoint.LoadAll(checkpoint, g, d, optG, optD);
+        return g.state_dict().Select(kv => ("G." + kv.Key, kv.Value))
+            .Concat(d.state_dict().Select(kv => ("D." + kv.Key, kv.Value))).ToDictionary();
+    }
+
+    [Theory]
+    [InlineData(LossKind.Bce)]
+    [InlineData(LossKind.WganGp)]
+    public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one(LossKind loss)
+    {
+        string data = TestData.ImageFolder(10);   // 3 steps per epoch at batch 4, so the run crosses an epoch
+        string root = TestData.TempDir("resume");
+        var straight = Tiny(data, Path.Combine(root, "straight"), loss) with { MaxSteps = 5 };
+        var straightResult = new Trainer(straight).Run(resume: false);
+        Assert.Equal(5, straightResult.StepsDone);
+
+        var interrupted = straight with { OutDir = Path.Combine(root, "interrupted"), MaxSteps = 2 };
+        new Trainer(interrupted).Run(resume: false);
+        var resumed = Trainer.OptionsForResume(interrupted.OutDir, epochs: null, maxSteps: 5);
+        var result = new Trainer(resumed).Run(resume: true);
+        Assert.Equal(5, result.StepsDone);
+
+        var a = Weights(straightResult.LastCheckpoint!);
+        var b = Weights(result.LastCheckpoint!);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var key in a.Keys) Assert.True(a[key].shape.SequenceEqual(b[key].shape) && a[key].eq(b[key]).all().item<bool>(), $"{key} differs after resume");
+        Assert.True(Checkpoint.ReadState(result.LastCheckpoint!).Step == 5);
+
+        // metrics.csv holds each step once, in order, even though steps 2-4 ran in a second process.
+        var rows = MetricsLog.Read(Path.Combine(interrupted.OutDir, "metrics.csv"));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), rows.Select(r => r.Step));
+    }
+
+    [Fact]
+    public void A_run_writes_config_metrics_samples_plot_and_checkpoints()
+    {
+        string data = TestData.ImageFolder(8);
+        var options = Tiny(data, Path.Combine(TestData.TempDir("run"), "run")) with { Epochs = 1, SampleEvery = 1 };
+        var result = new Trainer(options).Run(resume: false);
+        Assert.Equal(2, result.StepsDone);
+        string dir = options.OutDir;
+        Assert.Contains("\"loss\": \"bce\"", File.ReadAllText(Path.Combine(dir, "config.json")));
+        var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.Equal(MetricsRow.Header, lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.True(File.Exists(Path.Combine(dir, "samples", "step-0000001.png")));
+        Assert.True(File.Exists(Path.Combine(dir, "samples", "step-0000002.png")));
+        Assert.True(new FileInfo(Path.Combine(dir, "losses.png")).Length > 1000);
+        Assert.Equal(Checkpoint.PathFor(dir, 2), Checkpoint.Resolve(dir));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
+
+        // Starting again into the same directory without --resume must not overwrite anything.
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Run(resume: false));
+        Assert.Contains("--resume", e.Message);
+    }
+
+    [Fact]
+    public void Cancelling_writes_a_checkpoint_that_resumes()
+    {
+        string data = TestData.ImageFolder(8);
+        var options = Tiny(data, Path.Combine(TestData.TempDir("cancel"), "run")) with { CheckpointEvery = 100 };
+        using var cancel = new CancellationTokenSource();
+        var progress = new InlineProgress(p => { if (p.Step == 3) cancel.Cancel(); });
+        var result = new Trainer(options).Run(resume: false, progress, cancel.Token);
+        Assert.True(result.Cancelled);
+        Assert.Equal(3, result.StepsDone);
+        Assert.Equal(3, Checkpoint.ReadState(Checkpoint.Resolve(options.OutDir)).Step);
+    }
+
+    [Fact]
+    public void Sampling_is_independent_of_the_batch()
+    {
+        var options = new ModelOptions { ImageSize = 32, Nz = 16, Ngf = 8 };
+        var g = new Models.Generator(options);
+        WeightInit.Apply(g, new TorchSharp.torch.Generator(3));
+        // Give BatchNorm non-trivial running statistics, as training would.
+        using (no_grad()) { g.train(); for (int i = 0; i < 3; i++) g.forward(randn(8, 16, 1, 1)); }
+        using var sampler = new ImageSampler(g);
+        var seeds = Enumerable.Range(100, 17).Select(i => (long)i).ToList();
+        var batch = sampler.RenderSeeds(seeds);
+        for (int i = 0; i < seeds.Count; i += 5)
+        {
+            var alone = sampler.RenderSeeds([seeds[i]]);
+            Assert.Equal(alone[0].Pixels, batch[i].Pixels);
+        }
+        var shuffled = sampler.RenderSeeds([seeds[3], 7, seeds[0]]);
+        Assert.Equal(batch[3].Pixels, shuffled[0].Pixels);
+        Assert.Equal(batch[0].Pixels, shuffled[2].Pixels);
+    }
+
+    [Fact]
+    public void A_checkpoint_that_does_not_fit_its_config_is_a_clear_error()
+    {
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => Checkpoint.Resolve("/no/such.ckpt")).Message);
+        string bogus = Path.Combine(TestData.TempDir("bogus"), "x.ckpt");
+        File.WriteAllText(bogus, "hello");
+        Assert.Contains("not a DCGAN Studio checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.ReadOptions(bogus)).Message);
+    }
+
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
