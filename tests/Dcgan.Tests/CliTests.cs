@@ -53,6 +53,8 @@ public class CliTests
     [InlineData("train --data /no/such/folder", "does not exist")]
     [InlineData("sample --checkpoint /no/such.ckpt --out x.png", "does not exist")]
     [InlineData("sample --checkpoint x", "nothing to write")]
+    [InlineData("train --resume --lr 0.1", "only --epochs and --max-steps may change (got --lr)")]
+    [InlineData("sample --checkpoint x --out y.png --n 0", "--n must be between 1 and 1024")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));

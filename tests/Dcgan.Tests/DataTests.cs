@@ -109,6 +109,18 @@ public class DataTests
     }
 
     [Fact]
+    public void An_empty_data_set_stops_training_before_it_starts()
+    {
+        string empty = TestData.TempDir("empty");
+        File.WriteAllText(Path.Combine(empty, "broken.jpg"), "not a jpeg");
+        string run = Path.Combine(TestData.TempDir("run"), "run");
+        var options = new Dcgan.Training.TrainingOptions { Data = empty, OutDir = run, CacheDir = TestData.TempDir("cache") };
+        var e = Assert.Throws<InvalidDataException>(() => new Dcgan.Training.Trainer(options).Run(resume: false));
+        Assert.Contains("holds no readable images (1 file(s) skipped)", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(run, "checkpoints")));
+    }
+
+    [Fact]
     public void Batches_cover_each_epoch_once_and_depend_only_on_seed_and_step()
     {
         string dir = TestData.ImageFolder(10);

@@ -50,11 +50,17 @@ public static class TrainCommand
             TrainingOptions options;
             if (r.GetValue(resume))
             {
+                // A resumed run keeps its saved settings; silently ignoring a changed flag would mislead.
+                var allowed = new Option[] { output, resume, epochs, maxSteps };
+                var changed = command.Options.Where(o => !allowed.Contains(o) && r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (changed.Count > 0)
+                    throw new ArgumentException($"--resume continues with the run's saved settings; only --epochs and --max-steps may change (got {string.Join(", ", changed)})");
                 options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps));
             }
             else
             {
                 string dataSpec = r.GetValue(data)!;
+                if (Directory.Exists(dataSpec) || File.Exists(dataSpec)) dataSpec = Path.GetFullPath(dataSpec); // config.json must not depend on the working directory
                 var source = DataSource.Resolve(dataSpec);
                 options = new TrainingOptions
                 {

@@ -29,7 +29,7 @@ public static class Benchmark
         var device = Models.DeviceSelector.Parse(o.Device);
         var results = new List<BenchResult>();
         double matmulRate = Matmul(o.MatmulSize, device);
-        results.Add(new BenchResult($"matmul fp32 {o.MatmulSize}x{o.MatmulSize}", 2.0 * Math.Pow(o.MatmulSize, 3) / matmulRate / 1e6, 0, matmulRate / 1e9, 1));
+        results.Add(new BenchResult($"matmul fp32 {o.MatmulSize}x{o.MatmulSize}", 2.0 * Math.Pow(o.MatmulSize, 3) / matmulRate * 1000, 0, matmulRate / 1e9, 1));
         log?.Invoke($"matmul: {matmulRate / 1e9:F1} GFLOP/s");
 
         var source = DataSource.Resolve(o.Data);
