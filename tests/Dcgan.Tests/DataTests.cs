@@ -150,3 +150,59 @@ public class DataTests
         Assert.True(source.Read().Count() > 1500);
     }
 }
+
+public class CelebaLayoutTests
+{
+    private static string AttributeFile(string text)
+    {
+        string path = Path.Combine(TestData.TempDir("celeba"), "list_attr_celeba.txt");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void List_attr_celeba_reads_as_the_file_lays_it_out()
+    {
+        // The real file's layout: a count, the names, then rows padded with two spaces before positive values.
+        string path = AttributeFile("3\n5_o_Clock_Shadow Arched_Eyebrows Male Smiling \n000001.jpg -1  1 -1  1\n000002.jpg -1 -1  1  1\n000003.jpg  1 -1  1 -1\n");
+        var table = CelebaAttributes.Read(path);
+        Assert.Equal(new[] { "5_o_Clock_Shadow", "Arched_Eyebrows", "Male", "Smiling" }, table.Names);
+        Assert.Equal(3, table.Count);
+        Assert.False(table.Has("img_align_celeba/000001.jpg", "Male"));
+        Assert.True(table.Has("000002.jpg", "male"));
+        Assert.True(table.Has("000003.jpg", "5_o_Clock_Shadow"));
+        Assert.Null(table.Has("999999.jpg", "Male"));
+        Assert.Contains("unknown attribute 'Beard'", Assert.Throws<ArgumentException>(() => table.Has("000001.jpg", "Beard")).Message);
+    }
+
+    [Theory]
+    [InlineData("2\nA B\n1.jpg 1 -1\n", "announces 2 images but 1 rows")]
+    [InlineData("1\nA B\n1.jpg 1\n", "line 3 has 1 values, expected 2")]
+    [InlineData("1\nA B\n1.jpg 1 0\n", "'0' is neither 1 nor -1")]
+    [InlineData("x\nA B\n", "line 1 must be the image count")]
+    public void Malformed_attribute_files_name_the_problem(string text, string expected)
+    {
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => CelebaAttributes.Read(AttributeFile(text))).Message);
+    }
+
+    [Fact]
+    public void Jpeg_images_in_celeba_folder_layout_decode()
+    {
+        string root = TestData.TempDir("celeba-folder");
+        string folder = Path.Combine(root, "img_align_celeba");
+        Directory.CreateDirectory(folder);
+        for (int i = 1; i <= 3; i++)
+        {
+            // 178 x 218 like CelebA's aligned images; a grey level per image.
+            var info = new SkiaSharp.SKImageInfo(178, 218, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
+            using var surface = SkiaSharp.SKSurface.Create(info);
+            surface.Canvas.Clear(new SkiaSharp.SKColor((byte)(i * 60), (byte)(i * 60), (byte)(i * 60)));
+            using var data = surface.Snapshot().Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 95);
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D6}.jpg"), data.ToArray());
+        }
+        using var cache = PixelCache.Open(DataSource.Resolve(root), 64, 3, TestData.TempDir("cache"));
+        Assert.Equal(3, cache.Count);
+        Assert.Equal(Path.Combine("img_align_celeba", "000002.jpg"), cache.Info.Names[1]);
+        Assert.InRange(cache.Gather([1])[64 * 32 + 32], 118, 122); // grey 120 survives JPEG, resize and crop
+    }
+}
