@@ -10,6 +10,10 @@ public static class DcganCli
     {
         TrainCommand.Create(),
         SampleCommand.Create(),
+        AttributeCommand.Create(),
+        InterpolateCommand.Create(),
+        ArithmeticCommand.Create(),
+        DirectionsCommand.Create(),
         BenchCommand.Create(),
         DatasetCommand.Create(),
     };

@@ -45,6 +45,18 @@ public sealed class Generator : Module<Tensor, Tensor>
         return main.forward(z);
     }
 
+    /// <summary>The first layer's weight, [nz, channels, 4, 4]: what SeFa factorises.</summary>
+    public Tensor FirstLayerWeight => ((ConvTranspose2d)main.children().First()).weight!;
+
+    /// <summary>The output of the first block (ConvT, BatchNorm, activation): the features GANSpace runs PCA on.</summary>
+    public Tensor FirstBlock(Tensor z)
+    {
+        if (z.dim() == 2) z = z.view(z.shape[0], z.shape[1], 1, 1);
+        var x = z;
+        foreach (var layer in main.children().Take(3).Cast<Module<Tensor, Tensor>>()) x = layer.forward(x);
+        return x;
+    }
+
     private static Module<Tensor, Tensor> Activation(GeneratorActivation activation) => activation switch
     {
         GeneratorActivation.Relu => ReLU(inplace: true),

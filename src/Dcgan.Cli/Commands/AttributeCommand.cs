@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Text.Json;
+using Dcgan.Imaging;
+using Dcgan.Latent;
+using Dcgan.Training;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class AttributeCommand
+{
+    public const double MaxStrength = 100;
+
+    public static Command Create() => new("attribute", "Attribute vectors: fit one from labelled seeds, apply it to regenerate edited images.")
+    {
+        Fit(),
+        Apply(),
+    };
+
+    private static Command Fit()
+    {
+        var model = new ModelArguments();
+        var with = Optional<string>("--with", "Seeds of images that show the attribute, e.g. 3,7,12-20.");
+        var without = Optional<string>("--without", "Seeds of images that do not.");
+        var labels = Optional<string>("--labels", "A labels file instead: JSON {\"with\": [seeds], \"without\": [seeds], \"balanceWith\": [seeds]}.");
+        var method = Make("--method", "mean-diff (mean of with minus mean of without), balanced, or svm (InterFaceGAN's boundary normal).", "mean-diff");
+        var balanceWith = Optional<string>("--balance-with", "balanced: seeds (among the labelled) that show a correlated attribute B, whose share is removed.");
+        var name = Make("--name", "A name for the vector.", "attribute");
+        var output = Required<string>("--out", "The vector file to write (.json).");
+        var command = new Command("fit", "Compute v = mean(z with A) - mean(z without A) (or balanced / svm) and report its held-out accuracy and ROC AUC.")
+            .With([.. model.All, with, without, labels, method, balanceWith, name, output]);
+        command.SetAction(r => CommandRunner.Guard("attribute fit", () =>
+        {
+            var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
+            var overlap = seedsWith.Intersect(seedsWithout).ToList();
+            if (overlap.Count > 0) throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
+            var chosen = DcganJson.ParseEnum<AttributeMethod>(r.GetValue(method)!, "--method");
+            if (chosen is AttributeMethod.Sefa or AttributeMethod.Pca) throw new ArgumentException("--method must be mean-diff, balanced or svm (sefa and pca are in `dcgan directions`)");
+            if (seedsB is not null && chosen != AttributeMethod.Balanced) throw new ArgumentException("--balance-with is for --method balanced");
+
+            using var loaded = model.Open(r);
+            var seeds = seedsWith.Concat(seedsWithout).ToList();
+            using var z = loaded.LatentsFor(seeds);
+            bool[] labelsA = seeds.Select((_, i) => i < seedsWith.Count).ToArray();
+            bool[]? labelsB = seedsB is null ? null : seeds.Select(s => seedsB.Contains(s)).ToArray();
+            var (direction, validation) = AttributeFitter.FitAndValidate(chosen, z, labelsA, labelsB);
+            var vector = new AttributeVector
+            {
+                Name = r.GetValue(name)!, Method = chosen, Nz = loaded.Options.Nz, ModelHash = loaded.Hash,
+                SeedsWith = seedsWith, SeedsWithout = seedsWithout, Norm = direction.norm().item<float>(),
+                Validation = validation, Vector = direction.data<float>().ToArray(),
+            };
+            vector.Save(r.GetValue(output)!);
+            Console.WriteLine($"{vector.Name} ({DcganJson.Name(chosen)}): {seedsWith.Count} with, {seedsWithout.Count} without; norm {vector.Norm:F3}; " +
+                $"{(validation.HeldOut ? $"{validation.Folds}-fold held-out" : "training-set (too few labels to hold out)")} accuracy {validation.Accuracy:P0}, ROC AUC {validation.RocAuc:F3}; wrote {r.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (IReadOnlyList<long> With, IReadOnlyList<long> Without, HashSet<long>? B) ReadLabels(
+        ParseResult r, Option<string?> with, Option<string?> without, Option<string?> labels, Option<string?> balanceWith)
+    {
+        if (r.GetValue(labels) is { } file)
+        {
+            if (r.GetValue(with) is not null || r.GetValue(without) is not null) throw new ArgumentException("give either --labels or --with/--without, not both");
+            if (!File.Exists(file)) throw new FileNotFoundException($"labels file '{file}' does not exist");
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file));
+                long[] Read(string key) => doc.RootElement.TryGetProperty(key, out var e) ? e.EnumerateArray().Select(x => x.GetInt64()).ToArray() : [];
+                var b = Read("balanceWith");
+                return (Read("with"), Read("without"), b.Length > 0 ? b.ToHashSet() : null);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{file}: expected {{\"with\": [seeds], \"without\": [seeds]}} ({e.Message})");
+            }
+        }
+        var bSeeds = r.GetValue(balanceWith) is { } text ? LatentSampler.ParseSeedList(text).ToHashSet() : null;
+        if (r.GetValue(with) is null || r.GetValue(without) is null) throw new ArgumentException("give --with SEEDS and --without SEEDS (or --labels FILE)");
+        return (ModelArguments.Seeds(r, with), ModelArguments.Seeds(r, without), bSeeds);
+    }
+
+    private static Command Apply()
+    {
+        var model = new ModelArguments();
+        var vectorFile = Required<string>("--vector", "The attribute vector file (.json) to add.");
+        var seed = Make("--seed", "First seed.", 0L);
+        var n = Make("--n", "Images (rows): seeds s..s+n-1.", 4);
+        var strengths = Make("--strengths", "Strengths (columns), comma-separated.", "-2,-1,0,1,2");
+        var unit = Make("--unit", "Strengths in units of the normalised direction.", false);
+        var keepNorm = Make("--keep-norm", "Rescale each edited z to its original norm (stays on the prior's shell).", false);
+        var condition = new Option<string[]>("--condition") { Description = "Vector files whose attributes must stay: their components are removed first.", AllowMultipleArgumentsPerToken = true };
+        var force = Make("--force", "Apply a vector made for another model (warns).", false);
+        var output = Required<string>("--out", "The strip to write (.png): one row per image, one column per strength.");
+        var command = new Command("apply", "Regenerate images with z + s * v for each strength s, side by side with the original.")
+            .With([.. model.All, vectorFile, seed, n, strengths, unit, keepNorm, condition, force, output]);
+        command.SetAction(r => CommandRunner.Guard("attribute apply", () =>
+        {
+            int count = r.GetValue(n);
+            if (count is < 1 or > 64) throw new ArgumentException($"--n must be between 1 and 64 (got {count})");
+            var s = ModelArguments.Numbers(r.GetValue(strengths)!, "--strengths");
+            if (s.Length is 0 or > 32 || s.Any(x => !double.IsFinite(x) || Math.Abs(x) > MaxStrength))
+                throw new ArgumentException($"--strengths must hold 1 to 32 finite numbers within +-{MaxStrength}");
+            using var loaded = model.Open(r);
+            var warn = (string line) => Console.Error.WriteLine(line);
+            var vector = loaded.LoadVector(r.GetValue(vectorFile)!, r.GetValue(force), warn);
+            var conditions = (r.GetValue(condition) ?? []).Select(f => loaded.LoadVector(f, r.GetValue(force), warn).ToTensor()).ToList();
+            using var direction = LatentMath.Condition(vector.ToTensor(), conditions);
+            var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
+            using var z = loaded.LatentsFor(seeds);
+            var rows = new List<IReadOnlyList<PixelImage?>>();
+            for (int i = 0; i < count; i++)
+            {
+                var zi = z[i..(i + 1)];
+                var edited = TorchSharp.torch.cat(s.Select(x => LatentMath.Edit(zi, [(direction, x)], r.GetValue(unit), r.GetValue(keepNorm))).ToList(), 0);
+                rows.Add(loaded.Sampler.Render(edited).ToList());
+            }
+            Png.Save(ImageGrid.MakeRows(rows), r.GetValue(output)!);
+            Console.WriteLine($"{count} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Dcgan.Imaging;
+using Dcgan.Latent;
+using Dcgan.Training;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class DirectionsCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelArguments();
+        var method = Make("--method", "sefa (closed form from G's first layer) or pca (GANSpace: PCA of first-layer features, regressed to z).", "sefa");
+        var k = Make("--k", "How many directions.", 10);
+        var samples = Make("--samples", "pca: latents sampled.", 4096);
+        var strength = Make("--strength", "Preview strips go from -strength to +strength sigmas.", 3.0);
+        var previewSeeds = Make("--preview-seeds", "Seeds shown in each preview strip (one row each).", "0-2");
+        var output = Required<string>("--out", "Folder for the vector files (direction-00.json, ...) and previews (direction-00.png, ...).");
+        var command = new Command("directions", "Discover unsupervised directions in z (SeFa or PCA) and preview each as a strip.")
+            .With([.. model.All, method, k, samples, strength, previewSeeds, output]);
+        command.SetAction(r => CommandRunner.Guard("directions", () =>
+        {
+            var chosen = DcganJson.ParseEnum<AttributeMethod>(r.GetValue(method)!, "--method");
+            if (chosen is not (AttributeMethod.Sefa or AttributeMethod.Pca)) throw new ArgumentException("--method must be sefa or pca");
+            double range = r.GetValue(strength);
+            if (!(range > 0 && range <= 20)) throw new ArgumentException($"--strength must be in (0, 20] (got {range})");
+            var seeds = LatentSampler.ParseSeedList(r.GetValue(previewSeeds)!);
+            if (seeds.Count > 16) throw new ArgumentException("at most 16 preview seeds");
+            using var loaded = model.Open(r);
+            var directions = chosen == AttributeMethod.Sefa
+                ? Directions.Sefa(loaded.Sampler.Generator, r.GetValue(k))
+                : Directions.Pca(loaded.Sampler.Generator, r.GetValue(k), r.GetValue(samples));
+            string dir = r.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            using var z = loaded.LatentsFor(seeds);
+            double[] steps = [-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1];
+            for (int i = 0; i < directions.Count; i++)
+            {
+                var d = directions[i];
+                new AttributeVector
+                {
+                    Name = $"{DcganJson.Name(chosen)}-{i:D2}", Method = chosen, Nz = loaded.Options.Nz, ModelHash = loaded.Hash,
+                    Norm = 1, Sigma = d.Sigma, Vector = d.Vector.data<float>().ToArray(),
+                }.Save(Path.Combine(dir, $"direction-{i:D2}.json"));
+                var rows = new List<IReadOnlyList<PixelImage?>>();
+                for (int row = 0; row < seeds.Count; row++)
+                {
+                    var edited = TorchSharp.torch.cat(steps.Select(s => LatentMath.Edit(z[row..(row + 1)], [(d.Vector, s * range * d.Sigma)])).ToList(), 0);
+                    rows.Add(loaded.Sampler.Render(edited).ToList());
+                }
+                Png.Save(ImageGrid.MakeRows(rows), Path.Combine(dir, $"direction-{i:D2}.png"));
+                Console.WriteLine($"direction {i:D2}: {(chosen == AttributeMethod.Sefa ? "eigenvalue" : "explained variance")} {d.Score:G4}, sigma {d.Sigma:F3}");
+            }
+            Console.WriteLine($"{directions.Count} directions in {dir}/ (direction-NN.json vectors, direction-NN.png previews from -{range} to +{range} sigma)");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Dcgan.Generation;
+using Dcgan.Latent;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+/// <summary>The --checkpoint / --device pair every generating command takes, and parsing of seed lists.</summary>
+internal sealed class ModelArguments
+{
+    public Option<string> Checkpoint { get; } = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
+    public Option<string> Device { get; } = Make("--device", "cpu or cuda.", "cpu");
+
+    public Option[] All => [Checkpoint, Device];
+
+    public LoadedModel Open(ParseResult r) => LoadedModel.Open(r.GetValue(Checkpoint)!, r.GetValue(Device)!);
+
+    public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
+        r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");
+
+    public static double[] Numbers(string text, string option)
+    {
+        try
+        {
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"{option} must be a comma-separated list of numbers such as -2,-1,0,1,2 (got '{text}')");
+        }
+    }
+}

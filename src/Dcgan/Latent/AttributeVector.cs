@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Dcgan.Imaging;
+using Dcgan.Training;
+using static TorchSharp.torch;
+
+namespace Dcgan.Latent;
+
+public enum AttributeMethod { MeanDiff, Balanced, Svm, Sefa, Pca }
+
+/// <summary>How well the score z . v separates held-out labels (cross-validated where labels are few).</summary>
+public sealed record VectorValidation(double Accuracy, double RocAuc, int Folds, bool HeldOut);
+
+/// <summary>
+/// A direction in z with what made it: the method, the model (nz and the generator's weight hash), the seeds
+/// used and the time. Saved as a small JSON file; applying it to a model with another nz or hash is refused.
+/// </summary>
+public sealed record AttributeVector
+{
+    public string Name { get; init; } = "attribute";
+    public AttributeMethod Method { get; init; }
+    public int Nz { get; init; }
+    public string ModelHash { get; init; } = "";
+    public IReadOnlyList<long> SeedsWith { get; init; } = [];
+    public IReadOnlyList<long> SeedsWithout { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    public double Norm { get; init; }
+    /// <summary>For discovered directions: the spread (sigma) of the data along it, so sliders can move in sigmas.</summary>
+    public double? Sigma { get; init; }
+    public VectorValidation? Validation { get; init; }
+    public float[] Vector { get; init; } = [];
+
+    public Tensor ToTensor() => tensor(Vector);
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, DcganJson.Serialize(this));
+
+    public static AttributeVector Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"vector file '{path}' does not exist");
+        AttributeVector vector;
+        try { vector = DcganJson.Deserialize<AttributeVector>(File.ReadAllText(path), path); }
+        catch (JsonException e) { throw new InvalidDataException($"{path} is not a vector file ({e.Message})"); }
+        if (vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
+            throw new InvalidDataException($"{path}: the vector has {vector.Vector.Length} values but nz is {vector.Nz}");
+        return vector;
+    }
+
+    /// <summary>Refuses a vector made for another model; a hash mismatch may be overridden (returns a warning then).</summary>
+    public string? CheckFits(int nz, string modelHash, bool allowOtherModel)
+    {
+        if (Nz != nz) throw new ArgumentException($"vector '{Name}' was made for nz = {Nz}, the model has nz = {nz}");
+        if (ModelHash == modelHash) return null;
+        string message = $"vector '{Name}' was made for model {ModelHash[..Math.Min(12, ModelHash.Length)]}, this is {modelHash[..Math.Min(12, modelHash.Length)]}";
+        if (!allowOtherModel) throw new ArgumentException(message + " (add --force to apply it anyway)");
+        return "warning: " + message;
+    }
+}

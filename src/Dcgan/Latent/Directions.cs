@@ -1,0 +1,71 @@
+using Dcgan.Data;
+using static TorchSharp.torch;
+using TorchGenerator = TorchSharp.torch.Generator;
+
+namespace Dcgan.Latent;
+
+/// <summary>One discovered direction: a unit vector in z and how much the data spreads along it.</summary>
+public sealed record Direction(Tensor Vector, double Sigma, double Score);
+
+/// <summary>Unsupervised directions in z: SeFa (closed form, no samples) and GANSpace's PCA of first-layer features.</summary>
+public static class Directions
+{
+    /// <summary>
+    /// SeFa (Shen and Zhou 2021): W = G's first-layer weight as nz x rest with unit columns; the directions are the
+    /// top eigenvectors of W W^T, the z moves that change the first layer's output most.
+    /// </summary>
+    public static IReadOnlyList<Direction> Sefa(Models.Generator generator, int k)
+    {
+        int nz = generator.Options.Nz;
+        if (k < 1 || k > nz) throw new ArgumentException($"--k must be between 1 and nz = {nz} (got {k})");
+        using var scope = NewDisposeScope();
+        var w = generator.FirstLayerWeight.detach().cpu().to(ScalarType.Float64).reshape(nz, -1);
+        w = w.div(w.norm(0, keepdim: true).clamp_min(1e-12));
+        var (values, vectors) = linalg.eigh(w.matmul(w.T)); // ascending
+        var result = new List<Direction>();
+        for (int i = 0; i < k; i++)
+        {
+            long column = nz - 1 - i;
+            var v = vectors[.., column].to(ScalarType.Float32).contiguous();
+            // Sigma of N(0, I) along any unit vector is 1: slider units are z-space units.
+            result.Add(new Direction(v.MoveToOuterDisposeScope(), 1.0, values[column].item<double>()));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// GANSpace (Harkonen et al. 2020) for a z-space GAN: sample z, take the first block's activations, find their
+    /// principal components, and regress each component's coordinate back onto z (least squares) to get directions
+    /// in z. Sigma is the spread of the samples' projection on each direction.
+    /// </summary>
+    public static IReadOnlyList<Direction> Pca(Models.Generator generator, int k, int samples = 4096, long seed = 0)
+    {
+        int nz = generator.Options.Nz;
+        if (k < 1 || k > nz) throw new ArgumentException($"--k must be between 1 and nz = {nz} (got {k})");
+        if (samples < 2 * nz) throw new ArgumentException($"PCA needs at least {2 * nz} samples (got {samples})");
+        using var scope = NewDisposeScope();
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, 7));
+        var z = LatentSampler.Draw(samples, nz, generator.Options.Prior, random);
+        Tensor features;
+        using (no_grad())
+        {
+            generator.eval();
+            features = generator.FirstBlock(z).reshape(samples, -1).to(ScalarType.Float64);
+        }
+        var centred = features.sub(features.mean([0], keepdim: true));
+        var (_, singular, vh) = linalg.svd(centred, fullMatrices: false);
+        var coordinates = centred.matmul(vh[..k].T);                 // [samples, k]
+        var zFlat = z.reshape(samples, nz).to(ScalarType.Float64);
+        var solution = linalg.lstsq(coordinates, zFlat).Solution;     // [k, nz]: z ~ coordinates @ solution
+        var result = new List<Direction>();
+        for (int i = 0; i < k; i++)
+        {
+            var u = solution[i];
+            u = u.div(u.norm());
+            double sigma = zFlat.matmul(u).std().item<double>();
+            double explained = singular[i].square().item<double>() / singular.square().sum().item<double>();
+            result.Add(new Direction(u.to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope(), sigma, explained));
+        }
+        return result;
+    }
+}
