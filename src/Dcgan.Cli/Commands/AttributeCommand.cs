@@ -11,10 +11,11 @@ public static class AttributeCommand
 {
     public const double MaxStrength = 100;
 
-    public static Command Create() => new("attribute", "Attribute vectors: fit one from labelled seeds, apply it to regenerate edited images.")
+    public static Command Create() => new("attribute", "Attribute vectors: fit one from labelled seeds (or let a classifier label them), apply it to regenerate edited images.")
     {
         Fit(),
         Apply(),
+        ClassifyCommand.Create(),
     };
 
     private static Command Fit()
