@@ -35,8 +35,7 @@ public static class AttributeCommand
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
             var overlap = seedsWith.Intersect(seedsWithout).ToList();
             if (overlap.Count > 0) throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
-            var chosen = DcganJson.ParseEnum<AttributeMethod>(r.GetValue(method)!, "--method");
-            if (chosen is AttributeMethod.Sefa or AttributeMethod.Pca) throw new ArgumentException("--method must be mean-diff, balanced or svm (sefa and pca are in `dcgan directions`)");
+            var chosen = ModelArguments.SupervisedMethod(r.GetValue(method)!);
             if (seedsB is not null && chosen != AttributeMethod.Balanced) throw new ArgumentException("--balance-with is for --method balanced");
 
             using var loaded = model.Open(r);
