@@ -41,10 +41,12 @@ public static class TrainCommand
         var penalty = Make("--gradient-penalty", "WGAN-GP: gradient penalty weight.", defaults.GradientPenalty);
         var device = Make("--device", "cpu or cuda.", defaults.Device);
         var cacheDir = Optional<string>("--cache-dir", "Where decoded pixels are cached (default: .cache beside the run directory).");
+        var initG = Optional<string>("--init-g", "Start G from a PyTorch state_dict (netG.pth), as pytorch/examples' --netG.");
+        var initD = Optional<string>("--init-d", "Start D from a PyTorch state_dict (netD.pth), as pytorch/examples' --netD.");
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir);
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD);
         command.SetAction(r => CommandRunner.Guard("train", () =>
         {
             TrainingOptions options;
@@ -71,6 +73,7 @@ public static class TrainCommand
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery), KeepCheckpoints = r.GetValue(keep),
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
+                    InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null, InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
                     {
                         Nz = r.GetValue(nz), Ngf = r.GetValue(ngf), Ndf = r.GetValue(ndf), ImageSize = r.GetValue(imageSize),

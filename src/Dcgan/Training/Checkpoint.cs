@@ -46,6 +46,8 @@ public static class Checkpoint
 
     public static void LoadGenerator(string path, nn.Module generator) => LoadModule(path, GeneratorEntry, generator);
 
+    public static void LoadDiscriminator(string path, nn.Module discriminator) => LoadModule(path, DiscriminatorEntry, discriminator);
+
     public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
     {
         LoadModule(path, GeneratorEntry, generator);

@@ -68,6 +68,11 @@ public sealed class Trainer
 
         long startStep = 0;
         string? lastCheckpoint = null;
+        if (!resume)
+        {
+            if (o.InitG is { } initG) { Interop.PyTorchStateDict.LoadInto(generator, Interop.PyTorchStateDict.Read(initG), initG); Message?.Invoke($"G starts from {initG}"); }
+            if (o.InitD is { } initD) { Interop.PyTorchStateDict.LoadInto(discriminator, Interop.PyTorchStateDict.Read(initD), initD); Message?.Invoke($"D starts from {initD}"); }
+        }
         if (resume)
         {
             lastCheckpoint = existing[^1];

@@ -27,6 +27,9 @@ public sealed record TrainingOptions
     /// <summary>Where decoded pixels are cached; null means a .cache folder beside the run directory.</summary>
     public string? CacheDir { get; init; }
     public int FixedNoiseCount { get; init; } = 64;
+    /// <summary>Start G (and D) from PyTorch state_dicts instead of weights_init, as pytorch/examples' --netG / --netD.</summary>
+    public string? InitG { get; init; }
+    public string? InitD { get; init; }
 
     public string ResolvedCacheDir => CacheDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OutDir)) ?? ".", ".cache");
 
@@ -48,6 +51,8 @@ public sealed record TrainingOptions
         Require(LogEvery >= 1, $"--log-every must be at least 1 (got {LogEvery})");
         Require(CriticSteps >= 1, $"--critic-steps must be at least 1 (got {CriticSteps})");
         Require(GradientPenalty >= 0, $"--gradient-penalty must be non-negative (got {GradientPenalty})");
+        Require(InitG is null || File.Exists(InitG), $"--init-g '{InitG}' does not exist");
+        Require(InitD is null || File.Exists(InitD), $"--init-d '{InitD}' does not exist");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
     }

@@ -1,0 +1,99 @@
+using System.Collections;
+using Dcgan.Models;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Dcgan.Interop;
+
+/// <summary>
+/// PyTorch state_dicts (what <c>torch.save(net.state_dict(), path)</c> writes) in and out: a DCGAN generator from the
+/// tutorial or pytorch/examples loads with its architecture read from the tensor shapes; DataParallel's
+/// <c>module.</c> prefix is accepted; anything else fails with the key that does not fit.
+/// </summary>
+public static class PyTorchStateDict
+{
+    public static bool IsPyTorchFile(string path) =>
+        path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads a state_dict as name -> tensor, without DataParallel's prefix.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist");
+        Hashtable table;
+        try { table = PyTorchUnpickler.UnpickleStateDict(path); }
+        catch (Exception e) when (e is not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path} is not a PyTorch state_dict ({e.GetType().Name}: {e.Message}). A whole pickled model cannot be read: " +
+                "save the weights with torch.save(netG.state_dict(), path)");
+        }
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Value is not Tensor t)
+                throw new InvalidDataException($"{path}: entry '{entry.Key}' is not a tensor; expected a state_dict saved with torch.save(net.state_dict(), path)");
+            string key = (string)entry.Key;
+            result[key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key] = t;
+        }
+        if (result.Count == 0) throw new InvalidDataException($"{path} holds an empty state_dict");
+        return result;
+    }
+
+    /// <summary>
+    /// The generator's architecture from its weights: nz and the first block's width from main.0.weight
+    /// [nz, ngf * 2^k, 4, 4], ngf and nc from the last transposed convolution [ngf, nc, 4, 4], the image size from
+    /// the number of transposed convolutions. The activation has no weights: ReLU (the tutorial's) is assumed.
+    /// </summary>
+    public static ModelOptions InferGeneratorOptions(IReadOnlyDictionary<string, Tensor> state, string path)
+    {
+        var convs = state.Where(kv => kv.Key.StartsWith("main.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal) && kv.Value.dim() == 4)
+            .OrderBy(kv => int.TryParse(kv.Key.Split('.')[1], out int i) ? i : int.MaxValue).ToList();
+        if (convs.Count < 2 || convs[0].Key != "main.0.weight")
+            throw new InvalidDataException($"{path} is not a DCGAN generator state_dict: expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
+        var first = convs[0].Value.shape;
+        var last = convs[^1].Value.shape;
+        var options = new ModelOptions
+        {
+            Nz = (int)first[0],
+            Ngf = (int)last[0],
+            Nc = (int)last[1],
+            ImageSize = 4 << (convs.Count - 1),
+        };
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path}: the weights describe an unsupported generator ({e.Message})"); }
+        return options;
+    }
+
+    /// <summary>Loads a PyTorch generator state_dict, building the model its shapes describe.</summary>
+    public static Models.Generator LoadGenerator(string path)
+    {
+        var state = Read(path);
+        var generator = new Models.Generator(InferGeneratorOptions(state, path));
+        LoadInto(generator, state, path);
+        generator.eval();
+        return generator;
+    }
+
+    /// <summary>Copies a state_dict into a module, naming the first key that is missing, extra or of the wrong shape.</summary>
+    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> state, string path)
+    {
+        var expected = module.state_dict();
+        foreach (var (key, value) in expected)
+        {
+            if (!state.TryGetValue(key, out var given)) throw new InvalidDataException($"{path}: missing key '{key}' (shape [{string.Join(", ", value.shape)}])");
+            if (!given.shape.SequenceEqual(value.shape))
+                throw new InvalidDataException($"{path}: key '{key}' has shape [{string.Join(", ", given.shape)}], the model expects [{string.Join(", ", value.shape)}]");
+        }
+        if (state.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
+            throw new InvalidDataException($"{path}: unexpected key '{extra}' (not part of this model)");
+        using var noGrad = no_grad();
+        foreach (var (key, value) in expected) value.copy_(state[key].to(value.dtype));
+    }
+
+    /// <summary>Writes a module's state_dict in PyTorch's format (loadable with load_state_dict(torch.load(path))).</summary>
+    public static void Save(nn.Module module, string path) =>
+        Imaging.AtomicFile.Write(path, stream =>
+        {
+            // PyBridge needs a seekable stream; the temporary file of the atomic write is one.
+            module.save_py(stream, leaveOpen: true);
+        });
+}
