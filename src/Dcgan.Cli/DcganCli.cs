@@ -14,6 +14,7 @@ public static class DcganCli
         InterpolateCommand.Create(),
         ArithmeticCommand.Create(),
         DirectionsCommand.Create(),
+        EvalCommand.Create(),
         ExportCommand.Create(),
         BenchCommand.Create(),
         DatasetCommand.Create(),

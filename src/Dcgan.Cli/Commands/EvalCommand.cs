@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Text.Json;
+using Dcgan.Data;
+using Dcgan.Evaluation;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelArguments();
+        var data = Make("--data", "The real images to compare with ('emoji', a folder, a .zip or IDX).", "emoji");
+        var n = Make("--n", "Generated images: seeds s..s+n-1.", 2000);
+        var seed = Make("--seed", "First seed.", 0L);
+        var realN = Optional<int?>("--real-n", "Use at most this many real images (a fixed subset); default all.");
+        var features = Optional<string>("--features", "Another feature network (.onnx, input [N, 3, H, W]), e.g. an Inception v3 for standard FID.");
+        var cacheDir = Make("--cache-dir", "Where decoded pixels and real-set features are cached.", ".cache");
+        var json = Optional<string>("--json", "Also write the figures as JSON.");
+        var command = new Command("eval", "FID and KID (ResNet-18 features) and k-NN precision / recall of generated images against a data set.")
+            .With([.. model.All, data, n, seed, realN, features, cacheDir, json]);
+        command.SetAction(r => CommandRunner.Guard("eval", () =>
+        {
+            if (r.GetValue(realN) is < 10) throw new ArgumentException("--real-n must be at least 10");
+            using var loaded = model.Open(r);
+            using var extractor = new FeatureExtractor(r.GetValue(features));
+            var report = Evaluator.Evaluate(loaded, DataSource.Resolve(r.GetValue(data)!), extractor, r.GetValue(n), r.GetValue(realN),
+                r.GetValue(cacheDir)!, r.GetValue(seed), line => Console.Error.WriteLine(line));
+            Console.WriteLine(report);
+            if (r.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(new { checkpoint = loaded.Path, report }, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }));
+        return command;
+    }
+}

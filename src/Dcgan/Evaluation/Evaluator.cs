@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Dcgan.Data;
+using Dcgan.Generation;
+using Dcgan.Imaging;
+using static TorchSharp.torch;
+
+namespace Dcgan.Evaluation;
+
+public sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid, PrecisionRecall PrecisionRecall, double Seconds)
+{
+    public override string ToString() =>
+        $"FID ({Features}) {Fid:F2}; KID ({Features}) {Kid.Mean:F4} +- {Kid.StandardDeviation:F4} ({Kid.Subsets} subsets of {Kid.SubsetSize}); " +
+        $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); N real {RealCount}, N generated {GeneratedCount}";
+}
+
+/// <summary>
+/// `dcgan eval`: features of N generated images (seeds 0..N-1) against features of the data set, which are
+/// computed once per data set, transform and extractor and cached. FID is biased upward at small N: N goes with
+/// every figure.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationReport Evaluate(LoadedModel model, IImageSource data, FeatureExtractor extractor, int generated, int? realLimit,
+        string cacheDirectory, long firstSeed = 0, Action<string>? log = null)
+    {
+        if (generated < 10) throw new ArgumentException($"--n must be at least 10 (got {generated}); FID needs many images, 2000 or more for stable figures");
+        var clock = Stopwatch.StartNew();
+        var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
+        log?.Invoke($"{real.Length} real feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");
+        var fake = GeneratedFeatures(model, extractor, generated, firstSeed);
+        log?.Invoke($"{fake.Length} generated feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");
+        double fid = QualityMetrics.FrechetDistance(FeatureStatistics.Of(real), FeatureStatistics.Of(fake));
+        var kid = QualityMetrics.KernelDistance(real, fake);
+        var pr = QualityMetrics.PrecisionAndRecall(real, fake);
+        return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds);
+    }
+
+    public static double[][] GeneratedFeatures(LoadedModel model, FeatureExtractor extractor, int count, long firstSeed = 0)
+    {
+        var features = new List<double[]>(count);
+        foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(64))
+        {
+            using var scope = NewDisposeScope();
+            features.AddRange(extractor.Extract(model.Sampler.RenderSeeds(chunk)));
+        }
+        return features.ToArray();
+    }
+
+    /// <summary>The data set's features through the training transform, from the cache where computed before.</summary>
+    public static double[][] RealFeatures(IImageSource data, int size, int channels, FeatureExtractor extractor, int? limit, string cacheDirectory, Action<string>? log = null)
+    {
+        using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);
+        if (pixels.Count < 10) throw new InvalidDataException($"{data.Description} has {pixels.Count} readable images; FID needs many more");
+        int count = Math.Min(limit ?? pixels.Count, pixels.Count);
+        string file = Path.Combine(cacheDirectory, "features", $"{pixels.Info.Fingerprint}-{size}px-{channels}ch-{extractor.Hash}-{count}.f64");
+        if (File.Exists(file) && new FileInfo(file).Length > 8) return ReadMatrix(file);
+
+        // A fixed subset where fewer than all images are asked for, so figures from different runs compare.
+        var indices = count == pixels.Count ? Enumerable.Range(0, count).ToArray() : SeedMixer.Permutation(pixels.Count, 31)[..count];
+        var features = new double[count][];
+        for (int start = 0; start < count; start += 64)
+        {
+            var batch = indices[start..Math.Min(start + 64, count)];
+            var bytes = pixels.Gather(batch);
+            for (int k = 0; k < batch.Length; k++)
+                features[start + k] = extractor.ExtractOne(DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), size));
+            if (start % 512 == 0) log?.Invoke($"real features: {Math.Min(start + 64, count)}/{count}");
+        }
+        WriteMatrix(file, features);
+        return features;
+    }
+
+    private static void WriteMatrix(string path, double[][] rows) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(rows.Length);
+        writer.Write(rows[0].Length);
+        foreach (var row in rows) foreach (var v in row) writer.Write(v);
+    });
+
+    private static double[][] ReadMatrix(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        int n = reader.ReadInt32(), d = reader.ReadInt32();
+        var rows = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new double[d];
+            for (int j = 0; j < d; j++) rows[i][j] = reader.ReadDouble();
+        }
+        return rows;
+    }
+}

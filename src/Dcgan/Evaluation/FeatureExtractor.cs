@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Dcgan.Imaging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SkiaSharp;
+
+namespace Dcgan.Evaluation;
+
+/// <summary>
+/// Image features for FID and KID from an ONNX network. The default is the ImageNet ResNet-18 that the NuGet package
+/// Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 ships, preceded by its own preprocessing model (per-channel mean
+/// subtraction on 0..255 pixels): 512 pooled features per image. Images are resized to the network's input with
+/// bilinear filtering (Skia, with mipmaps), RGB planes in 0..255. Figures from it are "FID (ResNet-18)": not
+/// comparable with Inception-v3 FID tables. Any other ONNX network taking [1|N, 3, H, W] can be given by path.
+/// </summary>
+public sealed class FeatureExtractor : IDisposable
+{
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+    private readonly InferenceSession network;
+    private readonly InferenceSession? preprocess;
+    private readonly string inputName;
+    private readonly int width, height;
+
+    public string Name { get; }
+    /// <summary>Identifies the network file(s), so cached real-set statistics belong to one extractor.</summary>
+    public string Hash { get; }
+
+    public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+    public static string DefaultPreprocessPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
+
+    public FeatureExtractor(string? modelPath = null)
+    {
+        string path = modelPath ?? DefaultModelPath;
+        if (!File.Exists(path)) throw new FileNotFoundException($"feature network '{path}' does not exist");
+        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        network = new InferenceSession(path, options);
+        if (modelPath is null) preprocess = new InferenceSession(DefaultPreprocessPath, options);
+        var input = network.InputMetadata.First();
+        inputName = input.Key;
+        var dims = input.Value.Dimensions;
+        if (dims.Length != 4 || dims[1] != 3) throw new InvalidDataException($"{path}: the network's input must be [N, 3, H, W] (it is [{string.Join(", ", dims)}])");
+        (height, width) = (dims[2], dims[3]);
+        Name = modelPath is null ? "ResNet-18" : Path.GetFileNameWithoutExtension(path);
+        using var sha = SHA256.Create();
+        using var file = File.OpenRead(path);
+        Hash = Convert.ToHexString(sha.ComputeHash(file))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>Features of each image, [count, dimension], in double precision.</summary>
+    public double[][] Extract(IReadOnlyList<PixelImage> images, IProgress<int>? progress = null)
+    {
+        var result = new double[images.Count][];
+        for (int i = 0; i < images.Count; i++)
+        {
+            result[i] = ExtractOne(images[i]);
+            progress?.Report(i + 1);
+        }
+        return result;
+    }
+
+    public double[] ExtractOne(PixelImage image)
+    {
+        var input = new DenseTensor<float>(ToPlanes(image), [1, 3, height, width]);
+        if (preprocess is not null)
+        {
+            using var prepared = preprocess.Run([NamedOnnxValue.CreateFromTensor(preprocess.InputMetadata.First().Key, input)]);
+            input = prepared.First().AsTensor<float>().ToDenseTensor();
+        }
+        using var output = network.Run([NamedOnnxValue.CreateFromTensor(inputName, input)]);
+        return output.First().AsTensor<float>().Select(v => (double)v).ToArray();
+    }
+
+    private float[] ToPlanes(PixelImage image)
+    {
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int i = 0; i < image.Width * image.Height; i++)
+        {
+            for (int c = 0; c < 3; c++) rgba[4 * i + c] = image.Pixels[i * image.Channels + (image.Channels == 1 ? 0 : c)];
+            rgba[4 * i + 3] = 255;
+        }
+        using var source = SKImage.FromPixelCopy(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var surface = SKSurface.Create(info);
+        surface.Canvas.DrawImage(source, SKRect.Create(0, 0, width, height), Sampling);
+        var resized = new byte[width * height * 4];
+        unsafe { fixed (byte* p = resized) surface.ReadPixels(info, (IntPtr)p, width * 4, 0, 0); }
+        int plane = width * height;
+        var planes = new float[3 * plane];
+        for (int i = 0; i < plane; i++)
+            for (int c = 0; c < 3; c++) planes[c * plane + i] = resized[4 * i + c];
+        return planes;
+    }
+
+    public void Dispose()
+    {
+        network.Dispose();
+        preprocess?.Dispose();
+    }
+}
