@@ -31,5 +31,12 @@ public static class CommandRunner
             Console.Error.WriteLine($"dcgan {command}: {e.Message}");
             return e is ArgumentException ? UsageError : Failure;
         }
+        catch (Exception e)
+        {
+            // Not an input problem: say what happened on the first line, then the trace for a bug report.
+            Console.Error.WriteLine($"dcgan {command}: unexpected error: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            Console.Error.WriteLine(e);
+            return Failure;
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
             ("0", Conv2d(channels, 32, 4, stride: 2, padding: 1)), ("1", LeakyReLU(0.2)),
             ("2", Conv2d(32, 64, 4, stride: 2, padding: 1)), ("3", BatchNorm2d(64)), ("4", LeakyReLU(0.2)),
             ("5", Conv2d(64, 128, 4, stride: 2, padding: 1)), ("6", BatchNorm2d(128)), ("7", LeakyReLU(0.2)),
-            ("8", Dropout(0.3)), ("9", Conv2d(128, 1, reduced)));
+            ("8", Conv2d(128, 1, reduced)));
         RegisterComponents();
     }
 
@@ -55,6 +55,10 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
         var positiveWeight = tensor((float)(train.Count - trainPositives) / trainPositives);
 
         using var random = new TorchGenerator(SeedMixer.Mix(seed, 22));
+        // Seeded initialisation (no Dropout, whose draws would come from the global generator): the same labels and
+        // seed give the same classifier.
+        Models.WeightInit.Apply(this, random);
+        using (no_grad()) foreach (var conv in modules().OfType<Conv2d>()) conv.bias?.zero_();
         var optimizer = optim.Adam(parameters(), 1e-3);
         const int batchSize = 64;
         for (int epoch = 0; epoch < epochs; epoch++)
