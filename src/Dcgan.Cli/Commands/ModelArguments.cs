@@ -8,12 +8,12 @@ namespace Dcgan.Cli.Commands;
 /// <summary>The --checkpoint / --device pair every generating command takes, and parsing of seed lists.</summary>
 internal sealed class ModelArguments
 {
-    public Option<string> Checkpoint { get; } = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
+    public Option<string?> Checkpoint { get; } = Optional<string>("--checkpoint", "A checkpoint (.ckpt), a run directory (its newest checkpoint) or a PyTorch netG.pth; default: the bundled emoji model.");
     public Option<string> Device { get; } = Make("--device", "cpu or cuda.", "cpu");
 
     public Option[] All => [Checkpoint, Device];
 
-    public LoadedModel Open(ParseResult r) => LoadedModel.Open(r.GetValue(Checkpoint)!, r.GetValue(Device)!);
+    public LoadedModel Open(ParseResult r) => LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!);
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
         r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");

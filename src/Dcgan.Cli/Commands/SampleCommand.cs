@@ -11,7 +11,7 @@ public static class SampleCommand
 {
     public static Command Create()
     {
-        var checkpoint = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
+        var model = new ModelArguments();
         var seed = Make("--seed", "First seed: image s is generated from torch.manual_seed(s); torch.randn(1, nz, 1, 1).", 0L);
         var n = Make("--n", "Number of images: seeds s..s+n-1 (1 to 1024).", 64);
         var output = Optional<string>("--out", "Write one PNG grid (make_grid layout, padding 2) to this file.");
@@ -19,9 +19,8 @@ public static class SampleCommand
         var each = Optional<string>("--each", "Write one PNG per image into this folder, named by seed (e.g. 42.png).");
         var latents = Optional<string>("--latents", "Read explicit z vectors (.npy or JSON) instead of seeds.");
         var saveLatents = Optional<string>("--save-latents", "Write the z vectors used (.npy or JSON).");
-        var device = Make("--device", "cpu or cuda.", "cpu");
         var command = new Command("sample", "Generate images from a trained generator, deterministic per seed (G in eval mode).")
-            .With(checkpoint, seed, n, output, nrow, each, latents, saveLatents, device);
+            .With([.. model.All, seed, n, output, nrow, each, latents, saveLatents]);
         command.SetAction(r => CommandRunner.Guard("sample", () =>
         {
             string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents), latentsOut = r.GetValue(saveLatents);
@@ -32,8 +31,9 @@ public static class SampleCommand
             if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
 
-            var generator = ModelLoader.LoadGenerator(r.GetValue(checkpoint)!, out string resolved);
-            using var sampler = new ImageSampler(generator, DeviceSelector.Parse(r.GetValue(device)!));
+            using var loaded = model.Open(r);
+            var sampler = loaded.Sampler;
+            string resolved = loaded.Path;
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
             using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz);
             var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();

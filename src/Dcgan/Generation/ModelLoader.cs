@@ -5,6 +5,18 @@ namespace Dcgan.Generation;
 /// <summary>Loads a generator for sampling from a checkpoint, a run directory (its newest checkpoint) or a PyTorch .pth state_dict.</summary>
 public static class ModelLoader
 {
+    /// <summary>The model that ships with the program (models/ in the repository), used when no checkpoint is named.</summary>
+    public static string BundledModelPath => Path.Combine(AppContext.BaseDirectory, "models", "emoji-dcgan", "netG.pth");
+
+    /// <summary>The checkpoint to use: the one named, else the bundled model.</summary>
+    public static string ResolveOrBundled(string? checkpointOrRunDir)
+    {
+        if (!string.IsNullOrWhiteSpace(checkpointOrRunDir)) return checkpointOrRunDir;
+        return File.Exists(BundledModelPath)
+            ? BundledModelPath
+            : throw new FileNotFoundException("no --checkpoint given and no bundled model found: train one with ./dcgan train, then pass --checkpoint runs/NAME");
+    }
+
     public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath)
     {
         if (Interop.PyTorchStateDict.IsPyTorchFile(checkpointOrRunDir))
