@@ -15,6 +15,7 @@ public static class DcganCli
         ArithmeticCommand.Create(),
         DirectionsCommand.Create(),
         EvalCommand.Create(),
+        RecalibrateCommand.Create(),
         ExportCommand.Create(),
         BenchCommand.Create(),
         DatasetCommand.Create(),
