@@ -33,23 +33,12 @@ public static class AttributeCommand
         command.SetAction(r => CommandRunner.Guard("attribute fit", () =>
         {
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
-            var overlap = seedsWith.Intersect(seedsWithout).ToList();
-            if (overlap.Count > 0) throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
             var chosen = ModelArguments.SupervisedMethod(r.GetValue(method)!);
             if (seedsB is not null && chosen != AttributeMethod.Balanced) throw new ArgumentException("--balance-with is for --method balanced");
 
             using var loaded = model.Open(r);
-            var seeds = seedsWith.Concat(seedsWithout).ToList();
-            using var z = loaded.LatentsFor(seeds);
-            bool[] labelsA = seeds.Select((_, i) => i < seedsWith.Count).ToArray();
-            bool[]? labelsB = seedsB is null ? null : seeds.Select(s => seedsB.Contains(s)).ToArray();
-            var (direction, validation) = AttributeFitter.FitAndValidate(chosen, z, labelsA, labelsB);
-            var vector = new AttributeVector
-            {
-                Name = r.GetValue(name)!, Method = chosen, Nz = loaded.Options.Nz, ModelHash = loaded.Hash,
-                SeedsWith = seedsWith, SeedsWithout = seedsWithout, Norm = direction.norm().item<float>(),
-                Validation = validation, Vector = direction.data<float>().ToArray(),
-            };
+            var vector = Editing.FitFromSeeds(loaded, r.GetValue(name)!, chosen, seedsWith, seedsWithout, seedsB);
+            var validation = vector.Validation!;
             vector.Save(r.GetValue(output)!);
             Console.WriteLine($"{vector.Name} ({DcganJson.Name(chosen)}): {seedsWith.Count} with, {seedsWithout.Count} without; norm {vector.Norm:F3}; " +
                 $"{(validation.HeldOut ? $"{validation.Folds}-fold held-out" : "training-set (too few labels to hold out)")} accuracy {validation.Accuracy:P0}, ROC AUC {validation.RocAuc:F3}; wrote {r.GetValue(output)}");
@@ -106,18 +95,9 @@ public static class AttributeCommand
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);
             var vector = loaded.LoadVector(r.GetValue(vectorFile)!, r.GetValue(force), warn);
-            var conditions = (r.GetValue(condition) ?? []).Select(f => loaded.LoadVector(f, r.GetValue(force), warn).ToTensor()).ToList();
-            using var direction = LatentMath.Condition(vector.ToTensor(), conditions);
+            var conditions = (r.GetValue(condition) ?? []).Select(f => loaded.LoadVector(f, r.GetValue(force), warn)).ToList();
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
-            using var z = loaded.LatentsFor(seeds);
-            var rows = new List<IReadOnlyList<PixelImage?>>();
-            for (int i = 0; i < count; i++)
-            {
-                var zi = z[i..(i + 1)];
-                var edited = TorchSharp.torch.cat(s.Select(x => LatentMath.Edit(zi, [(direction, x)], r.GetValue(unit), r.GetValue(keepNorm))).ToList(), 0);
-                rows.Add(loaded.Sampler.Render(edited).ToList());
-            }
-            Png.Save(ImageGrid.MakeRows(rows), r.GetValue(output)!);
+            Png.Save(Editing.Strip(loaded, seeds, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)), r.GetValue(output)!);
             Console.WriteLine($"{count} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");
             return 0;
         }));
