@@ -14,6 +14,7 @@ public static class DcganCli
         InterpolateCommand.Create(),
         ArithmeticCommand.Create(),
         DirectionsCommand.Create(),
+        ServeCommand.Create(),
         EvalCommand.Create(),
         RecalibrateCommand.Create(),
         ExportCommand.Create(),

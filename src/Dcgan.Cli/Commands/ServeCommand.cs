@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Dcgan.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new StudioOptions();
+        var checkpoint = Optional<string>("--checkpoint", "Model to serve (checkpoint, run directory or .pth); default: the bundled model, else the newest run.");
+        var models = Optional<string>("--models", "A folder of further models (.ckpt, .pth) for the model picker.");
+        var runs = Make("--runs", "The runs folder shown in the training view.", defaults.RunsDir);
+        var urls = Make("--urls", "Where to listen (loopback unless you name another address).", defaults.Urls);
+        var device = Make("--device", "cpu or cuda.", defaults.Device);
+        var command = new Command("serve", "The web studio: generate, label, edit, interpolate and watch training in the browser.")
+            .With(checkpoint, models, runs, urls, device);
+        command.SetAction(r => CommandRunner.Guard("serve", () =>
+        {
+            var options = new StudioOptions
+            {
+                Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!, Urls = r.GetValue(urls)!, Device = r.GetValue(device)!,
+            };
+            var app = StudioServer.Build(options);
+            app.Start();
+            Console.WriteLine($"DCGAN Studio serving {app.Services.GetService(typeof(Studio)) switch { Studio s => s.Model.Path, _ => "" }} at {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+            app.WaitForShutdown();
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Dcgan.Web;
+
+/// <summary>Parses request values with messages that name the parameter and the rule (turned into 400 problem details).</summary>
+public static class QueryParser
+{
+    public static long Long(string? text, string parameter, long min, long max, long? fallback = null)
+    {
+        if (string.IsNullOrEmpty(text))
+            return fallback ?? throw new ArgumentException($"{parameter}: required (an integer from {min} to {max})");
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+            throw new ArgumentException($"{parameter}: '{text}' is not an integer");
+        if (value < min || value > max) throw new ArgumentException($"{parameter}: {value} is out of range ({min} to {max})");
+        return value;
+    }
+
+    public static double Double(string? text, string parameter, double min, double max)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw new ArgumentException($"{parameter}: '{text}' is not a number");
+        if (value < min || value > max) throw new ArgumentException($"{parameter}: {value} is out of range ({min} to {max})");
+        return value;
+    }
+
+    public static bool Flag(string? text) => text is "1" or "true" or "on";
+
+    public static IReadOnlyList<long> Seeds(string? text, string parameter, int maxCount)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{parameter}: required (seeds such as 3,7,12-20)");
+        IReadOnlyList<long> seeds;
+        try { seeds = Latent.LatentSampler.ParseSeedList(text); }
+        catch (ArgumentException e) { throw new ArgumentException($"{parameter}: {e.Message}"); }
+        if (seeds.Count > maxCount) throw new ArgumentException($"{parameter}: {seeds.Count} seeds, at most {maxCount}");
+        return seeds;
+    }
+}
