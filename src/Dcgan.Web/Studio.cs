@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Dcgan.Generation;
 using Dcgan.Latent;
 using Dcgan.Training;
@@ -10,7 +9,7 @@ namespace Dcgan.Web;
 /// The server's state: the model being served and the named vectors made or uploaded in this session. Only files
 /// under the runs and models folders (or the one checkpoint named at start) are ever read.
 /// </summary>
-public sealed partial class Studio : IDisposable
+public sealed class Studio : IDisposable
 {
     private readonly object gate = new();
     private readonly string? namedCheckpoint;
@@ -64,12 +63,7 @@ public sealed partial class Studio : IDisposable
         Vectors.TryGetValue(CheckName(name, "vector"), out var v) ? v : throw new KeyNotFoundException($"vector: no vector named '{name}' (GET /api/vectors lists them)");
 
     /// <summary>Names of vectors and runs: letters, digits, '.', '_', '-', at most 64; never a path.</summary>
-    public static string CheckName(string name, string parameter)
-    {
-        if (!SafeName().IsMatch(name) || name.Contains(".."))
-            throw new ArgumentException($"{parameter}: '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
-        return name;
-    }
+    public static string CheckName(string name, string parameter) => AttributeVector.CheckName(name, parameter);
 
     /// <summary>A run directory under the runs folder, by name.</summary>
     public string RunPath(string name)
@@ -87,9 +81,6 @@ public sealed partial class Studio : IDisposable
             : null;
         return newest ?? throw new FileNotFoundException($"nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint under {Options.RunsDir}; train one with ./dcgan train");
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex SafeName();
 
     public void Dispose() => model.Dispose();
 }

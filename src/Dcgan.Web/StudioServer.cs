@@ -310,6 +310,6 @@ public static class StudioServer
     private static List<string> SampleFiles(string runDir)
     {
         string dir = Path.Combine(runDir, "samples");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()! : [];
+        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
     }
 }

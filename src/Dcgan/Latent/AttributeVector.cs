@@ -31,6 +31,14 @@ public sealed record AttributeVector
 
     public Tensor ToTensor() => tensor(Vector);
 
+    /// <summary>Vector names travel in URLs and file names: letters, digits, '.', '_', '-', 1 to 64 characters.</summary>
+    public static string CheckName(string name, string parameter = "name")
+    {
+        if (name.Length is 0 or > 64 || name.Contains("..") || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            throw new ArgumentException($"{parameter}: '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
+        return name;
+    }
+
     public void Save(string path) => AtomicFile.WriteAllText(path, DcganJson.Serialize(this));
 
     public static AttributeVector Load(string path)
@@ -39,6 +47,7 @@ public sealed record AttributeVector
         AttributeVector vector;
         try { vector = DcganJson.Deserialize<AttributeVector>(File.ReadAllText(path), path); }
         catch (JsonException e) { throw new InvalidDataException($"{path} is not a vector file ({e.Message})"); }
+        CheckName(vector.Name, $"{path}: name");
         if (vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
             throw new InvalidDataException($"{path}: the vector has {vector.Vector.Length} values but nz is {vector.Nz}");
         return vector;

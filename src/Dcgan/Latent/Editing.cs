@@ -17,6 +17,7 @@ public static class Editing
     public static AttributeVector FitFromSeeds(LoadedModel model, string name, AttributeMethod method,
         IReadOnlyList<long> with, IReadOnlyList<long> without, IReadOnlySet<long>? correlatedWith = null)
     {
+        AttributeVector.CheckName(name);
         var overlap = with.Intersect(without).ToList();
         if (overlap.Count > 0) throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
         var seeds = with.Concat(without).ToList();
