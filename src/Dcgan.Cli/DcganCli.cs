@@ -15,6 +15,7 @@ public static class DcganCli
         ArithmeticCommand.Create(),
         DirectionsCommand.Create(),
         ServeCommand.Create(),
+        LoadTestCommand.Create(),
         EvalCommand.Create(),
         RecalibrateCommand.Create(),
         ExportCommand.Create(),

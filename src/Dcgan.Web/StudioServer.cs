@@ -52,6 +52,11 @@ public static class StudioServer
         MapVectors(app.MapGroup("/api/vectors"));
         MapModels(app.MapGroup("/api/models"));
         MapRuns(app.MapGroup("/api/runs"));
+        app.MapGet("/api/status", (Studio studio) =>
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return new ServerStatus(studio.Model.Path, process.WorkingSet64, GC.GetTotalMemory(false), GC.CollectionCount(0), GC.CollectionCount(2));
+        }).WithSummary("The served model and the process's memory (for load tests).");
         app.Services.GetRequiredService<Studio>(); // load the model now: a bad checkpoint fails at start, not at the first request
         return app;
     }
@@ -255,6 +260,8 @@ public static class StudioServer
     }
 
     public sealed record ModelChoice(string? Path);
+
+    public sealed record ServerStatus(string Model, long WorkingSetBytes, long ManagedBytes, int Gen0Collections, int Gen2Collections);
 
     private static void MapRuns(RouteGroupBuilder runs)
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dcgan.Cli;
 using Dcgan.Latent;
+using Dcgan.Web;
 
 namespace Dcgan.Web.Tests;
 
@@ -186,5 +187,17 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         foreach (var s in seeds) sequential.Add(await Png($"/api/images/{s}.png"));
         var parallel = await Task.WhenAll(seeds.Select(s => Client.GetByteArrayAsync($"/api/images/{s}.png")));
         for (int i = 0; i < seeds.Count; i++) Assert.Equal(sequential[i], parallel[i]);
+    }
+}
+
+public class LoadTestTests
+{
+    [Theory]
+    [InlineData("http://10.0.0.1:5000")]
+    [InlineData("http://example.com")]
+    public async Task A_load_test_only_ever_targets_loopback(string url)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions(url, 1, 1)));
+        Assert.Contains("must be a loopback address", e.Message);
     }
 }

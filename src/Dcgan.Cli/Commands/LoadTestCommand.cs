@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Dcgan.Web;
+using static Dcgan.Cli.Commands.OptionFactory;
+
+namespace Dcgan.Cli.Commands;
+
+public static class LoadTestCommand
+{
+    public static Command Create()
+    {
+        var defaults = new LoadTestOptions();
+        var url = Make("--url", "A running `dcgan serve` (loopback only).", defaults.Url);
+        var requests = Make("--requests", "How many requests in all.", defaults.Requests);
+        var concurrency = Make("--concurrency", "Requests in flight at once.", defaults.Concurrency);
+        var timeLimit = Make("--time-limit", "Stop after this many seconds whatever is left.", defaults.TimeLimitSeconds);
+        var command = new Command("loadtest", "Send a bounded mix of image requests to a running studio; report latency percentiles and the server's memory.")
+            .With(url, requests, concurrency, timeLimit);
+        command.SetAction(r => CommandRunner.Guard("loadtest", () =>
+        {
+            var report = LoadTest.RunAsync(new LoadTestOptions(r.GetValue(url)!, r.GetValue(requests), r.GetValue(concurrency), r.GetValue(timeLimit)),
+                line => Console.Error.WriteLine(line)).GetAwaiter().GetResult();
+            Console.WriteLine(report);
+            return report.Failures == 0 ? 0 : 1;
+        }));
+        return command;
+    }
+}
