@@ -58,6 +58,19 @@ public class BrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(Convert.ToBase64String(await client.GetByteArrayAsync("/api/edit.png?seed=10&v=smile:1.5")), shown);
         Assert.NotEqual(Convert.ToBase64String(await client.GetByteArrayAsync("/api/images/10.png")), shown);
 
+        // Arithmetic exemplars picked from the grid, and the figure drawn.
+        await page.Locator("#click-mode").SelectOptionAsync("a");
+        await page.Locator(".tile").Nth(6).ClickAsync();
+        await page.Locator(".tile").Nth(7).ClickAsync();
+        await page.Locator(".tile").Nth(1).ClickAsync(); // already in A: removed
+        Assert.Equal("2,3,6,7", await page.Locator("#arith-a").InputValueAsync());
+        await page.Locator("#arith-go").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('arith').complete && document.getElementById('arith').naturalWidth > 0");
+
+        // The training view shows the run's newest fixed-noise grid.
+        Assert.Equal("tiny", await page.Locator("#run").InputValueAsync());
+        await page.WaitForFunctionAsync("() => document.getElementById('run-sample').src.endsWith('/api/runs/tiny/samples/step-0000002.png')");
+
         string screenshots = Path.Combine(studio.Root, "screenshots");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "studio.png"), FullPage = true });

@@ -43,6 +43,15 @@ function tile(seed) {
   div.dataset.seed = seed;
   div.innerHTML = `<img src="/api/images/${seed}.png" alt="seed ${seed}"><span>${seed}</span><button title="edit this image">✎</button>`;
   div.onclick = () => {
+    const mode = $("click-mode").value;
+    if (mode !== "label") {
+      const input = $("arith-" + mode);
+      const seeds = input.value.split(",").map(x => x.trim()).filter(x => x !== "");
+      const at = seeds.indexOf(String(seed));
+      if (at >= 0) seeds.splice(at, 1); else seeds.push(String(seed));
+      input.value = seeds.join(",");
+      return;
+    }
     const next = { undefined: "with", with: "without", without: undefined }[labels.get(seed)];
     if (next) labels.set(seed, next); else labels.delete(seed);
     div.className = "tile " + (next ?? "");
@@ -156,14 +165,14 @@ for (const id of ["condition", "unit", "keep-norm"]) $(id).onchange = updateEdit
 // ---- interpolation and arithmetic
 function updateInterpolation() {
   const q = `from=${$("interp-a").value}&to=${$("interp-b").value}&mode=${$("interp-mode").value}`;
-  $("interp-strip").src = `/api/interpolate.png?${q}&steps=8`;
+  $("interp-strip").src = $("interp-download").href = `/api/interpolate.png?${q}&steps=8`;
   $("interp-one").src = `/api/interpolate.png?${q}&t=${$("interp-t").value}`;
 }
 for (const id of ["interp-a", "interp-b", "interp-mode"]) $(id).onchange = updateInterpolation;
 $("interp-t").oninput = updateInterpolation;
 $("arith-go").onclick = () => {
   const q = new URLSearchParams({ a: $("arith-a").value, b: $("arith-b").value, c: $("arith-c").value });
-  $("arith").src = "/api/arithmetic.png?" + q;
+  $("arith").src = $("arith-download").href = "/api/arithmetic.png?" + q;
 };
 
 // ---- training runs: saved grids, curves, and live updates pushed by the server
