@@ -141,21 +141,9 @@ public static class StudioServer
 
         api.MapGet("/arithmetic.png", (string? a, string? b, string? c, Studio studio) =>
         {
-            var model = studio.Model;
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var za = model.LatentsFor(QueryParser.Seeds(a, "a", 16));
-            var zb = model.LatentsFor(QueryParser.Seeds(b, "b", 16));
-            var zc = model.LatentsFor(QueryParser.Seeds(c, "c", 16));
-            var result = VectorArithmetic.Compute(za, zb, zc);
-            var sampler = model.Sampler;
-            var rows = new List<IReadOnlyList<PixelImage?>>
-            {
-                sampler.Render(za).Append(null).Concat(sampler.Render(result.MeanA)).ToList(),
-                sampler.Render(zb).Append(null).Concat(sampler.Render(result.MeanB)).ToList(),
-                sampler.Render(zc).Append(null).Concat(sampler.Render(result.MeanC)).ToList(),
-                sampler.Render(result.Y).Append(null).Concat(sampler.Render(result.Neighbours)).ToList(),
-            };
-            return Results.File(Imaging.Png.Encode(ImageGrid.MakeRows(rows)), Png);
+            var (figure, results) = Editing.ArithmeticFigure(studio.Model, QueryParser.Seeds(a, "a", 16), QueryParser.Seeds(b, "b", 16), QueryParser.Seeds(c, "c", 16));
+            results.Dispose();
+            return Results.File(Imaging.Png.Encode(figure), Png);
         }).WithSummary("mean(A) - mean(B) + mean(C) as the DCGAN paper's figure.");
     }
 

@@ -45,6 +45,24 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await Png("/api/grid.png?seed=7&n=3&nrow=2"));
     }
 
+    [Fact]
+    public async Task Arithmetic_strip_and_interpolation_figures_are_the_commands_bytes()
+    {
+        string dir = Path.Combine(studio.Root, "figures-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        Assert.Equal(0, Cli("arithmetic", "--checkpoint", studio.Model, "--a", "1,2", "--b", "3", "--c", "4,5", "--out", Path.Combine(dir, "arith.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "arith.png")), await Png("/api/arithmetic.png?a=1,2&b=3&c=4,5"));
+        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "1", "--to", "2", "--steps", "5", "--mode", "lerp", "--out", Path.Combine(dir, "walk.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await Png("/api/interpolate.png?from=1&to=2&steps=5&mode=lerp"));
+        var created = await Client.PostAsJsonAsync("/api/vectors", new { name = "stripped", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        string vector = Path.Combine(dir, "v.json");
+        File.WriteAllBytes(vector, await Client.GetByteArrayAsync("/api/vectors/stripped"));
+        Assert.Equal(0, Cli("attribute", "apply", "--checkpoint", studio.Model, "--vector", vector, "--seed", "20", "--n", "2", "--strengths", "-1,0,2", "--out", Path.Combine(dir, "strip.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "strip.png")), await Png("/api/strip.png?seeds=20,21&vector=stripped&strengths=-1,0,2"));
+        await Client.DeleteAsync("/api/vectors/stripped");
+        _ = created;
+    }
+
     [Theory]
     [InlineData("/api/images/abc.png", "seed: 'abc' is not an integer")]
     [InlineData("/api/images/-3.png", "seed: -3 is out of range")]

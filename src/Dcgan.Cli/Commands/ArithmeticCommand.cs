@@ -26,19 +26,12 @@ public static class ArithmeticCommand
             double rad = r.GetValue(radius);
             if (!(rad >= 0 && rad <= 2)) throw new ArgumentException($"--radius must be between 0 and 2 (got {rad})");
             using var loaded = model.Open(r);
-            using var za = loaded.LatentsFor(seedsA); using var zb = loaded.LatentsFor(seedsB); using var zc = loaded.LatentsFor(seedsC);
-            var result = VectorArithmetic.Compute(za, zb, zc, 8, rad, r.GetValue(seed));
-            var sampler = loaded.Sampler;
-            // Rows: A's exemplars | mean(A); B's | mean(B); C's | mean(C); then Y and its 8 neighbours.
-            var rows = new List<IReadOnlyList<PixelImage?>>
+            var (figure, results) = Editing.ArithmeticFigure(loaded, seedsA, seedsB, seedsC, rad, r.GetValue(seed));
+            using (results)
             {
-                sampler.Render(za).Append(null).Concat(sampler.Render(result.MeanA)).ToList(),
-                sampler.Render(zb).Append(null).Concat(sampler.Render(result.MeanB)).ToList(),
-                sampler.Render(zc).Append(null).Concat(sampler.Render(result.MeanC)).ToList(),
-                sampler.Render(result.Y).Append(null).Concat(sampler.Render(result.Neighbours)).ToList(),
-            };
-            Png.Save(ImageGrid.MakeRows(rows), r.GetValue(output)!);
-            if (r.GetValue(saveLatents) is { } file) LatentFile.Write(file, TorchSharp.torch.cat([result.Y, result.Neighbours], 0));
+                Png.Save(figure, r.GetValue(output)!);
+                if (r.GetValue(saveLatents) is { } file) LatentFile.Write(file, results);
+            }
             Console.WriteLine($"mean(A) - mean(B) + mean(C) with {seedsA.Count}/{seedsB.Count}/{seedsC.Count} exemplars; figure {r.GetValue(output)} " +
                 "(rows: A | mean, B | mean, C | mean, result | 8 neighbours)");
             return 0;

@@ -64,4 +64,20 @@ public static class Editing
         }
         return ImageGrid.MakeRows(rows);
     }
+
+    /// <summary>
+    /// The DCGAN paper's arithmetic figure: rows A's exemplars | mean(A), B's | mean(B), C's | mean(C), then
+    /// Y = mean(A) - mean(B) + mean(C) and its neighbours. Returns the figure and the latents of Y and the neighbours.
+    /// </summary>
+    public static (PixelImage Figure, Tensor Results) ArithmeticFigure(LoadedModel model, IReadOnlyList<long> a, IReadOnlyList<long> b, IReadOnlyList<long> c,
+        double radius = 0.25, long seed = 0)
+    {
+        using var scope = NewDisposeScope();
+        var (za, zb, zc) = (model.LatentsFor(a), model.LatentsFor(b), model.LatentsFor(c));
+        var result = VectorArithmetic.Compute(za, zb, zc, 8, radius, seed);
+        var sampler = model.Sampler;
+        IReadOnlyList<PixelImage?> Row(Tensor exemplars, Tensor mean) => sampler.Render(exemplars).Append(null).Concat(sampler.Render(mean)).ToList();
+        var figure = ImageGrid.MakeRows([Row(za, result.MeanA), Row(zb, result.MeanB), Row(zc, result.MeanC), Row(result.Y, result.Neighbours)]);
+        return (figure, cat([result.Y, result.Neighbours], 0).MoveToOuterDisposeScope());
+    }
 }
