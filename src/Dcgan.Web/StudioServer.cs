@@ -285,7 +285,7 @@ public static class StudioServer
             string dir = studio.RunPath(name);
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            long sentStep = long.Parse(context.Request.Query["after"].FirstOrDefault() ?? "-1");
+            long sentStep = QueryParser.Long(context.Request.Query["after"], "after", -1, long.MaxValue, -1);
             var sentSamples = new HashSet<string>(SampleFiles(dir));
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             do

@@ -73,6 +73,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [InlineData("/api/arithmetic.png?a=1&b=2&c=x", "c: 'x' is not a seed")]
     [InlineData("/api/edit.png?seed=1&v=nothing", "v: 'nothing' must be NAME:STRENGTH")]
     [InlineData("/api/runs/..%2F..%2Fetc/metrics", "is not a valid name (letters, digits")]
+    [InlineData("/api/runs/tiny/events?after=soon", "after: 'soon' is not an integer")]
     public async Task Bad_input_is_a_400_problem_naming_the_parameter(string url, string expected)
     {
         Assert.Contains(expected, (await Problem(url, HttpStatusCode.BadRequest)).GetString());
@@ -195,6 +196,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal("event: metrics", await reader.ReadLineAsync(cancel.Token));
         var data = await reader.ReadLineAsync(cancel.Token);
         Assert.StartsWith("data: {\"step\":0,", data);
+        Assert.Contains("\"lossD\":", data);
+        Assert.Contains("\"dgZ1\":", data); // the names the page reads
     }
 
     [Fact]

@@ -176,7 +176,26 @@ $("arith-go").onclick = () => {
 };
 
 // ---- training runs: saved grids, curves, and live updates pushed by the server
-let runEvents = null, runSamples = [];
+let runEvents = null, runSamples = [], runRows = [];
+
+// The two loss curves drawn from the metrics rows, as the tutorial plots them; redrawn as rows arrive.
+function drawChart() {
+  const canvas = $("run-chart"), g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  if (runRows.length < 2) return;
+  const values = runRows.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
+  const top = values[Math.floor(0.99 * (values.length - 1))] || 1;
+  const first = runRows[0].step, last = runRows.at(-1).step || 1;
+  const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
+  const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
+  g.strokeStyle = "#999"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(top.toFixed(1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last}`, canvas.width - 70, canvas.height - 5);
+  for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#ff7f0e"]]) {
+    g.strokeStyle = color; g.beginPath();
+    runRows.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
+    g.stroke();
+  }
+}
 async function loadRuns() {
   const runs = await api("/api/runs");
   const select = $("run");
@@ -192,15 +211,23 @@ function showSample(index) {
   $("run-sample").src = `/api/runs/${name}/samples/${runSamples[index]}`;
   $("run-sample-name").textContent = runSamples[index];
 }
-function showRun(name, samples) {
+function showMetrics(m) {
+  const f = v => Number.isFinite(v) ? v.toFixed(3) : "-";
+  $("run-metrics").textContent = m ? `step ${m.step}, epoch ${m.epoch}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${m.imagesPerSecond.toFixed(1)} img/s` : "";
+}
+async function showRun(name, samples) {
   runSamples = samples;
+  runRows = await api(`/api/runs/${name}/metrics`);
+  drawChart();
+  showMetrics(runRows.at(-1));
   showSample(samples.length - 1);
   $("run-losses").src = `/api/runs/${name}/losses.png?${Date.now()}`;
   runEvents?.close();
-  runEvents = new EventSource(`/api/runs/${name}/events`);
+  runEvents = new EventSource(`/api/runs/${name}/events?after=${runRows.at(-1)?.step ?? -1}`);
   runEvents.addEventListener("metrics", e => {
-    const m = JSON.parse(e.data);
-    $("run-metrics").textContent = `step ${m.step}, epoch ${m.epoch}: Loss_D ${m.lossD.toFixed(3)}, Loss_G ${m.lossG.toFixed(3)}, D(x) ${m.dx.toFixed(3)}, D(G(z)) ${m.dgz1.toFixed(3)} / ${m.dgz2.toFixed(3)}, ${m.imagesPerSecond.toFixed(1)} img/s`;
+    runRows.push(JSON.parse(e.data));
+    drawChart();
+    showMetrics(runRows.at(-1));
   });
   runEvents.addEventListener("sample", e => {
     runSamples.push(JSON.parse(e.data));
