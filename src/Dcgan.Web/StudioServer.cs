@@ -23,6 +23,10 @@ public static class StudioServer
     public const double MaxStrength = 100;
     public const long MaxBodyBytes = 1 << 20;
     private const string Png = "image/png";
+    private static readonly JsonSerializerOptions StreamJson = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static WebApplication Build(StudioOptions options, Action<WebApplicationBuilder>? configure = null)
     {
@@ -32,8 +36,11 @@ public static class StudioServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddProblemDetails();
         // Enums as the files and the command write them ("bce-logits"), not as numbers.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
-            new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.NumberHandling = StreamJson.NumberHandling; // WGAN-GP's critic-only steps log NaN for G
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(_ => new Studio(options));
         configure?.Invoke(builder);
@@ -292,7 +299,7 @@ public static class StudioServer
             {
                 foreach (var row in MetricsLog.Read(Path.Combine(dir, "metrics.csv")).Where(r => r.Step > sentStep))
                 {
-                    await context.Response.WriteAsync($"event: metrics\ndata: {JsonSerializer.Serialize(row, JsonSerializerOptions.Web)}\n\n", cancel);
+                    await context.Response.WriteAsync($"event: metrics\ndata: {JsonSerializer.Serialize(row, StreamJson)}\n\n", cancel);
                     sentStep = row.Step;
                 }
                 foreach (var sample in SampleFiles(dir).Where(sentSamples.Add))
