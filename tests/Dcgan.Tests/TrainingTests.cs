@@ -56,6 +56,39 @@ public class TrainingTests
     }
 
     [Fact]
+    public void The_ema_of_g_averages_weights_copies_batchnorm_statistics_resumes_exactly_and_is_what_sampling_uses()
+    {
+        var options = Tiny(TestData.ImageFolder(10), Path.Combine(TestData.TempDir("ema"), "straight")) with { EmaDecay = 0.9, MaxSteps = 5 };
+        using (var gan = new GanPair(options, CPU))
+        {
+            var before = gan.Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+            using var random = new TorchSharp.torch.Generator(1);
+            using (NewDisposeScope()) gan.Step(rand(4, 3, 32, 32).mul(2).sub(1), random, 0);
+            var after = gan.Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, average) in gan.GeneratorEma!.named_parameters())
+                Assert.True(average.allclose(before[name].mul(0.9).add(after[name].mul(0.1)), atol: 1e-7), name);
+            var buffers = gan.Generator.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+            foreach (var (name, buffer) in gan.GeneratorEma.named_buffers()) Assert.True(buffer.eq(buffers[name]).all().item<bool>(), name);
+        }
+
+        var straight = new Trainer(options).Run(resume: false);
+        var interrupted = options with { OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "interrupted"), MaxSteps = 3 };
+        new Trainer(interrupted).Run(resume: false);
+        var resumed = new Trainer(Trainer.OptionsForResume(interrupted.OutDir, null, 5)).Run(resume: true);
+        using var a = new Models.Generator(options.Model);
+        using var b = new Models.Generator(options.Model);
+        Assert.True(Checkpoint.TryLoadGeneratorEma(straight.LastCheckpoint!, a));
+        Assert.True(Checkpoint.TryLoadGeneratorEma(resumed.LastCheckpoint!, b));
+        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(b));
+
+        using var sampled = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _);
+        using var raw = new Models.Generator(options.Model);
+        Checkpoint.LoadGenerator(straight.LastCheckpoint!, raw);
+        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(sampled));
+        Assert.NotEqual(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(sampled));
+    }
+
+    [Fact]
     public void A_run_writes_config_metrics_samples_plot_and_checkpoints()
     {
         string data = TestData.ImageFolder(8);

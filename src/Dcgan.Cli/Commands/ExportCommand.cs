@@ -26,7 +26,10 @@ public static class ExportCommand
             Directory.CreateDirectory(dir);
             PyTorchStateDict.Save(generator, Path.Combine(dir, "netG.pth"));
             PyTorchStateDict.Save(discriminator, Path.Combine(dir, "netD.pth"));
-            Console.WriteLine($"wrote {dir}/netG.pth and {dir}/netD.pth (nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, loss {DcganJson.Name(options.Loss)})");
+            using var average = new Generator(options);
+            bool hasEma = Checkpoint.TryLoadGeneratorEma(path, average);
+            if (hasEma) PyTorchStateDict.Save(average, Path.Combine(dir, "netG_ema.pth"));
+            Console.WriteLine($"wrote {dir}/netG.pth{(hasEma ? $", {dir}/netG_ema.pth" : "")} and {dir}/netD.pth (nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, loss {DcganJson.Name(options.Loss)})");
             return 0;
         }));
         return command;

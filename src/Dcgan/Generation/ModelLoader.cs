@@ -27,7 +27,8 @@ public static class ModelLoader
         resolvedPath = Checkpoint.Resolve(checkpointOrRunDir);
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);
-        Checkpoint.LoadGenerator(resolvedPath, generator);
+        // A run that kept a moving average of G (--ema) samples from the average: that is what it was kept for.
+        if (!Checkpoint.TryLoadGeneratorEma(resolvedPath, generator)) Checkpoint.LoadGenerator(resolvedPath, generator);
         generator.eval();
         return generator;
     }

@@ -20,13 +20,13 @@ public static class Checkpoint
     public const string Extension = ".ckpt";
     public const string Folder = "checkpoints";
     private const string ConfigEntry = "config.json", StateEntry = "state.json";
-    private const string GeneratorEntry = "netG.pth", DiscriminatorEntry = "netD.pth";
+    private const string GeneratorEntry = "netG.pth", DiscriminatorEntry = "netD.pth", GeneratorEmaEntry = "netG_ema.pth";
     private const string GeneratorOptimizerEntry = "optimG.pth", DiscriminatorOptimizerEntry = "optimD.pth";
 
     public static string PathFor(string runDir, long step) => System.IO.Path.Combine(runDir, Folder, $"step-{step:D7}{Extension}");
 
     public static void Save(string path, TrainingOptions options, CheckpointState state,
-        nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+        nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, nn.Module? generatorEma = null)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -37,6 +37,7 @@ public static class Checkpoint
             WriteEntry(zip, DiscriminatorEntry, s => discriminator.save_py(s, leaveOpen: true));
             WriteEntry(zip, GeneratorOptimizerEntry, s => generatorOptimizer.save_py(s, leaveOpen: true));
             WriteEntry(zip, DiscriminatorOptimizerEntry, s => discriminatorOptimizer.save_py(s, leaveOpen: true));
+            if (generatorEma is not null) WriteEntry(zip, GeneratorEmaEntry, s => generatorEma.save_py(s, leaveOpen: true));
         });
     }
 
@@ -46,10 +47,20 @@ public static class Checkpoint
 
     public static void LoadGenerator(string path, nn.Module generator) => LoadModule(path, GeneratorEntry, generator);
 
+    /// <summary>Loads the moving average of G where the run kept one (--ema); false where it did not.</summary>
+    public static bool TryLoadGeneratorEma(string path, nn.Module generator)
+    {
+        using (var zip = OpenZip(path)) if (zip.GetEntry(GeneratorEmaEntry) is null) return false;
+        LoadModule(path, GeneratorEmaEntry, generator);
+        return true;
+    }
+
     public static void LoadDiscriminator(string path, nn.Module discriminator) => LoadModule(path, DiscriminatorEntry, discriminator);
 
-    public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer)
+    public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, nn.Module? generatorEma = null)
     {
+        if (generatorEma is not null && !TryLoadGeneratorEma(path, generatorEma))
+            throw new InvalidDataException($"{path} has no {GeneratorEmaEntry} although the run keeps an EMA of G");
         LoadModule(path, GeneratorEntry, generator);
         LoadModule(path, DiscriminatorEntry, discriminator);
         using (var s = ReadEntry(path, GeneratorOptimizerEntry)) generatorOptimizer.load_py(s);

@@ -24,6 +24,8 @@ public sealed class GanPair : IDisposable
     public Discriminator Discriminator { get; }
     public Adam OptimizerG { get; }
     public Adam OptimizerD { get; }
+    /// <summary>The moving average of G (null without --ema): ema = decay * ema + (1 - decay) * G after each G update.</summary>
+    public Models.Generator? GeneratorEma { get; }
 
     public GanPair(TrainingOptions options, Device device)
     {
@@ -41,6 +43,41 @@ public sealed class GanPair : IDisposable
         OptimizerD = optim.Adam(Discriminator.parameters(), options.LrD, options.Beta1, options.Beta2);
         Generator.train();
         Discriminator.train();
+        if (options.EmaDecay is not null)
+        {
+            GeneratorEma = new Models.Generator(options.Model);
+            GeneratorEma.to(device);
+            CopyInto(GeneratorEma, Generator);
+            GeneratorEma.eval();
+        }
+    }
+
+    /// <summary>Starts the average from G's current weights (after loading PyTorch weights, say).</summary>
+    public void ResetEma()
+    {
+        if (GeneratorEma is not null) CopyInto(GeneratorEma, Generator);
+    }
+
+    private static void CopyInto(nn.Module target, nn.Module source)
+    {
+        using var noGrad = no_grad();
+        var from = source.state_dict();
+        foreach (var (key, value) in target.state_dict()) value.copy_(from[key]);
+    }
+
+    /// <summary>
+    /// ema = decay * ema + (1 - decay) * G for the weights; BatchNorm's running statistics and counters are copied,
+    /// since they are not learned and the average of statistics would describe no network.
+    /// </summary>
+    private void UpdateEma()
+    {
+        if (GeneratorEma is null) return;
+        using var noGrad = no_grad();
+        double decay = options.EmaDecay!.Value;
+        var current = Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, average) in GeneratorEma.named_parameters()) average.mul_(decay).add_(current[name], alpha: 1 - decay);
+        var buffers = Generator.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        foreach (var (name, buffer) in GeneratorEma.named_buffers()) buffer.copy_(buffers[name]);
     }
 
     /// <summary>One step on a real batch in [-1, 1]; all noise comes from <paramref name="random"/>. Call inside a dispose scope.</summary>
@@ -69,6 +106,7 @@ public sealed class GanPair : IDisposable
         var lossG = Losses.Generator(loss, outFakeAfter);
         lossG.backward();
         OptimizerG.step();
+        UpdateEma();
         return new StepResult(lossD.item<float>(), lossG.item<float>(), dx, dgz1, Losses.MeanScore(loss, outFakeAfter));
     }
 
@@ -76,6 +114,7 @@ public sealed class GanPair : IDisposable
     {
         OptimizerG.Dispose();
         OptimizerD.Dispose();
+        GeneratorEma?.Dispose();
         Generator.Dispose();
         Discriminator.Dispose();
     }

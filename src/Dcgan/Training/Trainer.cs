@@ -72,11 +72,12 @@ public sealed class Trainer
         {
             if (o.InitG is { } initG) { Interop.PyTorchStateDict.LoadInto(generator, Interop.PyTorchStateDict.Read(initG), initG); Message?.Invoke($"G starts from {initG}"); }
             if (o.InitD is { } initD) { Interop.PyTorchStateDict.LoadInto(discriminator, Interop.PyTorchStateDict.Read(initD), initD); Message?.Invoke($"D starts from {initD}"); }
+            gan.ResetEma();
         }
         if (resume)
         {
             lastCheckpoint = existing[^1];
-            Checkpoint.LoadAll(lastCheckpoint, generator, discriminator, optimizerG, optimizerD);
+            Checkpoint.LoadAll(lastCheckpoint, generator, discriminator, optimizerG, optimizerD, gan.GeneratorEma);
             var state = Checkpoint.ReadState(lastCheckpoint);
             set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
             startStep = state.Step;
@@ -114,10 +115,10 @@ public sealed class Trainer
             long done = step + 1;
             bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
             if (done % o.SampleEvery == 0 || epochEnd || last)
-                SaveFixedNoiseGrid(generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
+                SaveFixedNoiseGrid(gan.GeneratorEma ?? generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
             if (done % o.CheckpointEvery == 0 || epochEnd || last)
             {
-                lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), generator, discriminator, optimizerG, optimizerD);
+                lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan);
                 LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
             }
             progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
@@ -127,31 +128,31 @@ public sealed class Trainer
         bool cancelled = step < totalSteps;
         if (cancelled && (lastCheckpoint is null || Checkpoint.ReadState(lastCheckpoint).Step != step) && step > startStep)
         {
-            lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), generator, discriminator, optimizerG, optimizerD);
+            lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), gan);
             LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
         }
         return new TrainingResult(step, totalSteps, lastCheckpoint, cancelled);
     }
 
-    /// <summary>The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it.</summary>
+    /// <summary>The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it (with the EMA of G where kept).</summary>
     private static void SaveFixedNoiseGrid(Models.Generator generator, Tensor fixedNoise, string path)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        bool wasTraining = generator.training;
         generator.eval();
         var images = generator.forward(fixedNoise);
-        generator.train();
+        if (wasTraining) generator.train();
         Png.Save(ImageGrid.Make(PixelConverter.ToImages(images)), path);
     }
 
-    private string SaveCheckpoint(string runDir, long step, long epoch, nn.Module generator, nn.Module discriminator,
-        OptimizerHelper optimizerG, OptimizerHelper optimizerD)
+    private string SaveCheckpoint(string runDir, long step, long epoch, GanPair gan)
     {
         string path = Checkpoint.PathFor(runDir, step);
         using (var rng = get_rng_state())
         {
             var state = new CheckpointState(step, epoch, Convert.ToBase64String(rng.data<byte>().ToArray()), DateTimeOffset.UtcNow);
-            Checkpoint.Save(path, Options, state, generator, discriminator, optimizerG, optimizerD);
+            Checkpoint.Save(path, Options, state, gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
         }
         foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);
         Message?.Invoke($"Checkpoint {Path.GetRelativePath(runDir, path)}");

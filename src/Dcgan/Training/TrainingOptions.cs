@@ -30,6 +30,8 @@ public sealed record TrainingOptions
     /// <summary>Start G (and D) from PyTorch state_dicts instead of weights_init, as pytorch/examples' --netG / --netD.</summary>
     public string? InitG { get; init; }
     public string? InitD { get; init; }
+    /// <summary>Keep an exponential moving average of G's weights with this decay (e.g. 0.999); sampling then uses it.</summary>
+    public double? EmaDecay { get; init; }
 
     public string ResolvedCacheDir => CacheDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OutDir)) ?? ".", ".cache");
 
@@ -53,6 +55,7 @@ public sealed record TrainingOptions
         Require(GradientPenalty >= 0, $"--gradient-penalty must be non-negative (got {GradientPenalty})");
         Require(InitG is null || File.Exists(InitG), $"--init-g '{InitG}' does not exist");
         Require(InitD is null || File.Exists(InitD), $"--init-d '{InitD}' does not exist");
+        Require(EmaDecay is null or (> 0 and < 1), $"--ema must be in (0, 1), e.g. 0.999 (got {EmaDecay})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
     }
