@@ -6,8 +6,10 @@ namespace Dcgan.Cli;
 /// <summary>DCGAN Studio's command line: each command parses and validates its flags, then calls the library.</summary>
 public static class DcganCli
 {
-    public static RootCommand Build() => new("DCGAN Studio: train deep convolutional GANs, sample and edit images with them.")
+    public static RootCommand Build()
     {
+        var root = new RootCommand("DCGAN Studio: train deep convolutional GANs, sample and edit images with them.")
+        {
         TrainCommand.Create(),
         SampleCommand.Create(),
         AttributeCommand.Create(),
@@ -21,7 +23,9 @@ public static class DcganCli
         ExportCommand.Create(),
         BenchCommand.Create(),
         DatasetCommand.Create(),
-    };
+        };
+        return root;
+    }
 
     public static int Run(string[] args) => CommandRunner.Run(Build(), args);
 }
