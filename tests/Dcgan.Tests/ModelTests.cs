@@ -88,7 +88,7 @@ public class ModelTests
     public void Leaky_relu_generator_uses_leaky_relu()
     {
         using var g = new Generator(new ModelOptions { GeneratorActivation = GeneratorActivation.LeakyRelu });
-        Assert.Equal(4, g.modules().Count(m => m is TorchSharp.Modules.LeakyReLU));
+        Assert.Equal(4, g.modules().Count(m => m is Dcgan.Models.LeakyReLU));
         Assert.DoesNotContain(g.modules(), m => m is TorchSharp.Modules.ReLU);
     }
 }

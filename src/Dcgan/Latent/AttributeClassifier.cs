@@ -24,9 +24,9 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
     {
         int reduced = imageSize / 8;
         main = Sequential(
-            ("0", Conv2d(channels, 32, 4, stride: 2, padding: 1)), ("1", LeakyReLU(0.2)),
-            ("2", Conv2d(32, 64, 4, stride: 2, padding: 1)), ("3", BatchNorm2d(64)), ("4", LeakyReLU(0.2)),
-            ("5", Conv2d(64, 128, 4, stride: 2, padding: 1)), ("6", BatchNorm2d(128)), ("7", LeakyReLU(0.2)),
+            ("0", Conv2d(channels, 32, 4, stride: 2, padding: 1)), ("1", new Models.LeakyReLU(0.2)),
+            ("2", Conv2d(32, 64, 4, stride: 2, padding: 1)), ("3", BatchNorm2d(64)), ("4", new Models.LeakyReLU(0.2)),
+            ("5", Conv2d(64, 128, 4, stride: 2, padding: 1)), ("6", BatchNorm2d(128)), ("7", new Models.LeakyReLU(0.2)),
             ("8", Conv2d(128, 1, reduced)));
         RegisterComponents();
     }

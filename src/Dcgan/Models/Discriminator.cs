@@ -21,12 +21,12 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         var layers = new List<Module<Tensor, Tensor>>();
         long channels = options.Ndf;
         layers.Add(Conv2d(options.Nc, channels, 4, stride: 2, padding: 1, bias: false));
-        layers.Add(LeakyReLU(0.2, inplace: true));
+        layers.Add(new LeakyReLU(0.2));
         for (int block = 0; block < options.MiddleBlocks; block++)
         {
             layers.Add(Conv2d(channels, channels * 2, 4, stride: 2, padding: 1, bias: false));
             if (options.DiscriminatorUsesBatchNorm) layers.Add(BatchNorm2d(channels * 2));
-            layers.Add(LeakyReLU(0.2, inplace: true));
+            layers.Add(new LeakyReLU(0.2));
             channels *= 2;
         }
         layers.Add(Conv2d(channels, 1, 4, stride: 1, bias: false));

@@ -60,7 +60,7 @@ public sealed class Generator : Module<Tensor, Tensor>
     private static Module<Tensor, Tensor> Activation(GeneratorActivation activation) => activation switch
     {
         GeneratorActivation.Relu => ReLU(inplace: true),
-        GeneratorActivation.LeakyRelu => LeakyReLU(0.2, inplace: true),
+        GeneratorActivation.LeakyRelu => new LeakyReLU(0.2),
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 }
