@@ -221,19 +221,7 @@ public static class StudioServer
         vectors.MapPost("/directions", (DirectionsRequest body, Studio studio) =>
         {
             var method = Training.DcganJson.ParseEnum<AttributeMethod>(body.Method ?? "sefa", "method");
-            int k = body.K ?? 5;
-            var model = studio.Model;
-            var found = method switch
-            {
-                AttributeMethod.Sefa => Directions.Sefa(model.Sampler.Generator, k),
-                AttributeMethod.Pca => Directions.Pca(model.Sampler.Generator, k, 2048),
-                _ => throw new ArgumentException("method: must be sefa or pca"),
-            };
-            var made = found.Select((d, i) => new AttributeVector
-            {
-                Name = $"{DcganJson.Name(method)}-{i:D2}", Method = method, Nz = model.Options.Nz, ModelHash = model.Hash,
-                Norm = 1, Sigma = d.Sigma, Vector = d.Vector.data<float>().ToArray(),
-            }).ToList();
+            var made = Editing.DiscoverDirections(studio.Model, method, body.K ?? 5, 2048);
             foreach (var v in made) studio.Vectors[v.Name] = v;
             return made.Select(Summary).ToList();
         }).WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...");

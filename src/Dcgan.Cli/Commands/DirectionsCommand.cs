@@ -28,29 +28,18 @@ public static class DirectionsCommand
             var seeds = LatentSampler.ParseSeedList(r.GetValue(previewSeeds)!);
             if (seeds.Count > 16) throw new ArgumentException("at most 16 preview seeds");
             using var loaded = model.Open(r);
-            var directions = chosen == AttributeMethod.Sefa
-                ? Directions.Sefa(loaded.Sampler.Generator, r.GetValue(k))
-                : Directions.Pca(loaded.Sampler.Generator, r.GetValue(k), r.GetValue(samples));
+            var directions = Editing.DiscoverDirections(loaded, chosen, r.GetValue(k), r.GetValue(samples));
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
-            using var z = loaded.LatentsFor(seeds);
             double[] steps = [-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1];
             for (int i = 0; i < directions.Count; i++)
             {
-                var d = directions[i];
-                new AttributeVector
-                {
-                    Name = $"{DcganJson.Name(chosen)}-{i:D2}", Method = chosen, Nz = loaded.Options.Nz, ModelHash = loaded.Hash,
-                    Norm = 1, Sigma = d.Sigma, Vector = d.Vector.data<float>().ToArray(),
-                }.Save(Path.Combine(dir, $"direction-{i:D2}.json"));
-                var rows = new List<IReadOnlyList<PixelImage?>>();
-                for (int row = 0; row < seeds.Count; row++)
-                {
-                    var edited = TorchSharp.torch.cat(steps.Select(s => LatentMath.Edit(z[row..(row + 1)], [(d.Vector, s * range * d.Sigma)])).ToList(), 0);
-                    rows.Add(loaded.Sampler.Render(edited).ToList());
-                }
-                Png.Save(ImageGrid.MakeRows(rows), Path.Combine(dir, $"direction-{i:D2}.png"));
-                Console.WriteLine($"direction {i:D2}: {(chosen == AttributeMethod.Sefa ? "eigenvalue" : "explained variance")} {d.Score:G4}, sigma {d.Sigma:F3}");
+                var vector = directions[i];
+                vector.Save(Path.Combine(dir, $"direction-{i:D2}.json"));
+                double sigma = vector.Sigma ?? 1;
+                var strengths = steps.Select(s => s * range * sigma).ToList();
+                Png.Save(Editing.Strip(loaded, seeds, vector, strengths, []), Path.Combine(dir, $"direction-{i:D2}.png"));
+                Console.WriteLine($"direction {i:D2}: sigma {sigma:F3}");
             }
             Console.WriteLine($"{directions.Count} directions in {dir}/ (direction-NN.json vectors, direction-NN.png previews from -{range} to +{range} sigma)");
             return 0;

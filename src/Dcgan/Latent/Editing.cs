@@ -80,4 +80,22 @@ public static class Editing
         var figure = ImageGrid.MakeRows([Row(za, result.MeanA), Row(zb, result.MeanB), Row(zc, result.MeanC), Row(result.Y, result.Neighbours)]);
         return (figure, cat([result.Y, result.Neighbours], 0).MoveToOuterDisposeScope());
     }
+
+    /// <summary>Discovered directions (SeFa or PCA) as named vector files tied to this model: sefa-00, sefa-01, ...</summary>
+    public static IReadOnlyList<AttributeVector> DiscoverDirections(LoadedModel model, AttributeMethod method, int k, int pcaSamples = 4096)
+    {
+        var found = method switch
+        {
+            AttributeMethod.Sefa => Directions.Sefa(model.Sampler.Generator, k),
+            AttributeMethod.Pca => Directions.Pca(model.Sampler.Generator, k, pcaSamples),
+            _ => throw new ArgumentException("method: must be sefa or pca"),
+        };
+        var vectors = found.Select((d, i) => new AttributeVector
+        {
+            Name = $"{Training.DcganJson.Name(method)}-{i:D2}", Method = method, Nz = model.Options.Nz, ModelHash = model.Hash,
+            Norm = 1, Sigma = d.Sigma, Validation = null, Vector = d.Vector.data<float>().ToArray(),
+        }).ToList();
+        foreach (var d in found) d.Vector.Dispose();
+        return vectors;
+    }
 }
