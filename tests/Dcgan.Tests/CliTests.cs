@@ -55,6 +55,9 @@ public class CliTests
     [InlineData("sample --checkpoint x", "nothing to write")]
     [InlineData("train --resume --lr 0.1", "only --epochs and --max-steps may change (got --lr)")]
     [InlineData("sample --checkpoint x --out y.png --n 0", "--n must be between 1 and 1024")]
+    [InlineData("sample --checkpoint x --out y.png --mode bogus", "--mode must be one of eval, train")]
+    [InlineData("sample --checkpoint x --out y.png --weights bogus", "--weights must be one of auto, raw, ema")]
+    [InlineData("eval --checkpoint x --mode batch", "--mode must be one of eval, train")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));

@@ -45,4 +45,27 @@ public class RecalibrationTests
         Assert.Equal(0, CliTests.Run("sample", "--checkpoint", pth, "--n", "2", "--out", Path.Combine(root, "grid.png")).Code);
         Assert.Contains("--out must end in .pth", CliTests.Run("recalibrate", "--checkpoint", fixture, "--out", Path.Combine(root, "x.ckpt")).Err);
     }
+
+    [Fact]
+    public void Train_mode_sampling_uses_the_batchs_statistics_and_leaves_the_served_model_unchanged()
+    {
+        var g = new Models.Generator(new ModelOptions { Nz = 8, Ngf = 4, ImageSize = 32 });
+        WeightInit.Apply(g, new TorchSharp.torch.Generator(2));
+        using var sampler = new Generation.ImageSampler(g);
+        var z = LatentSampler.ForSeeds([0, 1, 2, 3, 4, 5, 6, 7], 8, LatentPrior.Normal);
+        var evalBefore = sampler.Generate(z);
+        var buffersBefore = g.named_buffers().ToDictionary(b => b.name, b => b.buffer.clone());
+
+        var trainMode = sampler.GenerateInTrainMode(z);
+        var firstHalfAlone = sampler.GenerateInTrainMode(z[..4]);
+
+        // Untrained running statistics (mean 0, variance 1) are far from the batch's: the modes must differ, and in
+        // train mode an image depends on the rest of its batch.
+        Assert.False(trainMode.allclose(evalBefore, atol: 1e-3));
+        Assert.False(trainMode[..4].allclose(firstHalfAlone, atol: 1e-4));
+        Assert.False(g.training);
+        foreach (var (name, buffer) in g.named_buffers()) Assert.True(buffer.eq(buffersBefore[name]).all().item<bool>(), name);
+        Assert.True(sampler.Generate(z).eq(evalBefore).all().item<bool>());
+        Assert.Throws<ArgumentException>(() => sampler.GenerateInTrainMode(z[..1]));
+    }
 }

@@ -86,6 +86,15 @@ public class TrainingTests
         Checkpoint.LoadGenerator(straight.LastCheckpoint!, raw);
         Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(sampled));
         Assert.NotEqual(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(sampled));
+
+        // --weights picks either generator of the checkpoint; asking for an average that was never kept is an error.
+        using var rawByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Raw);
+        Assert.Equal(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(rawByChoice));
+        using var emaByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema);
+        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(emaByChoice));
+        var noEma = new Trainer(options with { OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "no-ema"), EmaDecay = null, MaxSteps = 1 }).Run(resume: false);
+        var error = Assert.Throws<ArgumentException>(() => Generation.ModelLoader.LoadGenerator(noEma.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema));
+        Assert.Contains("--ema", error.Message);
     }
 
     [Fact]

@@ -18,17 +18,19 @@ public static class EvalCommand
         var features = Optional<string>("--features", "Another feature network (.onnx, input [N, 3, H, W]), e.g. an Inception v3 for standard FID.");
         var cacheDir = Make("--cache-dir", "Where decoded pixels and real-set features are cached.", ".cache");
         var json = Optional<string>("--json", "Also write the figures as JSON.");
+        var mode = ModelArguments.ModeOption("each batch of 64 normalised by its own statistics, as the training notebook renders");
         var command = new Command("eval", "FID and KID (ResNet-18 features) and k-NN precision / recall of generated images against a data set.")
-            .With([.. model.All, data, n, seed, realN, features, cacheDir, json]);
+            .With([.. model.All, data, n, seed, realN, features, cacheDir, json, mode]);
         command.SetAction(r => CommandRunner.Guard("eval", () =>
         {
             if (r.GetValue(realN) is < 10) throw new ArgumentException("--real-n must be at least 10");
+            var samplingMode = ModelArguments.Mode(r, mode);
             using var loaded = model.Open(r);
             using var extractor = new FeatureExtractor(r.GetValue(features));
             var report = Evaluator.Evaluate(loaded, DataSource.Resolve(r.GetValue(data)!), extractor, r.GetValue(n), r.GetValue(realN),
-                r.GetValue(cacheDir)!, r.GetValue(seed), line => Console.Error.WriteLine(line));
+                r.GetValue(cacheDir)!, r.GetValue(seed), line => Console.Error.WriteLine(line), samplingMode);
             Console.WriteLine(report);
-            if (r.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(new { checkpoint = loaded.Path, report }, new JsonSerializerOptions { WriteIndented = true }));
+            if (r.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(new { checkpoint = loaded.Path, mode = r.GetValue(mode), weights = r.GetValue(model.Weights), report }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             return 0;
         }));
         return command;

@@ -11,9 +11,19 @@ internal sealed class ModelArguments
     public Option<string?> Checkpoint { get; } = Optional<string>("--checkpoint", "A checkpoint (.ckpt), a run directory (its newest checkpoint) or a PyTorch netG.pth; default: the bundled emoji model.");
     public Option<string> Device { get; } = Make("--device", "cpu or cuda.", "cpu");
 
-    public Option[] All => [Checkpoint, Device];
+    public Option<string> Weights { get; } = Make("--weights", "Which generator of a checkpoint: auto (the moving average where the run kept one with --ema), raw (the trained G) or ema.", "auto");
 
-    public LoadedModel Open(ParseResult r) => LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!);
+    public Option[] All => [Checkpoint, Device, Weights];
+
+    public LoadedModel Open(ParseResult r) => LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!,
+        Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights"));
+
+    /// <summary>--mode: how G's BatchNorm layers normalise while sampling (eval is the served default).</summary>
+    public static Option<string> ModeOption(string trainHelp) =>
+        Make("--mode", $"eval (BatchNorm running statistics: each image depends only on its z) or train ({trainHelp}).", "eval");
+
+    public static Evaluation.SamplingMode Mode(ParseResult r, Option<string> option) =>
+        Training.DcganJson.ParseEnum<Evaluation.SamplingMode>(r.GetValue(option)!, "--mode");
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
         r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");

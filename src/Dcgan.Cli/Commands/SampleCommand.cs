@@ -19,8 +19,9 @@ public static class SampleCommand
         var each = Optional<string>("--each", "Write one PNG per image into this folder, named by seed (e.g. 42.png).");
         var latents = Optional<string>("--latents", "Read explicit z vectors (.npy or JSON) instead of seeds.");
         var saveLatents = Optional<string>("--save-latents", "Write the z vectors used (.npy or JSON).");
+        var mode = ModelArguments.ModeOption("all n images as one batch normalised by its own statistics, as the training notebook renders; images then depend on the batch");
         var command = new Command("sample", "Generate images from a trained generator, deterministic per seed (G in eval mode).")
-            .With([.. model.All, seed, n, output, nrow, each, latents, saveLatents]);
+            .With([.. model.All, seed, n, output, nrow, each, latents, saveLatents, mode]);
         command.SetAction(r => CommandRunner.Guard("sample", () =>
         {
             string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents), latentsOut = r.GetValue(saveLatents);
@@ -30,6 +31,7 @@ public static class SampleCommand
             if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
             if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
+            bool trainMode = ModelArguments.Mode(r, mode) == Evaluation.SamplingMode.Train;
 
             using var loaded = model.Open(r);
             var sampler = loaded.Sampler;
@@ -37,7 +39,9 @@ public static class SampleCommand
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
             using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz);
             var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
-            var images = sampler.Render(z);
+            if (trainMode && z.shape[0] < 2) throw new ArgumentException("--mode train needs --n 2 or more: BatchNorm then uses the batch's statistics");
+            IReadOnlyList<PixelImage> images;
+            using (var pixels = trainMode ? sampler.GenerateInTrainMode(z) : sampler.Generate(z)) images = PixelConverter.ToImages(pixels);
 
             if (outPath is not null) Png.Save(ImageGrid.Make(images, r.GetValue(nrow)), outPath);
             if (eachDir is not null)

@@ -13,6 +13,9 @@ public sealed record EvaluationReport(string Features, int RealCount, int Genera
         $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); N real {RealCount}, N generated {GeneratedCount}";
 }
 
+/// <summary>How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).</summary>
+public enum SamplingMode { Eval, Train }
+
 /// <summary>
 /// `dcgan eval`: features of N generated images (seeds 0..N-1) against features of the data set, which are
 /// computed once per data set, transform and extractor and cached. FID is biased upward at small N: N goes with
@@ -21,13 +24,13 @@ public sealed record EvaluationReport(string Features, int RealCount, int Genera
 public static class Evaluator
 {
     public static EvaluationReport Evaluate(LoadedModel model, IImageSource data, FeatureExtractor extractor, int generated, int? realLimit,
-        string cacheDirectory, long firstSeed = 0, Action<string>? log = null)
+        string cacheDirectory, long firstSeed = 0, Action<string>? log = null, SamplingMode mode = SamplingMode.Eval)
     {
         if (generated < 10) throw new ArgumentException($"--n must be at least 10 (got {generated}); FID needs many images, 2000 or more for stable figures");
         var clock = Stopwatch.StartNew();
         var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
         log?.Invoke($"{real.Length} real feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");
-        var fake = GeneratedFeatures(model, extractor, generated, firstSeed);
+        var fake = GeneratedFeatures(model, extractor, generated, firstSeed, mode);
         log?.Invoke($"{fake.Length} generated feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");
         double fid = QualityMetrics.FrechetDistance(FeatureStatistics.Of(real), FeatureStatistics.Of(fake));
         var kid = QualityMetrics.KernelDistance(real, fake);
@@ -35,16 +38,24 @@ public static class Evaluator
         return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds);
     }
 
-    public static double[][] GeneratedFeatures(LoadedModel model, FeatureExtractor extractor, int count, long firstSeed = 0)
+    /// <summary>Features of the images of seeds firstSeed.. in batches of 64 (train mode: each batch normalised by its own statistics, as in the training notebook).</summary>
+    public static double[][] GeneratedFeatures(LoadedModel model, FeatureExtractor extractor, int count, long firstSeed = 0, SamplingMode mode = SamplingMode.Eval)
     {
         var features = new List<double[]>(count);
-        foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(64))
+        foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(TrainModeBatch))
         {
             using var scope = NewDisposeScope();
-            features.AddRange(extractor.Extract(model.Sampler.RenderSeeds(chunk)));
+            var latents = model.LatentsFor(chunk);
+            var images = mode == SamplingMode.Train && chunk.Length >= 2
+                ? model.Sampler.GenerateInTrainMode(latents)
+                : model.Sampler.Generate(latents);
+            features.AddRange(extractor.Extract(PixelConverter.ToImages(images)));
         }
         return features.ToArray();
     }
+
+    /// <summary>The tutorial's fixed-noise batch size: train-mode figures use batches of this many.</summary>
+    public const int TrainModeBatch = 64;
 
     /// <summary>The data set's features through the training transform, from the cache where computed before.</summary>
     public static double[][] RealFeatures(IImageSource data, int size, int channels, FeatureExtractor extractor, int? limit, string cacheDirectory, Action<string>? log = null)

@@ -31,6 +31,33 @@ public sealed class ImageSampler(Models.Generator generator, Device? device = nu
         }
     }
 
+    /// <summary>
+    /// The images of z with G in train mode, as the tutorial's notebook renders its grids: BatchNorm normalises with
+    /// this batch's statistics, so an image depends on the others in its batch. The running statistics are restored
+    /// afterwards, so the model serves as before.
+    /// </summary>
+    public Tensor GenerateInTrainMode(Tensor latents)
+    {
+        if (latents.shape[0] < 2) throw new ArgumentException("train-mode sampling needs batches of 2 or more latents (BatchNorm uses the batch's statistics)");
+        lock (gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Generator.to(device);
+            var buffers = Generator.named_buffers().Select(b => (b.buffer, saved: b.buffer.clone())).ToList();
+            try
+            {
+                Generator.train();
+                return Generator.forward(latents.to(device)).cpu().MoveToOuterDisposeScope();
+            }
+            finally
+            {
+                foreach (var (buffer, saved) in buffers) buffer.copy_(saved);
+                Generator.eval();
+            }
+        }
+    }
+
     public IReadOnlyList<PixelImage> Render(Tensor latents)
     {
         using var scope = NewDisposeScope();

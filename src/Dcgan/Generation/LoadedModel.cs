@@ -19,9 +19,9 @@ public sealed class LoadedModel : IDisposable
         Hash = ModelFingerprint.Of(sampler.Generator);
     }
 
-    public static LoadedModel Open(string checkpointOrRunDir, string device = "cpu")
+    public static LoadedModel Open(string checkpointOrRunDir, string device = "cpu", GeneratorWeights weights = GeneratorWeights.Auto)
     {
-        var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved);
+        var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights);
         return new LoadedModel(new ImageSampler(generator, DeviceSelector.Parse(device)), resolved);
     }
 

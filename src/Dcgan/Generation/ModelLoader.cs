@@ -2,6 +2,9 @@ using Dcgan.Training;
 
 namespace Dcgan.Generation;
 
+/// <summary>Which of a checkpoint's generators to load: the moving average where the run kept one (auto), or the one trained.</summary>
+public enum GeneratorWeights { Auto, Raw, Ema }
+
 /// <summary>Loads a generator for sampling from a checkpoint, a run directory (its newest checkpoint) or a PyTorch .pth state_dict.</summary>
 public static class ModelLoader
 {
@@ -17,18 +20,23 @@ public static class ModelLoader
             : throw new FileNotFoundException("no --checkpoint given and no bundled model found: train one with ./dcgan train, then pass --checkpoint runs/NAME");
     }
 
-    public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath)
+    public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath, GeneratorWeights weights = GeneratorWeights.Auto)
     {
         if (Interop.PyTorchStateDict.IsPyTorchFile(checkpointOrRunDir))
         {
+            if (weights == GeneratorWeights.Ema)
+                throw new ArgumentException($"{checkpointOrRunDir} is a single PyTorch state_dict; --weights ema needs a checkpoint of a run trained with --ema");
             resolvedPath = checkpointOrRunDir;
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }
         resolvedPath = Checkpoint.Resolve(checkpointOrRunDir);
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);
-        // A run that kept a moving average of G (--ema) samples from the average: that is what it was kept for.
-        if (!Checkpoint.TryLoadGeneratorEma(resolvedPath, generator)) Checkpoint.LoadGenerator(resolvedPath, generator);
+        // A run that kept a moving average of G (--ema) samples from the average unless asked otherwise: that is what it was kept for.
+        bool loadedEma = weights != GeneratorWeights.Raw && Checkpoint.TryLoadGeneratorEma(resolvedPath, generator);
+        if (weights == GeneratorWeights.Ema && !loadedEma)
+            throw new ArgumentException($"{resolvedPath} holds no moving average of G: --weights ema needs a run trained with --ema DECAY");
+        if (!loadedEma) Checkpoint.LoadGenerator(resolvedPath, generator);
         generator.eval();
         return generator;
     }
