@@ -74,4 +74,14 @@ if [ ! -f "$root/recalibrated.pth" ]; then
   ./dcgan recalibrate --checkpoint "$root/baseline/run" --weights raw --out "$root/recalibrated.pth" > /dev/null
 fi
 evaluate baseline recalibrated "$root/recalibrated.pth"
-echo "results: $root/results.tsv"
+# The moving average's weights with the trained G's BatchNorm statistics, then with statistics measured for them.
+if [ ! -f "$root/ema-recalibrated.pth" ]; then
+  ./dcgan recalibrate --checkpoint "$root/baseline/run" --weights ema --out "$root/ema-recalibrated.pth" > /dev/null
+fi
+evaluate baseline ema-0.99-recalibrated "$root/ema-recalibrated.pth"
+{
+  echo "| row | FID (ResNet-18) | KID (ResNet-18) | precision / recall | N generated / real | training wall time |"
+  echo "|---|---|---|---|---|---|"
+  awk -F'\t' '{ printf "| %s | %.1f | %.2f +- %.2f | %.3f / %.3f | %s / %s | %d s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$root/results.tsv"
+} > "$root/results.md"
+cat "$root/results.md"

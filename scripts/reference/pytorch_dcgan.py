@@ -1,0 +1,135 @@
+# The tutorial's DCGAN loop in PyTorch, as a reference for `dcgan train`: same nets, weights_init, Adam (2e-4, 0.5),
+# BCE, D on real then detached fakes, then G with the non-saturating loss. Its netG.pth files are evaluated by
+# `./dcgan eval --checkpoint netG.pth`, so a C# run and a PyTorch run of the same recipe are judged by one metric
+# (docs/experiments.md). It reads the same data as the C# side: data/emoji.zip (64x64 PNGs on white) or an IDX
+# file (Fashion-MNIST), resized with bilinear filtering to --image-size.
+#
+#   python3 scripts/reference/pytorch_dcgan.py --data data/emoji.zip --image-size 64 --steps 3300 \
+#       --save-at 1200,3300 --out /tmp/ref-emoji [--device cuda]
+import argparse
+import gzip
+import io
+import os
+import time
+import zipfile
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+p = argparse.ArgumentParser()
+p.add_argument("--data", required=True)
+p.add_argument("--out", required=True)
+p.add_argument("--image-size", type=int, default=64)
+p.add_argument("--steps", type=int, default=1000)
+p.add_argument("--save-at", default="")
+p.add_argument("--batch-size", type=int, default=64)
+p.add_argument("--lr", type=float, default=2e-4)
+p.add_argument("--seed", type=int, default=999)
+p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+a = p.parse_args()
+os.makedirs(a.out, exist_ok=True)
+torch.manual_seed(a.seed)
+device = torch.device(a.device)
+
+
+def load(path):
+    """uint8 [N, C, H, W]"""
+    if path.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            names = sorted(n for n in z.namelist() if n.lower().endswith(".png"))
+            return np.stack([np.asarray(Image.open(io.BytesIO(z.read(n))).convert("RGB")) for n in names]).transpose(0, 3, 1, 2)
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    n, h, w = (int.from_bytes(raw[i:i + 4], "big") for i in (4, 8, 12))
+    return np.frombuffer(raw, np.uint8, offset=16).reshape(n, 1, h, w)
+
+
+pixels = torch.from_numpy(load(a.data).copy())
+images = pixels.float().div(127.5).sub(1)
+if images.shape[-1] != a.image_size:
+    images = F.interpolate(images, size=(a.image_size, a.image_size), mode="bilinear", antialias=True, align_corners=False)
+images = images.clamp(-1, 1).to(device)
+nc, nz, ngf, ndf = images.shape[1], 100, 64, 64
+print(f"{images.shape[0]} images of {tuple(images.shape[1:])} on {device}", flush=True)
+
+
+def up(i, o, first=False):
+    return [nn.ConvTranspose2d(i, o, 4, 1 if first else 2, 0 if first else 1, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
+
+
+def down(i, o, norm=True):
+    return [nn.Conv2d(i, o, 4, 2, 1, bias=False)] + ([nn.BatchNorm2d(o)] if norm else []) + [nn.LeakyReLU(0.2, inplace=True)]
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        widths = [ngf * 8, ngf * 4, ngf * 2, ngf] if a.image_size == 64 else [ngf * 4, ngf * 2, ngf]
+        layers = up(nz, widths[0], first=True)
+        for i, o in zip(widths, widths[1:]):
+            layers += up(i, o)
+        self.main = nn.Sequential(*layers, nn.ConvTranspose2d(widths[-1], nc, 4, 2, 1, bias=False), nn.Tanh())
+
+    def forward(self, x):
+        return self.main(x)
+
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        widths = [ndf, ndf * 2, ndf * 4, ndf * 8] if a.image_size == 64 else [ndf, ndf * 2, ndf * 4]
+        layers = down(nc, widths[0], norm=False)
+        for i, o in zip(widths, widths[1:]):
+            layers += down(i, o)
+        self.main = nn.Sequential(*layers, nn.Conv2d(widths[-1], 1, 4, 1, 0, bias=False), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.main(x).view(-1)
+
+
+def weights_init(m):
+    if "Conv" in type(m).__name__:
+        nn.init.normal_(m.weight, 0.0, 0.02)
+    elif "BatchNorm" in type(m).__name__:
+        nn.init.normal_(m.weight, 1.0, 0.02)
+        nn.init.constant_(m.bias, 0)
+
+
+netG, netD = Generator().to(device), Discriminator().to(device)
+netG.apply(weights_init)
+netD.apply(weights_init)
+optG = torch.optim.Adam(netG.parameters(), lr=a.lr, betas=(0.5, 0.999))
+optD = torch.optim.Adam(netD.parameters(), lr=a.lr, betas=(0.5, 0.999))
+bce = nn.BCELoss()
+save_at = {int(s) for s in a.save_at.split(",") if s} | {a.steps}
+per_epoch = -(-images.shape[0] // a.batch_size)  # the last, smaller batch included, as the C# loader and DataLoader do
+step, start = 0, time.time()
+while step < a.steps:
+    order = torch.randperm(images.shape[0], device=device)
+    for b in range(per_epoch):
+        if step >= a.steps:
+            break
+        real = images[order[b * a.batch_size:(b + 1) * a.batch_size]]
+        n = real.shape[0]
+        netD.zero_grad()
+        out_real = netD(real)
+        loss_real = bce(out_real, torch.ones(n, device=device))
+        fake = netG(torch.randn(n, nz, 1, 1, device=device))
+        loss_fake = bce(netD(fake.detach()), torch.zeros(n, device=device))
+        (loss_real + loss_fake).backward()
+        optD.step()
+        netG.zero_grad()
+        loss_g = bce(netD(fake), torch.ones(n, device=device))
+        loss_g.backward()
+        optG.step()
+        step += 1
+        if step % 500 == 0:
+            print(f"step {step} loss_d {(loss_real + loss_fake).item():.3f} loss_g {loss_g.item():.3f} "
+                  f"D(x) {out_real.mean().item():.3f} {time.time() - start:.0f} s", flush=True)
+        if step in save_at:
+            torch.save(netG.state_dict(), os.path.join(a.out, f"netG-step{step}.pth"))
+print(f"{a.steps} steps in {time.time() - start:.1f} s", flush=True)
