@@ -49,8 +49,8 @@ evaluate() { # ROW LABEL CHECKPOINT ARGS...
     ./dcgan eval --checkpoint "$checkpoint" --data "$data" --n "$n" "${real_n[@]}" --cache-dir "$cache" --json "$out/eval.json" "$@" > "$out/eval.log" 2>&1
     ./dcgan sample --checkpoint "$checkpoint" --n 64 --out "$out/grid.png" "$@" > /dev/null
   fi
-  jq -r --arg label "$label" --arg seconds "$(cat "$root/$row/trained")" \
-    '[$label, (.report.fid|tostring), (.report.kid.mean|tostring), (.report.kid.standardDeviation|tostring),
+  jq -r --arg name "$label" --arg seconds "$(cat "$root/$row/trained")" \
+    '[$name, (.report.fid|tostring), (.report.kid.mean|tostring), (.report.kid.standardDeviation|tostring),
       (.report.precisionRecall.precision|tostring), (.report.precisionRecall.recall|tostring),
       (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' "$out/eval.json" >> "$root/results.tsv"
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -232,5 +234,26 @@ public class LoadTestTests
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions(url, 1, 1)));
         Assert.Contains("must be a loopback address", e.Message);
+    }
+}
+
+public class DefaultModelTests
+{
+    [Fact]
+    public async Task Without_a_checkpoint_the_studio_serves_the_bundled_model_and_offers_it()
+    {
+        string runs = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"), "runs");
+        await using var app = StudioServer.Build(new StudioOptions { RunsDir = runs }, b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var client = app.GetTestClient();
+        string models = await client.GetStringAsync("/api/models");
+        Assert.Contains("emoji-dcgan", models);
+        var image = await client.GetAsync("/api/images/3.png");
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        var bytes = await image.Content.ReadAsByteArrayAsync();
+        string cliOut = Path.Combine(runs, "..", "3.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(cliOut)!);
+        Assert.Equal(0, DcganCli.Run(["sample", "--seed", "3", "--n", "1", "--nrow", "1", "--each", Path.GetDirectoryName(cliOut)!]));
+        Assert.Equal(File.ReadAllBytes(cliOut), bytes);
     }
 }

@@ -33,6 +33,10 @@ public sealed class FeatureExtractor : IDisposable
         string path = modelPath ?? DefaultModelPath;
         if (!File.Exists(path)) throw new FileNotFoundException($"feature network '{path}' does not exist");
         var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        // Threads that sleep instead of spinning between the per-image runs, and no more of them than libtorch is
+        // told to use (OMP_NUM_THREADS): spinning threads starve a training run that shares the machine.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int threads) && threads > 0) options.IntraOpNumThreads = threads;
         network = new InferenceSession(path, options);
         if (modelPath is null) preprocess = new InferenceSession(DefaultPreprocessPath, options);
         var input = network.InputMetadata.First();

@@ -11,13 +11,14 @@ public static class ModelLoader
     /// <summary>The model that ships with the program (models/ in the repository), used when no checkpoint is named.</summary>
     public static string BundledModelPath => Path.Combine(AppContext.BaseDirectory, "models", "emoji-dcgan", "netG.pth");
 
-    /// <summary>The checkpoint to use: the one named, else the bundled model.</summary>
-    public static string ResolveOrBundled(string? checkpointOrRunDir)
+    /// <summary>The checkpoint to use: the one named, else the bundled model (models/README.md says how it was made).</summary>
+    public static string ResolveOrBundled(string? checkpointOrRunDir, string? bundledPath = null)
     {
         if (!string.IsNullOrWhiteSpace(checkpointOrRunDir)) return checkpointOrRunDir;
-        return File.Exists(BundledModelPath)
-            ? BundledModelPath
-            : throw new FileNotFoundException("no --checkpoint given and no bundled model found: train one with ./dcgan train, then pass --checkpoint runs/NAME");
+        bundledPath ??= BundledModelPath;
+        return File.Exists(bundledPath)
+            ? bundledPath
+            : throw new FileNotFoundException($"no --checkpoint given and the bundled model {bundledPath} is missing: pass --checkpoint runs/NAME (train one with ./dcgan train), or restore models/emoji-dcgan/netG.pth from the repository and rebuild");
     }
 
     public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath, GeneratorWeights weights = GeneratorWeights.Auto)
