@@ -88,6 +88,20 @@ public class TrainingTests
         Assert.NotEqual(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(sampled));
 
         // --weights picks either generator of the checkpoint; asking for an average that was never kept is an error.
+        // The saved average carries BatchNorm statistics measured for its own weights, not G's.
+        using (var remeasured = new Models.Generator(options.Model))
+        {
+            Checkpoint.TryLoadGeneratorEma(straight.LastCheckpoint!, remeasured);
+            var saved = remeasured.named_buffers().ToDictionary(b => b.name, b => b.buffer.clone());
+            BatchNormRecalibration.Apply(remeasured, GanPair.EmaRecalibrationSamples, 64, 0);
+            var trained = raw.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+            foreach (var (name, buffer) in remeasured.named_buffers().Where(b => b.name.EndsWith("running_mean")))
+            {
+                Assert.True(buffer.allclose(saved[name], rtol: 1e-5, atol: 1e-6), name);
+                Assert.False(buffer.allclose(trained[name], rtol: 1e-3, atol: 1e-5), name);
+            }
+        }
+
         using var rawByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Raw);
         Assert.Equal(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(rawByChoice));
         using var emaByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema);

@@ -114,9 +114,11 @@ public sealed class Trainer
 
             long done = step + 1;
             bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
-            if (done % o.SampleEvery == 0 || epochEnd || last)
+            bool grid = done % o.SampleEvery == 0 || epochEnd || last, save = done % o.CheckpointEvery == 0 || epochEnd || last;
+            if (grid || save) gan.MeasureEmaBatchNorm();
+            if (grid)
                 SaveFixedNoiseGrid(gan.GeneratorEma ?? generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
-            if (done % o.CheckpointEvery == 0 || epochEnd || last)
+            if (save)
             {
                 lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan);
                 LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
@@ -128,6 +130,7 @@ public sealed class Trainer
         bool cancelled = step < totalSteps;
         if (cancelled && (lastCheckpoint is null || Checkpoint.ReadState(lastCheckpoint).Step != step) && step > startStep)
         {
+            gan.MeasureEmaBatchNorm();
             lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), gan);
             LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
         }
