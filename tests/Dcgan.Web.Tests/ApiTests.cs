@@ -171,8 +171,11 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var models = await Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Equal(8, models.GetProperty("current").GetProperty("options").GetProperty("nz").GetInt32());
         Assert.Equal("bce", models.GetProperty("current").GetProperty("options").GetProperty("loss").GetString());
-        // The picker offers the served model and the run's newest checkpoint.
-        Assert.Equal(2, models.GetProperty("available").GetArrayLength());
+        // The picker offers the bundled model, the served model and the run's newest checkpoint.
+        var available = models.GetProperty("available").EnumerateArray().Select(e => e.ToString()).ToList();
+        Assert.Equal(3, available.Count);
+        Assert.Contains(available, m => m.Contains("emoji-dcgan"));
+        Assert.Contains(available, m => m.Contains("tiny"));
         var outside = await Client.PostAsJsonAsync("/api/models/select", new { path = "/etc/passwd" });
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
 
