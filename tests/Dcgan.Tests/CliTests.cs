@@ -16,6 +16,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Sigterm_stops_a_training_run_after_the_step_with_a_checkpoint_to_resume_from()
+    {
+        string root = TestData.TempDir("sigterm");
+        string run = Path.Combine(root, "run");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "dcgan.dll"), "train", "--data", TestData.ImageFolder(8),
+                     "--out", run, "--image-size", "32", "--ngf", "4", "--ndf", "4", "--nz", "8", "--batch-size", "2", "--epochs", "100000",
+                     "--checkpoint-every", "1000000", "--sample-every", "1000000", "--cache-dir", Path.Combine(root, "cache") })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        // Wait for training to be under way (metrics rows appear), then send what `kill` sends.
+        string metrics = Path.Combine(run, "metrics.csv");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && File.ReadLines(metrics).Count() > 3) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(100);
+        System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), "the run did not stop on SIGTERM");
+        Assert.True(process.ExitCode == 0, errors.Result);
+        Assert.Contains("continue with: ./dcgan train --out", output.Result);
+        var checkpoints = Directory.GetFiles(Path.Combine(run, "checkpoints"), "*.ckpt");
+        Assert.Single(checkpoints);
+        Assert.True(Training.Checkpoint.ReadState(checkpoints[0]).Step > 0);
+    }
+
+    [Fact]
     public void Train_then_sample_end_to_end_on_a_tiny_data_set()
     {
         string data = TestData.ImageFolder(6);

@@ -103,6 +103,15 @@ public static class TrainCommand
             Console.Error.WriteLine("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
         };
         Console.CancelKeyPress += onCancel;
+        // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does: after the step, with a
+        // checkpoint. Background jobs of a script ignore SIGINT, so this is how they are stopped cleanly.
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            context.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("Terminated: stopping after this step and writing a checkpoint...");
+        });
         trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
         try
         {
