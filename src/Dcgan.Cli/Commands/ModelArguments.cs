@@ -22,8 +22,8 @@ internal sealed class ModelArguments
     public static Option<string> ModeOption(string trainHelp) =>
         Make("--mode", $"eval (BatchNorm running statistics: each image depends only on its z) or train ({trainHelp}).", "eval");
 
-    public static Evaluation.SamplingMode Mode(ParseResult r, Option<string> option) =>
-        Training.DcganJson.ParseEnum<Evaluation.SamplingMode>(r.GetValue(option)!, "--mode");
+    public static SamplingMode Mode(ParseResult r, Option<string> option) =>
+        Training.DcganJson.ParseEnum<SamplingMode>(r.GetValue(option)!, "--mode");
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
         r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");

@@ -31,7 +31,7 @@ public static class SampleCommand
             if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
             if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
-            bool trainMode = ModelArguments.Mode(r, mode) == Evaluation.SamplingMode.Train;
+            var samplingMode = ModelArguments.Mode(r, mode);
 
             using var loaded = model.Open(r);
             var sampler = loaded.Sampler;
@@ -39,9 +39,8 @@ public static class SampleCommand
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
             using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz);
             var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
-            if (trainMode && z.shape[0] < 2) throw new ArgumentException("--mode train needs --n 2 or more: BatchNorm then uses the batch's statistics");
             IReadOnlyList<PixelImage> images;
-            using (var pixels = trainMode ? sampler.GenerateInTrainMode(z) : sampler.Generate(z)) images = PixelConverter.ToImages(pixels);
+            using (var pixels = sampler.Generate(z, samplingMode)) images = PixelConverter.ToImages(pixels);
 
             if (outPath is not null) Png.Save(ImageGrid.Make(images, r.GetValue(nrow)), outPath);
             if (eachDir is not null)

@@ -95,23 +95,20 @@ public static class TrainCommand
     private static int Train(Trainer trainer, bool resume)
     {
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Asks the loop to stop after the step with a checkpoint; false when already asked (a second Ctrl+C ends the process at once).
+        bool RequestStop(string message)
         {
-            if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
-            e.Cancel = true;
+            if (cancel.IsCancellationRequested) return false;
             cancel.Cancel();
-            Console.Error.WriteLine("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
-        };
+            Console.Error.WriteLine(message);
+            return true;
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
         Console.CancelKeyPress += onCancel;
-        // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does: after the step, with a
-        // checkpoint. Background jobs of a script ignore SIGINT, so this is how they are stopped cleanly.
-        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            context.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("Terminated: stopping after this step and writing a checkpoint...");
-        });
+        // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does. Background jobs of a
+        // script ignore SIGINT, so this is how they are stopped cleanly.
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint..."));
         trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
         try
         {

@@ -13,9 +13,6 @@ public sealed record EvaluationReport(string Features, int RealCount, int Genera
         $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); N real {RealCount}, N generated {GeneratedCount}";
 }
 
-/// <summary>How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).</summary>
-public enum SamplingMode { Eval, Train }
-
 /// <summary>
 /// `dcgan eval`: features of N generated images (seeds 0..N-1) against features of the data set, which are
 /// computed once per data set, transform and extractor and cached. FID is biased upward at small N: N goes with
@@ -45,10 +42,8 @@ public static class Evaluator
         foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(TrainModeBatch))
         {
             using var scope = NewDisposeScope();
-            var latents = model.LatentsFor(chunk);
-            var images = mode == SamplingMode.Train && chunk.Length >= 2
-                ? model.Sampler.GenerateInTrainMode(latents)
-                : model.Sampler.Generate(latents);
+            // A last batch of one has no batch statistics: it is drawn in eval mode.
+            var images = model.Sampler.Generate(model.LatentsFor(chunk), chunk.Length >= 2 ? mode : SamplingMode.Eval);
             features.AddRange(extractor.Extract(PixelConverter.ToImages(images)));
         }
         return features.ToArray();

@@ -6,6 +6,9 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Generation;
 
+/// <summary>How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).</summary>
+public enum SamplingMode { Eval, Train }
+
 /// <summary>
 /// Turns latents into images with G in eval mode, so an image depends only on its own z (BatchNorm uses its
 /// running statistics, not the batch's). Calls are serialised: one sampler may serve many threads.
@@ -57,6 +60,9 @@ public sealed class ImageSampler(Models.Generator generator, Device? device = nu
             }
         }
     }
+
+    public Tensor Generate(Tensor latents, SamplingMode mode) =>
+        mode == SamplingMode.Train ? GenerateInTrainMode(latents) : Generate(latents);
 
     public IReadOnlyList<PixelImage> Render(Tensor latents)
     {
