@@ -1,22 +1,32 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Dcgan.Web;
 
-public sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8, int TimeLimitSeconds = 900, long Seed = 0);
+/// <summary>What a load test asks for: only single images by random seed, or a mix with grids and interpolation strips.</summary>
+public enum LoadMix { Single, Mixed }
 
-public sealed record LoadTestReport(int Requests, int Failures, double Seconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs,
+public sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8, int TimeLimitSeconds = 900,
+    long Seed = 0, LoadMix Mix = LoadMix.Mixed, string? Model = null);
+
+public sealed record LoadTestReport(int Requests, int Failures, int Images, double Seconds, double P50Ms, double P90Ms, double P99Ms, double MaxMs,
     long WorkingSetBefore, long WorkingSetAfterTenth, long WorkingSetAfter)
 {
+    public double RequestsPerSecond => Requests / Seconds;
+    public double ImagesPerSecond => Images / Seconds;
+
     public override string ToString() =>
-        $"{Requests} requests ({Failures} failed) in {Seconds:F0} s: {RequestsPerSecond:F1}/s; latency p50 {P50Ms:F1} ms, p90 {P90Ms:F1} ms, p99 {P99Ms:F1} ms, max {MaxMs:F0} ms; " +
+        $"{Requests} requests ({Failures} failed) in {Seconds:F1} s: {RequestsPerSecond:F1} requests/s, {ImagesPerSecond:F1} images/s; " +
+        $"latency p50 {P50Ms:F1} ms, p90 {P90Ms:F1} ms, p99 {P99Ms:F1} ms, max {MaxMs:F0} ms; " +
         $"server working set {WorkingSetBefore / 1048576} MB before, {WorkingSetAfterTenth / 1048576} MB after the first tenth, {WorkingSetAfter / 1048576} MB after";
 }
 
 /// <summary>
-/// `dcgan loadtest`: a bounded mix of PNG requests against a running studio (80 % single images by random seed,
-/// 10 % 16-image grids, 10 % interpolation strips), with latency percentiles and the server's memory before, after
-/// the first tenth, and at the end. Only loopback addresses are accepted: a load test never leaves this machine.
+/// `dcgan loadtest`: a bounded run of PNG requests against a running studio, with latency percentiles, images drawn
+/// per second and the server's memory before, after the first tenth, and at the end. Mixed: 80 % single images by
+/// random seed, 10 % 16-image grids, 10 % 4-image interpolation strips. Seeds are random, so nothing is served from
+/// the browser-style caches. Only loopback addresses are accepted: a load test never leaves this machine.
 /// </summary>
 public static class LoadTest
 {
@@ -28,8 +38,9 @@ public static class LoadTest
         if (o.Concurrency is < 1 or > 256) throw new ArgumentException("--concurrency must be between 1 and 256");
         using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(60) };
         var before = await Status(client);
+        string model = $"/api/models/{o.Model ?? await DefaultModel(client)}";
         var latencies = new double[o.Requests];
-        int next = -1, failures = 0;
+        int next = -1, failures = 0, images = 0;
         long tenthMemory = 0;
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(o.TimeLimitSeconds));
         var clock = Stopwatch.StartNew();
@@ -40,17 +51,18 @@ public static class LoadTest
                 int i = Interlocked.Increment(ref next);
                 if (i >= o.Requests) return;
                 var random = new Random(HashCode.Combine(o.Seed, i));
-                int kind = random.Next(10);
-                long seed = random.Next(0, 1_000_000);
-                string path = kind < 8 ? $"/api/images/{seed}.png"
-                    : kind == 8 ? $"/api/grid.png?seed={seed}&n=16&nrow=4"
-                    : $"/api/interpolate.png?from={seed}&to={seed + 1}&steps=4";
+                int kind = o.Mix == LoadMix.Single ? 0 : random.Next(10);
+                long seed = random.NextInt64(0, long.MaxValue - 16);
+                var (path, count) = kind < 8 ? ($"{model}/images/{seed}.png", 1)
+                    : kind == 8 ? ($"{model}/grid.png?seed={seed}&n=16&nrow=4", 16)
+                    : ($"{model}/interpolate.png?from={seed}&to={seed + 1}&steps=4", 4);
                 var watch = Stopwatch.StartNew();
                 try
                 {
                     using var response = await client.GetAsync(path, limit.Token);
                     await response.Content.ReadAsByteArrayAsync(limit.Token);
-                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+                    if (response.IsSuccessStatusCode) Interlocked.Add(ref images, count);
+                    else Interlocked.Increment(ref failures);
                 }
                 catch (Exception) when (!limit.IsCancellationRequested) { Interlocked.Increment(ref failures); }
                 latencies[i] = watch.Elapsed.TotalMilliseconds;
@@ -64,8 +76,15 @@ public static class LoadTest
         var sorted = latencies.Take(done).Order().ToArray();
         double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
         var after = await Status(client);
-        return new LoadTestReport(done, failures, seconds, done / seconds, P(0.5), P(0.9), P(0.99), sorted.LastOrDefault(),
+        return new LoadTestReport(done, failures, images, seconds, P(0.5), P(0.9), P(0.99), sorted.LastOrDefault(),
             before.WorkingSetBytes, tenthMemory, after.WorkingSetBytes);
+    }
+
+    private static async Task<string> DefaultModel(HttpClient client)
+    {
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/models");
+        return list.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString()).FirstOrDefault()
+            ?? throw new InvalidDataException("the server offers no model");
     }
 
     private static async Task<StudioServer.ServerStatus> Status(HttpClient client) =>

@@ -28,10 +28,7 @@ public static class QueryParser
     public static IReadOnlyList<long> Seeds(string? text, string parameter, int maxCount)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{parameter}: required (seeds such as 3,7,12-20)");
-        IReadOnlyList<long> seeds;
-        try { seeds = Latent.LatentSampler.ParseSeedList(text); }
+        try { return Latent.LatentSampler.ParseSeedList(text, maxCount); }
         catch (ArgumentException e) { throw new ArgumentException($"{parameter}: {e.Message}"); }
-        if (seeds.Count > maxCount) throw new ArgumentException($"{parameter}: {seeds.Count} seeds, at most {maxCount}");
-        return seeds;
     }
 }

@@ -3,11 +3,17 @@ namespace Dcgan.Web;
 /// <summary>How `dcgan serve` was asked to run.</summary>
 public sealed record StudioOptions
 {
-    /// <summary>A checkpoint, run directory or .pth; null: the bundled model, else the newest run under <see cref="RunsDir"/>.</summary>
+    /// <summary>A checkpoint, run directory or .pth offered first; null: the bundled model, else the newest run under <see cref="RunsDir"/>.</summary>
     public string? Checkpoint { get; init; }
     public string RunsDir { get; init; } = "runs";
     /// <summary>An extra folder of models (.ckpt / .pth) offered in the model picker.</summary>
     public string? ModelsDir { get; init; }
     public string Urls { get; init; } = "http://127.0.0.1:5000";
     public string Device { get; init; } = "cpu";
+    /// <summary>Images drawn by one forward pass of G at most (1: each request draws alone, one at a time).</summary>
+    public int MaxBatch { get; init; } = 64;
+    /// <summary>How long the batcher waits for more requests once one has arrived.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>Generators kept loaded at once (the least recently used is dropped; its vectors stay).</summary>
+    public int LoadedModels { get; init; } = 4;
 }

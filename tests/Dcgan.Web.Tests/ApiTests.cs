@@ -42,9 +42,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     {
         string dir = Path.Combine(studio.Root, "cli-" + Guid.NewGuid().ToString("N"));
         Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "7", "--n", "3", "--each", dir, "--out", Path.Combine(dir, "grid.png"), "--nrow", "2"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "7.png")), await Png("/api/images/7.png"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "9.png")), await Png("/api/images/9.png"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await Png("/api/grid.png?seed=7&n=3&nrow=2"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "7.png")), await Png($"{studio.M}/images/7.png"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "9.png")), await Png($"{studio.M}/images/9.png"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await Png($"{studio.M}/grid.png?seed=7&n=3&nrow=2"));
     }
 
     [Fact]
@@ -53,38 +53,38 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         string dir = Path.Combine(studio.Root, "figures-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         Assert.Equal(0, Cli("arithmetic", "--checkpoint", studio.Model, "--a", "1,2", "--b", "3", "--c", "4,5", "--out", Path.Combine(dir, "arith.png")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "arith.png")), await Png("/api/arithmetic.png?a=1,2&b=3&c=4,5"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "arith.png")), await Png($"{studio.M}/arithmetic.png?a=1,2&b=3&c=4,5"));
         Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "1", "--to", "2", "--steps", "5", "--mode", "lerp", "--out", Path.Combine(dir, "walk.png")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await Png("/api/interpolate.png?from=1&to=2&steps=5&mode=lerp"));
-        var created = await Client.PostAsJsonAsync("/api/vectors", new { name = "stripped", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=5&mode=lerp"));
+        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "stripped", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
         string vector = Path.Combine(dir, "v.json");
-        File.WriteAllBytes(vector, await Client.GetByteArrayAsync("/api/vectors/stripped"));
+        File.WriteAllBytes(vector, await Client.GetByteArrayAsync($"{studio.M}/vectors/stripped"));
         Assert.Equal(0, Cli("attribute", "apply", "--checkpoint", studio.Model, "--vector", vector, "--seed", "20", "--n", "2", "--strengths", "-1,0,2", "--out", Path.Combine(dir, "strip.png")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "strip.png")), await Png("/api/strip.png?seeds=20,21&vector=stripped&strengths=-1,0,2"));
-        await Client.DeleteAsync("/api/vectors/stripped");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "strip.png")), await Png($"{studio.M}/strip.png?seeds=20,21&vector=stripped&strengths=-1,0,2"));
+        await Client.DeleteAsync($"{studio.M}/vectors/stripped");
         _ = created;
     }
 
     [Theory]
-    [InlineData("/api/images/abc.png", "seed: 'abc' is not an integer")]
-    [InlineData("/api/images/-3.png", "seed: -3 is out of range")]
-    [InlineData("/api/grid.png?n=300", "n: 300 is out of range (1 to 256)")]
-    [InlineData("/api/grid.png?nrow=x", "nrow: 'x' is not an integer")]
-    [InlineData("/api/interpolate.png?from=1&to=2&mode=cubic", "mode: 'cubic' is neither slerp nor lerp")]
-    [InlineData("/api/interpolate.png?from=1&to=2&t=1.5", "t: 1.5 is out of range")]
-    [InlineData("/api/arithmetic.png?a=1&b=2&c=x", "c: 'x' is not a seed")]
-    [InlineData("/api/edit.png?seed=1&v=nothing", "v: 'nothing' must be NAME:STRENGTH")]
+    [InlineData("~/images/abc.png", "seed: 'abc' is not an integer")]
+    [InlineData("~/images/-3.png", "seed: -3 is out of range")]
+    [InlineData("~/grid.png?n=300", "n: 300 is out of range (1 to 256)")]
+    [InlineData("~/grid.png?nrow=x", "nrow: 'x' is not an integer")]
+    [InlineData("~/interpolate.png?from=1&to=2&mode=cubic", "mode must be one of slerp, lerp (got 'cubic')")]
+    [InlineData("~/interpolate.png?from=1&to=2&t=1.5", "t: 1.5 is out of range")]
+    [InlineData("~/arithmetic.png?a=1&b=2&c=x", "c: 'x' is not a seed")]
+    [InlineData("~/edit.png?seed=1&v=nothing", "v: 'nothing' must be NAME@VERSION:STRENGTH")]
     [InlineData("/api/runs/..%2F..%2Fetc/metrics", "is not a valid name (letters, digits")]
     [InlineData("/api/runs/tiny/events?after=soon", "after: 'soon' is not an integer")]
     public async Task Bad_input_is_a_400_problem_naming_the_parameter(string url, string expected)
     {
-        Assert.Contains(expected, (await Problem(url, HttpStatusCode.BadRequest)).GetString());
+        Assert.Contains(expected, (await Problem(url.Replace("~", studio.M), HttpStatusCode.BadRequest)).GetString());
     }
 
     [Fact]
     public async Task Unknown_names_are_404_problems()
     {
-        Assert.Contains("no vector named 'ghost'", (await Problem("/api/edit.png?seed=1&v=ghost:1", HttpStatusCode.NotFound)).GetString());
+        Assert.Contains("no vector named 'ghost'", (await Problem($"{studio.M}/edit.png?seed=1&v=ghost:1", HttpStatusCode.NotFound)).GetString());
         Assert.Contains("no run named 'ghost'", (await Problem("/api/runs/ghost/metrics", HttpStatusCode.NotFound)).GetString());
         Assert.Contains("no sample 'x.png'", (await Problem("/api/runs/tiny/samples/x.png", HttpStatusCode.NotFound)).GetString());
     }
@@ -92,48 +92,48 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [Fact]
     public async Task Vectors_are_created_from_labels_listed_fetched_applied_and_deleted()
     {
-        var created = await Client.PostAsJsonAsync("/api/vectors", new { name = "bright", method = "mean-diff", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "bright", method = "mean-diff", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var summary = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("mean-diff", summary.GetProperty("method").GetString());
         Assert.True(summary.GetProperty("norm").GetDouble() > 0);
         Assert.True(summary.GetProperty("validation").GetProperty("heldOut").ValueKind is JsonValueKind.True or JsonValueKind.False);
 
-        var list = await Client.GetFromJsonAsync<JsonElement>("/api/vectors");
+        var list = await Client.GetFromJsonAsync<JsonElement>($"{studio.M}/vectors");
         Assert.Contains(list.EnumerateArray(), v => v.GetProperty("name").GetString() == "bright");
 
         // The downloaded file is the command's format, and the same labels through the command give the same vector.
         string file = Path.Combine(studio.Root, $"bright-{Guid.NewGuid():N}.json");
-        File.WriteAllBytes(file, await Client.GetByteArrayAsync("/api/vectors/bright"));
+        File.WriteAllBytes(file, await Client.GetByteArrayAsync($"{studio.M}/vectors/bright"));
         string cliFile = Path.Combine(studio.Root, $"bright-cli-{Guid.NewGuid():N}.json");
         Assert.Equal(0, Cli("attribute", "fit", "--checkpoint", studio.Model, "--with", "1,2,3", "--without", "4,5,6", "--name", "bright", "--out", cliFile));
         Assert.Equal(AttributeVector.Load(cliFile).Vector, AttributeVector.Load(file).Vector);
 
-        var original = await Png("/api/images/11.png");
-        Assert.Equal(original, await Png("/api/edit.png?seed=11&v=bright:0"));
-        Assert.Equal(original, await Png("/api/edit.png?seed=11&v=bright:2.5&condition=bright")); // conditioned on itself: nothing left to move
-        var strip = await Png("/api/strip.png?seeds=11&vector=bright&strengths=0");
+        var original = await Png($"{studio.M}/images/11.png");
+        Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:0"));
+        Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5&condition=bright")); // conditioned on itself: nothing left to move
+        var strip = await Png($"{studio.M}/strip.png?seeds=11&vector=bright&strengths=0");
         Assert.Equal(original, strip);
-        Assert.NotEqual(original, await Png("/api/edit.png?seed=11&v=bright:2.5"));
-        Assert.Contains("out of range", (await Problem("/api/edit.png?seed=11&v=bright:1000", HttpStatusCode.BadRequest)).GetString());
+        Assert.NotEqual(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5"));
+        Assert.Contains("out of range", (await Problem($"{studio.M}/edit.png?seed=11&v=bright:1000", HttpStatusCode.BadRequest)).GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/vectors/bright")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/vectors/bright")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"{studio.M}/vectors/bright")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"{studio.M}/vectors/bright")).StatusCode);
     }
 
     [Fact]
     public async Task Bad_vector_requests_name_the_problem()
     {
-        var tooFew = await Client.PostAsJsonAsync("/api/vectors", new { name = "x", with = new[] { 1 }, without = new[] { 2, 3 } });
+        var tooFew = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "x", with = new[] { 1 }, without = new[] { 2, 3 } });
         Assert.Equal(HttpStatusCode.BadRequest, tooFew.StatusCode);
         Assert.Contains("at least 2 images with", await tooFew.Content.ReadAsStringAsync());
-        var badName = await Client.PostAsJsonAsync("/api/vectors", new { name = "../evil", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
+        var badName = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "../evil", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
         Assert.Contains("name: '../evil' is not a valid name", await badName.Content.ReadAsStringAsync());
-        var badMethod = await Client.PostAsJsonAsync("/api/vectors", new { name = "x", method = "magic", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
+        var badMethod = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "x", method = "magic", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
         Assert.Contains("method must be one of", await badMethod.Content.ReadAsStringAsync());
         var huge = new ByteArrayContent(new byte[2 << 20]);
         huge.Headers.ContentType = new("application/json");
-        var tooLarge = await Client.PostAsync("/api/vectors/upload", huge);
+        var tooLarge = await Client.PostAsync($"{studio.M}/vectors/upload", huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
     }
 
@@ -142,42 +142,43 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     {
         var vector = new AttributeVector { Name = "foreign", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray() };
         string json = Training.DcganJson.Serialize(vector);
-        var refused = await Client.PostAsync("/api/vectors/upload", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var refused = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("--force", await refused.Content.ReadAsStringAsync());
-        var forced = await Client.PostAsync("/api/vectors/upload?force=1", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var forced = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
         Assert.Contains("warning: vector 'foreign'", await forced.Content.ReadAsStringAsync());
-        await Client.DeleteAsync("/api/vectors/foreign");
+        await Client.DeleteAsync($"{studio.M}/vectors/foreign");
     }
 
     [Fact]
     public async Task Interpolation_arithmetic_and_directions_answer()
     {
-        var strip = await Png("/api/interpolate.png?from=1&to=2&steps=4");
-        Assert.Equal(await Png("/api/images/1.png"), await Png("/api/interpolate.png?from=1&to=2&t=0"));
+        var strip = await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=4");
+        Assert.Equal(await Png($"{studio.M}/images/1.png"), await Png($"{studio.M}/interpolate.png?from=1&to=2&t=0"));
         Assert.True(strip.Length > 0);
-        Assert.True((await Png("/api/arithmetic.png?a=1,2&b=3&c=4,5")).Length > 0);
-        var directions = await Client.PostAsJsonAsync("/api/vectors/directions", new { method = "sefa", k = 3 });
+        Assert.True((await Png($"{studio.M}/arithmetic.png?a=1,2&b=3&c=4,5")).Length > 0);
+        var directions = await Client.PostAsJsonAsync($"{studio.M}/vectors/directions", new { method = "sefa", k = 3 });
         var made = await directions.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, made.GetArrayLength());
         Assert.Equal("sefa-00", made[0].GetProperty("name").GetString());
-        Assert.True((await Png("/api/edit.png?seed=3&v=sefa-01:1.5")).Length > 0);
+        Assert.True((await Png($"{studio.M}/edit.png?seed=3&v=sefa-01:1.5")).Length > 0);
     }
 
     [Fact]
     public async Task Models_runs_and_openapi_are_described()
     {
-        var models = await Client.GetFromJsonAsync<JsonElement>("/api/models");
-        Assert.Equal(8, models.GetProperty("current").GetProperty("options").GetProperty("nz").GetInt32());
-        Assert.Equal("bce", models.GetProperty("current").GetProperty("options").GetProperty("loss").GetString());
-        // The picker offers the bundled model, the served model and the run's newest checkpoint.
-        var available = models.GetProperty("available").EnumerateArray().Select(e => e.ToString()).ToList();
-        Assert.Equal(3, available.Count);
-        Assert.Contains(available, m => m.Contains("emoji-dcgan"));
-        Assert.Contains(available, m => m.Contains("tiny"));
-        var outside = await Client.PostAsJsonAsync("/api/models/select", new { path = "/etc/passwd" });
-        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
+        // The named checkpoint first (the default), then the bundled model and the run's newest checkpoint, each by id.
+        Assert.Equal(3, models.Count);
+        Assert.Equal(studio.ModelId, models[0].GetProperty("id").GetString());
+        Assert.Equal(8, models[0].GetProperty("options").GetProperty("nz").GetInt32());
+        Assert.Equal("bce", models[0].GetProperty("options").GetProperty("loss").GetString());
+        Assert.Equal(["checkpoint", "bundled", "run"], models.Select(m => m.GetProperty("source").GetString()));
+        Assert.Contains("tiny", models[2].GetProperty("label").GetString());
+        Assert.All(models, m => Assert.Matches("^[0-9a-f]{16}$", m.GetProperty("id").GetString()));
+        Assert.Contains("not a model id", (await Problem("/api/models/..%2Fetc/images/1.png", HttpStatusCode.BadRequest)).GetString());
+        Assert.Contains("no model with id", (await Problem("/api/models/0123456789abcdef/images/1.png", HttpStatusCode.NotFound)).GetString());
 
         var runs = await Client.GetFromJsonAsync<JsonElement>("/api/runs");
         Assert.Contains(runs.EnumerateArray(), r => r.GetProperty("name").GetString() == "tiny");
@@ -187,8 +188,83 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.True((await Png("/api/runs/tiny/losses.png")).Length > 0);
 
         var openapi = await Client.GetStringAsync("/openapi/v1.json");
-        foreach (var path in new[] { "/api/images/{seed}.png", "/api/grid.png", "/api/edit.png", "/api/vectors", "/api/runs" }) Assert.Contains(path, openapi);
+        foreach (var path in new[] { "/api/models/{id}/images/{seed}.png", "/api/models/{id}/grid.png", "/api/models/{id}/edit.png", "/api/models/{id}/vectors", "/api/runs" }) Assert.Contains(path, openapi);
         Assert.Contains("<title>DCGAN Studio</title>", await Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task Two_models_are_drawn_side_by_side_by_id()
+    {
+        var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
+        string bundled = models.Single(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
+        string dir = Path.Combine(studio.Root, "both-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(0, Cli("sample", "--seed", "4", "--n", "1", "--each", dir));
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "4", "--n", "1", "--each", Path.Combine(dir, "fixture")));
+        // Interleaved requests for two models: each answer is its own model's, with nothing selected on the server.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Png($"/api/models/{(i % 2 == 0 ? bundled : studio.ModelId)}/images/4.png")));
+        for (int i = 0; i < answers.Length; i++)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(i % 2 == 0 ? dir : Path.Combine(dir, "fixture"), "4.png")), answers[i]);
+    }
+
+    [Fact]
+    public async Task Pinned_images_are_immutable_with_etags_and_304s()
+    {
+        string url = $"{studio.M}/images/42.png";
+        var first = await Client.GetAsync(url);
+        Assert.Equal("public, max-age=31536000, immutable", first.Headers.CacheControl?.ToString());
+        var tag = first.Headers.ETag;
+        Assert.NotNull(tag);
+        Assert.False(tag!.IsWeak);
+        var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.Add(tag);
+        var revalidated = await Client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
+        Assert.NotEqual(tag, (await Client.GetAsync($"{studio.M}/images/43.png")).Headers.ETag);
+        var stale = new HttpRequestMessage(HttpMethod.Get, url);
+        stale.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"0000\""));
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(stale)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_recomputed_vector_gets_a_new_version_and_old_urls_keep_their_pixels()
+    {
+        async Task<JsonElement> Fit(int[] with, int[] without) =>
+            await (await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "mood", with, without })).Content.ReadFromJsonAsync<JsonElement>();
+        var v1 = await Fit([1, 2, 3], [4, 5, 6]);
+        string url1 = $"{studio.M}/edit.png?seed=9&v=mood@{v1.GetProperty("version").GetString()}:2";
+        var before = await Client.GetAsync(url1);
+        Assert.Equal("public, max-age=31536000, immutable", before.Headers.CacheControl?.ToString());
+        var pixels1 = await before.Content.ReadAsByteArrayAsync();
+
+        var v2 = await Fit([4, 5, 6], [1, 2, 3]);
+        Assert.NotEqual(v1.GetProperty("version").GetString(), v2.GetProperty("version").GetString());
+        string url2 = $"{studio.M}/edit.png?seed=9&v=mood@{v2.GetProperty("version").GetString()}:2";
+        var pixels2 = await Png(url2);
+        Assert.NotEqual(pixels1, pixels2);
+        Assert.Equal(pixels1, await Png(url1)); // the old URL still means the old vector
+        // By name alone: the name's current vector, revalidated each time instead of cached.
+        var byName = await Client.GetAsync($"{studio.M}/edit.png?seed=9&v=mood:2");
+        Assert.Equal("no-cache", byName.Headers.CacheControl?.ToString());
+        Assert.Equal(pixels2, await byName.Content.ReadAsByteArrayAsync());
+        Assert.Contains("no vector 'mood@000000000000'", (await Problem($"{studio.M}/edit.png?seed=9&v=mood@000000000000:1", HttpStatusCode.NotFound)).GetString());
+        await Client.DeleteAsync($"{studio.M}/vectors/mood");
+    }
+
+    [Fact]
+    public async Task Malformed_json_bodies_are_400_problems()
+    {
+        var response = await Client.PostAsync($"{studio.M}/vectors", new StringContent("{\"name\": \"x\", \"with\": [1,", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("body: not the JSON this endpoint takes", await response.Content.ReadAsStringAsync());
+        var upload = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent("hello", System.Text.Encoding.UTF8, "application/json"));
+        string text = await upload.Content.ReadAsStringAsync();
+        Assert.Contains("the uploaded file is not a vector file", text);
+        Assert.DoesNotContain("LineNumber", text);
+        var unknown = await Client.GetAsync("/api/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -218,13 +294,26 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
-    public async Task Many_requests_at_once_get_the_same_pixels_as_one_at_a_time()
+    public async Task Batched_answers_under_concurrency_are_the_commands_bytes()
     {
+        // Requests of every kind at once: the batcher draws them together, and each answer is what the command writes alone.
+        string dir = Path.Combine(studio.Root, "batched-" + Guid.NewGuid().ToString("N"));
         var seeds = Enumerable.Range(100, 24).ToList();
-        var sequential = new List<byte[]>();
-        foreach (var s in seeds) sequential.Add(await Png($"/api/images/{s}.png"));
-        var parallel = await Task.WhenAll(seeds.Select(s => Client.GetByteArrayAsync($"/api/images/{s}.png")));
-        for (int i = 0; i < seeds.Count; i++) Assert.Equal(sequential[i], parallel[i]);
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "100", "--n", "24", "--each", dir));
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "100", "--n", "6", "--nrow", "3", "--out", Path.Combine(dir, "grid.png")));
+        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "100", "--to", "101", "--steps", "4", "--out", Path.Combine(dir, "walk.png")));
+        var before = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
+        var singles = seeds.Select(s => Client.GetByteArrayAsync($"{studio.M}/images/{s}.png")).ToList();
+        var grid = Client.GetByteArrayAsync($"{studio.M}/grid.png?seed=100&n=6&nrow=3");
+        var walk = Client.GetByteArrayAsync($"{studio.M}/interpolate.png?from=100&to=101&steps=4");
+        await Task.WhenAll([.. singles, grid, walk]);
+        for (int i = 0; i < seeds.Count; i++) Assert.Equal(File.ReadAllBytes(Path.Combine(dir, $"{seeds[i]}.png")), singles[i].Result);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), grid.Result);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), walk.Result);
+        var after = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
+        long passes = after!.ForwardPasses - before!.ForwardPasses, images = after.ImagesDrawn - before.ImagesDrawn;
+        Assert.Equal(24 + 6 + 4, images);
+        Assert.True(passes < 26, $"26 requests took {passes} forward passes: nothing was batched");
     }
 }
 
@@ -251,7 +340,8 @@ public class DefaultModelTests
         var client = app.GetTestClient();
         string models = await client.GetStringAsync("/api/models");
         Assert.Contains("emoji-dcgan", models);
-        var image = await client.GetAsync("/api/images/3.png");
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/models");
+        var image = await client.GetAsync($"/api/models/{list.GetProperty("models")[0].GetProperty("id").GetString()}/images/3.png");
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         var bytes = await image.Content.ReadAsByteArrayAsync();
         string cliOut = Path.Combine(runs, "..", "3.png");

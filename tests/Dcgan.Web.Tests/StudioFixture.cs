@@ -4,6 +4,7 @@ using Dcgan.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using System.Net.Http.Json;
 
 namespace Dcgan.Web.Tests;
 
@@ -15,6 +16,9 @@ public sealed class StudioFixture : IAsyncLifetime
     public string RunsDir => Path.Combine(Root, "runs");
     public WebApplication App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
+    /// <summary>The served fixture model's id, and the prefix of its URLs.</summary>
+    public string ModelId { get; private set; } = "";
+    public string M => $"/api/models/{ModelId}";
 
     public async Task InitializeAsync()
     {
@@ -34,9 +38,12 @@ public sealed class StudioFixture : IAsyncLifetime
             CacheDir = Path.Combine(Root, "cache"), Model = new ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 },
         }).Run(resume: false);
 
-        App = StudioServer.Build(new StudioOptions { Checkpoint = Model, RunsDir = RunsDir }, b => b.WebHost.UseTestServer());
+        // A generous batching window, so requests sent together are drawn together even on a busy machine.
+        App = StudioServer.Build(new StudioOptions { Checkpoint = Model, RunsDir = RunsDir, BatchWindow = TimeSpan.FromMilliseconds(50) }, b => b.WebHost.UseTestServer());
         await App.StartAsync();
         Client = App.GetTestClient();
+        var models = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/models");
+        ModelId = models.GetProperty("models")[0].GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

@@ -29,7 +29,7 @@ public static class ArithmeticCommand
             var (figure, results) = Editing.ArithmeticFigure(loaded, seedsA, seedsB, seedsC, rad, r.GetValue(seed));
             using (results)
             {
-                Png.Save(figure, r.GetValue(output)!);
+                Png.Save(figure.Draw(loaded.Sampler), r.GetValue(output)!);
                 if (r.GetValue(saveLatents) is { } file) LatentFile.Write(file, results);
             }
             Console.WriteLine($"mean(A) - mean(B) + mean(C) with {seedsA.Count}/{seedsB.Count}/{seedsC.Count} exemplars; figure {r.GetValue(output)} " +

@@ -9,8 +9,6 @@ namespace Dcgan.Cli.Commands;
 
 public static class AttributeCommand
 {
-    public const double MaxStrength = 100;
-
     public static Command Create() => new("attribute", "Attribute vectors: fit one from labelled seeds (or let a classifier label them), apply it to regenerate edited images.")
     {
         Fit(),
@@ -33,7 +31,7 @@ public static class AttributeCommand
         command.SetAction(r => CommandRunner.Guard("attribute fit", () =>
         {
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
-            var chosen = ModelArguments.SupervisedMethod(r.GetValue(method)!);
+            var chosen = Editing.SupervisedMethod(r.GetValue(method), "--method");
             if (seedsB is not null && chosen != AttributeMethod.Balanced) throw new ArgumentException("--balance-with is for --method balanced");
 
             using var loaded = model.Open(r);
@@ -89,15 +87,14 @@ public static class AttributeCommand
         {
             int count = r.GetValue(n);
             if (count is < 1 or > 64) throw new ArgumentException($"--n must be between 1 and 64 (got {count})");
-            var s = ModelArguments.Numbers(r.GetValue(strengths)!, "--strengths");
-            if (s.Length is 0 or > 32 || s.Any(x => !double.IsFinite(x) || Math.Abs(x) > MaxStrength))
-                throw new ArgumentException($"--strengths must hold 1 to 32 finite numbers within +-{MaxStrength}");
+            var s = Editing.ParseStrengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);
             var vector = loaded.LoadVector(r.GetValue(vectorFile)!, r.GetValue(force), warn);
             var conditions = (r.GetValue(condition) ?? []).Select(f => loaded.LoadVector(f, r.GetValue(force), warn)).ToList();
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
-            Png.Save(Editing.Strip(loaded, seeds, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)), r.GetValue(output)!);
+            using (var z = loaded.LatentsFor(seeds))
+                Png.Save(Editing.StripFigure(z, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)).Draw(loaded.Sampler), r.GetValue(output)!);
             Console.WriteLine($"{count} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");
             return 0;
         }));

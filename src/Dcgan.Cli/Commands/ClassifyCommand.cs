@@ -30,7 +30,7 @@ public static class ClassifyCommand
             .With([.. model.All, data, attribute, against, attributes, idxLabels, n, seed, confidence, epochs, method, cacheDir, saveLabels, name, output]);
         command.SetAction(r => CommandRunner.Guard("attribute classify", () =>
         {
-            var chosen = ModelArguments.SupervisedMethod(r.GetValue(method)!);
+            var chosen = Editing.SupervisedMethod(r.GetValue(method), "--method");
             if (r.GetValue(epochs) is < 1 or > 100) throw new ArgumentException("--epochs must be between 1 and 100");
             using var loaded = model.Open(r);
             var source = DataSource.Resolve(r.GetValue(data)!);

@@ -13,7 +13,7 @@ public static class DirectionsCommand
         var model = new ModelArguments();
         var method = Make("--method", "sefa (closed form from G's first layer) or pca (GANSpace: PCA of first-layer features, regressed to z).", "sefa");
         var k = Make("--k", "How many directions.", 10);
-        var samples = Make("--samples", "pca: latents sampled.", 4096);
+        var samples = Make("--samples", "pca: latents sampled.", Directions.PcaSamples);
         var strength = Make("--strength", "Preview strips go from -strength to +strength sigmas.", 3.0);
         var previewSeeds = Make("--preview-seeds", "Seeds shown in each preview strip (one row each).", "0-2");
         var output = Required<string>("--out", "Folder for the vector files (direction-00.json, ...) and previews (direction-00.png, ...).");
@@ -38,7 +38,8 @@ public static class DirectionsCommand
                 vector.Save(Path.Combine(dir, $"direction-{i:D2}.json"));
                 double sigma = vector.Sigma ?? 1;
                 var strengths = steps.Select(s => s * range * sigma).ToList();
-                Png.Save(Editing.Strip(loaded, seeds, vector, strengths, []), Path.Combine(dir, $"direction-{i:D2}.png"));
+                using var z = loaded.LatentsFor(seeds);
+                Png.Save(Editing.StripFigure(z, vector, strengths, []).Draw(loaded.Sampler), Path.Combine(dir, $"direction-{i:D2}.png"));
                 Console.WriteLine($"direction {i:D2}: sigma {sigma:F3}");
             }
             Console.WriteLine($"{directions.Count} directions in {dir}/ (direction-NN.json vectors, direction-NN.png previews from -{range} to +{range} sigma)");

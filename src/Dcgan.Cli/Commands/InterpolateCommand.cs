@@ -25,25 +25,20 @@ public static class InterpolateCommand
             if (r.GetValue(output) is null && r.GetValue(frames) is null) throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
             int k = r.GetValue(steps);
             if (k is < 2 or > 256) throw new ArgumentException($"--steps must be between 2 and 256 (got {k})");
-            bool spherical = r.GetValue(mode) switch
-            {
-                "slerp" => true,
-                "lerp" => false,
-                var other => throw new ArgumentException($"--mode must be slerp or lerp (got '{other}')"),
-            };
+            var chosen = Training.DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };
             if (r.GetValue(through) is { } middle) waypoints.AddRange(LatentSampler.ParseSeedList(middle).Select(s => loaded.LatentFrom(s.ToString())));
             waypoints.Add(loaded.LatentFrom(r.GetValue(to)!));
-            using var path = LatentMath.Path(waypoints, k, spherical);
-            var images = loaded.Sampler.Render(path);
-            if (r.GetValue(output) is { } file) Png.Save(ImageGrid.Make(images, r.GetValue(nrow) ?? images.Count), file);
+            var figure = Editing.InterpolationFigure(waypoints, k, chosen, r.GetValue(nrow));
+            var images = loaded.Sampler.Render(figure.Latents, figure.Count);
+            if (r.GetValue(output) is { } file) Png.Save(figure.Compose(images), file);
             if (r.GetValue(frames) is { } dir)
             {
                 Directory.CreateDirectory(dir);
                 for (int i = 0; i < images.Count; i++) Png.Save(images[i], Path.Combine(dir, $"frame-{i:D4}.png"));
             }
-            Console.WriteLine($"{images.Count} images along a {(spherical ? "slerp" : "lerp")} path through {waypoints.Count} points" +
+            Console.WriteLine($"{images.Count} images along a {Training.DcganJson.Name(chosen)} path through {waypoints.Count} points" +
                 (r.GetValue(output) is { } o ? $"; strip {o}" : "") + (r.GetValue(frames) is { } f ? $"; frames in {f}/" : ""));
             return 0;
         }));

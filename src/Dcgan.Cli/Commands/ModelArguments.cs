@@ -27,26 +27,4 @@ internal sealed class ModelArguments
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
         r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");
-
-    /// <summary>The supervised fitting methods (sefa and pca are discovered, not fitted, and live in `dcgan directions`).</summary>
-    public static AttributeMethod SupervisedMethod(string text)
-    {
-        var method = Training.DcganJson.ParseEnum<AttributeMethod>(text, "--method");
-        return method is AttributeMethod.Sefa or AttributeMethod.Pca
-            ? throw new ArgumentException("--method must be mean-diff, balanced or svm (sefa and pca are in `dcgan directions`)")
-            : method;
-    }
-
-    public static double[] Numbers(string text, string option)
-    {
-        try
-        {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        }
-        catch (FormatException)
-        {
-            throw new ArgumentException($"{option} must be a comma-separated list of numbers such as -2,-1,0,1,2 (got '{text}')");
-        }
-    }
 }

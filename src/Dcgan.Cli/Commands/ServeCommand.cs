@@ -16,17 +16,21 @@ public static class ServeCommand
         var runs = Make("--runs", "The runs folder shown in the training view.", defaults.RunsDir);
         var urls = Make("--urls", "Where to listen (loopback unless you name another address).", defaults.Urls);
         var device = Make("--device", "cpu or cuda.", defaults.Device);
+        var maxBatch = Make("--max-batch", "Images drawn by one forward pass of G at most: requests arriving together are batched (1: one request at a time).", defaults.MaxBatch);
+        var batchWait = Make("--batch-wait", "Milliseconds the batcher waits for more requests once one has arrived (0 to 100).", defaults.BatchWindow.TotalMilliseconds);
         var command = new Command("serve", "The web studio: generate, label, edit, interpolate and watch training in the browser.")
-            .With(checkpoint, models, runs, urls, device);
+            .With(checkpoint, models, runs, urls, device, maxBatch, batchWait);
         command.SetAction(r => CommandRunner.Guard("serve", () =>
         {
             var options = new StudioOptions
             {
                 Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!, Urls = r.GetValue(urls)!, Device = r.GetValue(device)!,
+                MaxBatch = r.GetValue(maxBatch), BatchWindow = TimeSpan.FromMilliseconds(r.GetValue(batchWait)),
             };
             var app = StudioServer.Build(options);
             app.Start();
-            Console.WriteLine($"DCGAN Studio serving {app.Services.GetService(typeof(Studio)) switch { Studio s => s.Model.Path, _ => "" }} at {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+            var offered = ((ModelRegistry)app.Services.GetService(typeof(ModelRegistry))!).List();
+            Console.WriteLine($"DCGAN Studio at {string.Join(", ", app.Urls)}: {offered.Count} model(s), first {offered[0].Label} (Ctrl+C to stop)");
             app.WaitForShutdown();
             return 0;
         }));

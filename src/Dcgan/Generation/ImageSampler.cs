@@ -70,6 +70,13 @@ public sealed class ImageSampler(Models.Generator generator, Device? device = nu
         return PixelConverter.ToImages(Generate(latents));
     }
 
+    /// <summary>The images of latents given as managed floats, <paramref name="count"/> rows of nz.</summary>
+    public IReadOnlyList<PixelImage> Render(float[] latents, int count)
+    {
+        using var scope = NewDisposeScope();
+        return Render(tensor(latents).reshape(count, -1));
+    }
+
     public Tensor LatentsFor(IReadOnlyList<long> seeds) => LatentSampler.ForSeeds(seeds, Options.Nz, Options.Prior);
 
     public IReadOnlyList<PixelImage> RenderSeeds(IReadOnlyList<long> seeds)

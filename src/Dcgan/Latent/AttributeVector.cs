@@ -44,14 +44,30 @@ public sealed record AttributeVector
     public static AttributeVector Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"vector file '{path}' does not exist");
-        AttributeVector vector;
-        try { vector = DcganJson.Deserialize<AttributeVector>(File.ReadAllText(path), path); }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is not a vector file ({e.Message})"); }
-        CheckName(vector.Name, $"{path}: name");
-        if (vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
-            throw new InvalidDataException($"{path}: the vector has {vector.Vector.Length} values but nz is {vector.Nz}");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>A vector file's text (the command's format), checked: a valid name, nz values, all finite.</summary>
+    public static AttributeVector Parse(string json, string source)
+    {
+        AttributeVector? vector;
+        try { vector = JsonSerializer.Deserialize<AttributeVector>(json, DcganJson.Options); }
+        catch (JsonException e) { throw new InvalidDataException($"{source} is not a vector file: {e.Message.Split(" Path:")[0]}"); }
+        if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
+        CheckName(vector.Name ?? "", $"{source}: name");
+        if (vector.Vector is null || vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
+            throw new InvalidDataException($"{source}: the vector has {vector.Vector?.Length ?? 0} values but nz is {vector.Nz}");
+        if (vector.Vector.Any(v => !float.IsFinite(v))) throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
         return vector;
     }
+
+    /// <summary>
+    /// A short hash of what an edit depends on (the values; the name is for people): two vectors with one version
+    /// move z the same way, and a recomputed vector gets a new version, so URLs that name it never go stale.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Version => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(Vector.AsSpan())))[..12].ToLowerInvariant();
 
     /// <summary>Refuses a vector made for another model; a hash mismatch may be overridden (returns a warning then).</summary>
     public string? CheckFits(int nz, string modelHash, bool allowOtherModel)

@@ -7,6 +7,9 @@ namespace Dcgan.Latent;
 /// <summary>One vector and how far to move along it.</summary>
 public sealed record VectorEdit(AttributeVector Vector, double Strength);
 
+/// <summary>How a walk between two latents goes: along the great circle (slerp, keeps |z| near the prior's shell) or straight (lerp).</summary>
+public enum InterpolationMode { Slerp, Lerp }
+
 /// <summary>
 /// The editing operations both faces offer (the command's `attribute fit/apply`, the web page's labelling and
 /// sliders), so they give the same vectors and the same pixels.
@@ -42,47 +45,99 @@ public static class Editing
         return LatentMath.Edit(z, directions, unit, keepNorm).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The edited image of one seed.</summary>
-    public static PixelImage EditedImage(LoadedModel model, long seed, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false, bool keepNorm = false)
+    /// <summary>The largest strength a slider or --strengths may ask for: far past any useful edit, short of overflow.</summary>
+    public const double MaxStrength = 100;
+
+    /// <summary>The strip's columns when none are given.</summary>
+    public static readonly IReadOnlyList<double> DefaultStrengths = [-2, -1, 0, 1, 2];
+
+    /// <summary>Strengths as a person writes them ("-2,-1,0,1,2"): 1 to 32 finite numbers within +-<see cref="MaxStrength"/>.</summary>
+    public static IReadOnlyList<double> ParseStrengths(string? text, string parameter)
     {
-        using var scope = NewDisposeScope();
-        return model.Sampler.Render(Apply(model.LatentsFor([seed]), edits, conditions, unit, keepNorm))[0];
+        if (string.IsNullOrWhiteSpace(text)) return DefaultStrengths;
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length is 0 or > 32) throw new ArgumentException($"{parameter}: give 1 to 32 strengths, comma-separated (got {parts.Length})");
+        return parts.Select(p => ParseStrength(p, parameter)).ToList();
     }
 
-    /// <summary>The comparison figure: one row per seed, one column per strength along one vector.</summary>
-    public static PixelImage Strip(LoadedModel model, IReadOnlyList<long> seeds, AttributeVector vector, IReadOnlyList<double> strengths,
+    public static double ParseStrength(string text, string parameter)
+    {
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw new ArgumentException($"{parameter}: '{text}' is not a number");
+        if (Math.Abs(value) > MaxStrength) throw new ArgumentException($"{parameter}: {value} is out of range (-{MaxStrength} to {MaxStrength})");
+        return value;
+    }
+
+    /// <summary>The fitting methods (sefa and pca are discovered, not fitted: <see cref="DiscoverDirections"/>).</summary>
+    public static AttributeMethod SupervisedMethod(string? text, string parameter)
+    {
+        var method = Training.DcganJson.ParseEnum<AttributeMethod>(text ?? "mean-diff", parameter);
+        return method is AttributeMethod.Sefa or AttributeMethod.Pca
+            ? throw new ArgumentException($"{parameter} must be mean-diff, balanced or svm (sefa and pca are discovered directions)")
+            : method;
+    }
+
+    /// <summary>The edited image of one latent ([1, nz]).</summary>
+    public static Figure EditFigure(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false, bool keepNorm = false)
+    {
+        using var scope = NewDisposeScope();
+        return Figure.Grid(Apply(z, edits, conditions, unit, keepNorm), 1);
+    }
+
+    /// <summary>The comparison figure: one row per latent, one column per strength along one vector.</summary>
+    public static Figure StripFigure(Tensor z, AttributeVector vector, IReadOnlyList<double> strengths,
         IReadOnlyList<AttributeVector> conditions, bool unit = false, bool keepNorm = false)
     {
         using var scope = NewDisposeScope();
-        var z = model.LatentsFor(seeds);
-        var rows = new List<IReadOnlyList<PixelImage?>>();
-        for (int i = 0; i < seeds.Count; i++)
-        {
-            var zi = z[i..(i + 1)];
-            var edited = cat(strengths.Select(s => Apply(zi, [new VectorEdit(vector, s)], conditions, unit, keepNorm)).ToList(), 0);
-            rows.Add(model.Sampler.Render(edited).ToList());
-        }
-        return ImageGrid.MakeRows(rows);
+        var rows = Enumerable.Range(0, (int)z.shape[0]).Select(i => z[i..(i + 1)]);
+        var edited = cat(rows.SelectMany(zi => strengths.Select(s => Apply(zi, [new VectorEdit(vector, s)], conditions, unit, keepNorm))).ToList(), 0);
+        return new Figure(edited, images => ImageGrid.MakeRows(images.Chunk(strengths.Count).Select(r => (IReadOnlyList<PixelImage?>)r).ToList()));
+    }
+
+    /// <summary>A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.</summary>
+    public static Figure InterpolationFigure(IReadOnlyList<Tensor> waypoints, int steps, InterpolationMode mode, int? columns = null)
+    {
+        using var scope = NewDisposeScope();
+        var path = LatentMath.Path(waypoints, steps, mode == InterpolationMode.Slerp);
+        return Figure.Grid(path, columns ?? (int)path.shape[0]);
+    }
+
+    /// <summary>One image at position t in [0, 1] of the path from a to b (the studio's slider).</summary>
+    public static Figure InterpolationPoint(Tensor a, Tensor b, double t, InterpolationMode mode)
+    {
+        using var scope = NewDisposeScope();
+        return Figure.Grid(mode == InterpolationMode.Slerp ? LatentMath.Slerp(a, b, t) : LatentMath.Lerp(a, b, t), 1);
     }
 
     /// <summary>
     /// The DCGAN paper's arithmetic figure: rows A's exemplars | mean(A), B's | mean(B), C's | mean(C), then
     /// Y = mean(A) - mean(B) + mean(C) and its neighbours. Returns the figure and the latents of Y and the neighbours.
     /// </summary>
-    public static (PixelImage Figure, Tensor Results) ArithmeticFigure(LoadedModel model, IReadOnlyList<long> a, IReadOnlyList<long> b, IReadOnlyList<long> c,
+    public static (Figure Figure, Tensor Results) ArithmeticFigure(LoadedModel model, IReadOnlyList<long> a, IReadOnlyList<long> b, IReadOnlyList<long> c,
         double radius = 0.25, long seed = 0)
     {
         using var scope = NewDisposeScope();
         var (za, zb, zc) = (model.LatentsFor(a), model.LatentsFor(b), model.LatentsFor(c));
         var result = VectorArithmetic.Compute(za, zb, zc, 8, radius, seed);
-        var sampler = model.Sampler;
-        IReadOnlyList<PixelImage?> Row(Tensor exemplars, Tensor mean) => sampler.Render(exemplars).Append(null).Concat(sampler.Render(mean)).ToList();
-        var figure = ImageGrid.MakeRows([Row(za, result.MeanA), Row(zb, result.MeanB), Row(zc, result.MeanC), Row(result.Y, result.Neighbours)]);
+        var parts = new[] { za, result.MeanA, zb, result.MeanB, zc, result.MeanC, result.Y, result.Neighbours }.Select(LatentMath.Flat).ToList();
+        // Each row: its left part, a gap, its right part (a concept's mean; for the result row, the 8 neighbours).
+        (int Left, int Right)[] rowSizes = [(a.Count, 1), (b.Count, 1), (c.Count, 1), (1, 8)];
+        var figure = new Figure(cat(parts, 0), images =>
+        {
+            var rows = new List<IReadOnlyList<PixelImage?>>();
+            int at = 0;
+            foreach (var (left, right) in rowSizes)
+            {
+                rows.Add(images.Skip(at).Take(left).Cast<PixelImage?>().Append(null).Concat(images.Skip(at + left).Take(right)).ToList());
+                at += left + right;
+            }
+            return ImageGrid.MakeRows(rows);
+        });
         return (figure, cat([result.Y, result.Neighbours], 0).MoveToOuterDisposeScope());
     }
 
     /// <summary>Discovered directions (SeFa or PCA) as named vector files tied to this model: sefa-00, sefa-01, ...</summary>
-    public static IReadOnlyList<AttributeVector> DiscoverDirections(LoadedModel model, AttributeMethod method, int k, int pcaSamples = 4096)
+    public static IReadOnlyList<AttributeVector> DiscoverDirections(LoadedModel model, AttributeMethod method, int k, int pcaSamples = Directions.PcaSamples)
     {
         var found = method switch
         {

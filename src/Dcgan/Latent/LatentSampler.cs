@@ -34,8 +34,8 @@ public static class LatentSampler
         _ => throw new ArgumentOutOfRangeException(nameof(prior)),
     };
 
-    /// <summary>Parses seed lists as a person writes them: "3,7,12-20".</summary>
-    public static IReadOnlyList<long> ParseSeedList(string text)
+    /// <summary>Parses seed lists as a person writes them: "3,7,12-20"; more than <paramref name="maxCount"/> seeds is refused before any is listed.</summary>
+    public static IReadOnlyList<long> ParseSeedList(string text, int maxCount = 100_000)
     {
         var seeds = new List<long>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -43,10 +43,14 @@ public static class LatentSampler
             var range = part.Split('-', 2);
             if (range.Length == 2 && long.TryParse(range[0], out long from) && long.TryParse(range[1], out long to) && from >= 0 && to >= from)
             {
-                if (to - from >= 100_000) throw new ArgumentException($"seed range '{part}' is too long (at most 100000 seeds)");
+                if (to - from >= maxCount - seeds.Count) throw new ArgumentException($"too many seeds: '{part}' takes the list past {maxCount}");
                 for (long s = from; s <= to; s++) seeds.Add(s);
             }
-            else if (long.TryParse(part, out long seed) && seed >= 0) seeds.Add(seed);
+            else if (long.TryParse(part, out long seed) && seed >= 0)
+            {
+                if (seeds.Count >= maxCount) throw new ArgumentException($"too many seeds: at most {maxCount}");
+                seeds.Add(seed);
+            }
             else throw new ArgumentException($"'{part}' is not a seed or a range of seeds (write e.g. 3,7,12-20)");
         }
         if (seeds.Count == 0) throw new ArgumentException("the seed list is empty");

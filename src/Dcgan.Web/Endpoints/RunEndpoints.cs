@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Dcgan.Training;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dcgan.Web.Endpoints;
+
+/// <summary>/api/runs: the training runs under the runs folder, as `dcgan train` writes them, and their live updates.</summary>
+public static class RunEndpoints
+{
+    private const string Png = "image/png";
+    private static readonly JsonSerializerOptions StreamJson = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Map(RouteGroupBuilder runs)
+    {
+        runs.MapGet("/", (ModelRegistry models) => Directory.Exists(models.RunsDir)
+            ? Directory.GetDirectories(models.RunsDir).Where(d => File.Exists(Path.Combine(d, "metrics.csv"))).Order(StringComparer.Ordinal).Select(d => new
+            {
+                name = Path.GetFileName(d),
+                checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
+                samples = SampleFiles(d),
+            }).ToList()
+            : []).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
+
+        runs.MapGet("/{name}/metrics", (string name, ModelRegistry models) => MetricsLog.Read(Path.Combine(RunPath(models, name), "metrics.csv")))
+            .WithSummary("metrics.csv as JSON rows.");
+
+        runs.MapGet("/{name}/samples/{file}", (string name, string file, ModelRegistry models) =>
+        {
+            string dir = Path.Combine(RunPath(models, name), "samples");
+            Latent.AttributeVector.CheckName(file, "file");
+            string path = Path.Combine(dir, file);
+            return File.Exists(path) && file.EndsWith(".png") ? Results.File(File.ReadAllBytes(path), Png) : throw new KeyNotFoundException($"file: no sample '{file}' in run '{name}'");
+        }).WithSummary("One of the run's fixed-noise grids.");
+
+        runs.MapGet("/{name}/losses.png", (string name, ModelRegistry models) =>
+        {
+            string path = Path.Combine(RunPath(models, name), "losses.png");
+            return File.Exists(path) ? Results.File(File.ReadAllBytes(path), Png) : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");
+        }).WithSummary("The run's loss plot (written with each checkpoint).");
+
+        runs.MapGet("/{name}/events", async (string name, ModelRegistry models, HttpContext context, CancellationToken cancel) =>
+        {
+            // Server-sent events: a "metrics" event per new metrics.csv row and a "sample" event per new grid, as the run writes them.
+            string dir = RunPath(models, name);
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            long sentStep = QueryParser.Long(context.Request.Query["after"], "after", -1, long.MaxValue, -1);
+            var sentSamples = new HashSet<string>(SampleFiles(dir));
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            do
+            {
+                foreach (var row in MetricsLog.Read(Path.Combine(dir, "metrics.csv")).Where(r => r.Step > sentStep))
+                {
+                    await context.Response.WriteAsync($"event: metrics\ndata: {JsonSerializer.Serialize(row, StreamJson)}\n\n", cancel);
+                    sentStep = row.Step;
+                }
+                foreach (var sample in SampleFiles(dir).Where(sentSamples.Add))
+                    await context.Response.WriteAsync($"event: sample\ndata: {JsonSerializer.Serialize(sample)}\n\n", cancel);
+                await context.Response.Body.FlushAsync(cancel);
+            } while (await timer.WaitForNextTickAsync(cancel));
+        }).WithSummary("Live updates of a run (server-sent events).");
+    }
+
+    /// <summary>A run directory under the runs folder, by name.</summary>
+    private static string RunPath(ModelRegistry models, string name)
+    {
+        string path = Path.Combine(models.RunsDir, Latent.AttributeVector.CheckName(name, "run"));
+        return Directory.Exists(path) ? path : throw new KeyNotFoundException($"run: no run named '{name}' under the runs folder");
+    }
+
+    private static List<string> SampleFiles(string runDir)
+    {
+        string dir = Path.Combine(runDir, "samples");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
+    }
+}

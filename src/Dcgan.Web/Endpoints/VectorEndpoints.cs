@@ -1,0 +1,81 @@
+using Dcgan.Latent;
+using Dcgan.Training;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dcgan.Web.Endpoints;
+
+/// <summary>The vectors of one model, /api/models/{id}/vectors: fitted from labels, uploaded, or discovered.</summary>
+public static class VectorEndpoints
+{
+    public const long MaxBodyBytes = 1 << 20;
+    public const int MaxLabels = 10_000;
+
+    public sealed record VectorRequest(string? Name, string? Method, long[]? With, long[]? Without, long[]? BalanceWith);
+    public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation, int With, int Without, double? Sigma);
+    public sealed record DirectionsRequest(string? Method, int? K);
+
+    public static VectorSummary Summary(AttributeVector v) =>
+        new(v.Name, v.Version, DcganJson.Name(v.Method), v.Norm, v.Validation, v.SeedsWith.Count, v.SeedsWithout.Count, v.Sigma);
+
+    public static void Map(RouteGroupBuilder vectors)
+    {
+        vectors.MapGet("/", (string id, ModelRegistry models) => models.Get(id).Vectors.All.Select(Summary).ToList())
+            .WithSummary("The model's vectors (made or uploaded since the server started), each with the version that edit URLs pin.");
+
+        vectors.MapPost("/", (string id, VectorRequest body, ModelRegistry models) =>
+        {
+            var served = models.Get(id);
+            string name = AttributeVector.CheckName(body.Name ?? "", "name");
+            var method = Editing.SupervisedMethod(body.Method, "method");
+            if ((body.With?.Length ?? 0) + (body.Without?.Length ?? 0) > MaxLabels) throw new ArgumentException($"with/without: at most {MaxLabels} labels");
+            if ((body.With ?? []).Concat(body.Without ?? []).Any(s => s < 0)) throw new ArgumentException("with/without: seeds are non-negative integers");
+            var vector = Editing.FitFromSeeds(served.Model, name, method, body.With ?? [], body.Without ?? [], body.BalanceWith?.ToHashSet());
+            served.Vectors.Put(vector);
+            return Results.Created($"/api/models/{id}/vectors/{name}", Summary(vector));
+        }).WithSummary("Fit a vector from labelled seeds: {name, method (mean-diff|balanced|svm), with, without, balanceWith}.");
+
+        vectors.MapGet("/{name}", (string id, string name, ModelRegistry models) =>
+        {
+            var vector = models.Get(id).Vectors.Get(name, "name", out _);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(DcganJson.Serialize(vector)), "application/json", $"{vector.Name}.json");
+        }).WithSummary("The vector file (NAME or NAME@VERSION), the same format as `dcgan attribute fit --out`.");
+
+        vectors.MapDelete("/{name}", (string id, string name, ModelRegistry models) =>
+            models.Get(id).Vectors.Remove(name) ? Results.NoContent() : throw new KeyNotFoundException($"name: no vector named '{name}'"))
+            .WithSummary("Forget a name (URLs that pin one of its versions keep working until the server restarts).");
+
+        vectors.MapPost("/upload", async (string id, HttpRequest request, ModelRegistry models) =>
+        {
+            var served = models.Get(id);
+            var vector = AttributeVector.Parse(await ReadBody(request), "the uploaded file");
+            string? warning = vector.CheckFits(served.Model.Options.Nz, served.Model.Hash, allowOtherModel: QueryParser.Flag(request.Query["force"]));
+            served.Vectors.Put(vector);
+            return Results.Ok(new { vector = Summary(vector), warning });
+        }).WithSummary("Load a vector file (the command's format). A vector of another model needs ?force=1.");
+
+        vectors.MapPost("/directions", (string id, DirectionsRequest body, ModelRegistry models) =>
+        {
+            var served = models.Get(id);
+            var method = DcganJson.ParseEnum<AttributeMethod>(body.Method ?? "sefa", "method");
+            var made = Editing.DiscoverDirections(served.Model, method, body.K ?? 5);
+            foreach (var v in made) served.Vectors.Put(v);
+            return made.Select(Summary).ToList();
+        }).WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...");
+    }
+
+    /// <summary>The request body as text, refused with 413 past <see cref="MaxBodyBytes"/> whatever server runs this.</summary>
+    private static async Task<string> ReadBody(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBodyBytes) throw new BadHttpRequestException($"body: {request.ContentLength} bytes, at most {MaxBodyBytes}", StatusCodes.Status413PayloadTooLarge);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        for (int read; (read = await request.Body.ReadAsync(chunk)) > 0;)
+        {
+            if (buffer.Length + read > MaxBodyBytes) throw new BadHttpRequestException($"body: more than {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+            buffer.Write(chunk, 0, read);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}

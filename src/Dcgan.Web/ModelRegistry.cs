@@ -1,0 +1,184 @@
+using Dcgan.Generation;
+using Dcgan.Models;
+using Dcgan.Training;
+
+namespace Dcgan.Web;
+
+/// <summary>A model a page may pick: its id (the start of its weights' hash) and where it comes from.</summary>
+public sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified);
+
+/// <summary>A loaded generator with its batching renderer and its vectors.</summary>
+public sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRenderer renderer, VectorStore vectors)
+{
+    public ModelEntry Entry { get; } = entry;
+    public LoadedModel Model { get; } = model;
+    public BatchedRenderer Renderer { get; } = renderer;
+    public VectorStore Vectors { get; } = vectors;
+}
+
+/// <summary>
+/// Every model the studio offers, addressed by content: the bundled model, the one named at start, the newest
+/// checkpoint of each run, and the files of the models folder, listed anew on each request so the picker follows
+/// the folders. An id names weights, not a file, so two pages can use two models at once and any URL that names an
+/// id keeps meaning the same pictures. Only files under these places are ever read.
+/// </summary>
+public sealed class ModelRegistry : IDisposable
+{
+    public const int IdLength = 16;
+    private readonly object gate = new();
+    private readonly StudioOptions options;
+    private readonly string? namedCheckpoint;
+    private readonly Dictionary<string, (long Length, DateTime Modified, ModelEntry Entry)> described = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelEntry> known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VectorStore> vectors = new(StringComparer.Ordinal);
+    private readonly LinkedList<ServedModel> loaded = new(); // most recently used first
+
+    public string RunsDir { get; }
+
+    public ModelRegistry(StudioOptions options)
+    {
+        if (options.MaxBatch is < 1 or > 1024) throw new ArgumentException($"--max-batch must be between 1 and 1024 (got {options.MaxBatch})");
+        if (!(options.BatchWindow.TotalMilliseconds is >= 0 and <= 100)) throw new ArgumentException($"--batch-wait must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
+        this.options = options;
+        RunsDir = Path.GetFullPath(options.RunsDir);
+        if (options.Checkpoint is { } named)
+            namedCheckpoint = Path.GetFullPath(PyTorchOrCheckpoint(named));
+        if (List().Count == 0)
+            throw new FileNotFoundException($"nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint under {options.RunsDir}; train one with ./dcgan train");
+    }
+
+    /// <summary>The models on offer now, the default first (the named checkpoint, else the bundled model, else the newest run).</summary>
+    public IReadOnlyList<ModelEntry> List()
+    {
+        var entries = new List<ModelEntry>();
+        foreach (var (path, label, source) in Candidates())
+        {
+            try { entries.Add(Describe(path, label, source)); }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException)
+            {
+                // A file being written or a damaged file is left out of the list; the others are still served.
+            }
+        }
+        return entries.DistinctBy(e => e.Id).ToList();
+    }
+
+    /// <summary>The model with this id: loaded (or kept) and ready to draw.</summary>
+    public ServedModel Get(string id)
+    {
+        if (id.Length != IdLength || !id.All(Uri.IsHexDigit))
+            throw new ArgumentException($"model: '{id}' is not a model id ({IdLength} hex digits; GET /api/models lists them)");
+        lock (gate)
+        {
+            var node = loaded.First;
+            while (node is not null && node.Value.Entry.Id != id) node = node.Next;
+            if (node is not null)
+            {
+                loaded.Remove(node);
+                loaded.AddFirst(node);
+                return node.Value;
+            }
+        }
+        if (!TryKnown(id, out var entry)) List(); // a checkpoint written since the last listing
+        if (!TryKnown(id, out entry))
+            throw new KeyNotFoundException($"model: no model with id '{id}' (GET /api/models lists them)");
+        var model = LoadedModel.Open(entry.Path, options.Device);
+        if (!model.Hash.StartsWith(id, StringComparison.Ordinal))
+            throw new KeyNotFoundException($"model: the file of model '{id}' ({entry.Label}) has changed since it was listed; pick it again from GET /api/models");
+        var served = new ServedModel(entry, model, new BatchedRenderer(model.Sampler, options.MaxBatch, options.BatchWindow), VectorsOf(id));
+        lock (gate)
+        {
+            if (loaded.FirstOrDefault(m => m.Entry.Id == id) is { } raced) return raced; // another request loaded it meanwhile
+            loaded.AddFirst(served);
+            // The dropped model is left to the garbage collector: requests in flight may still be drawing with it.
+            while (loaded.Count > options.LoadedModels)
+            {
+                loaded.Last!.Value.Renderer.Dispose();
+                loaded.RemoveLast();
+            }
+        }
+        return served;
+    }
+
+    public int LoadedCount { get { lock (gate) return loaded.Count; } }
+
+    /// <summary>Forward passes of G and images drawn by the loaded models (a mean batch above 1 means requests were batched).</summary>
+    public (long Batches, long Images) Drawn
+    {
+        get
+        {
+            lock (gate) return loaded.Select(m => m.Renderer.Drawn).Aggregate((0L, 0L), (sum, d) => (sum.Item1 + d.Batches, sum.Item2 + d.Images));
+        }
+    }
+
+    private VectorStore VectorsOf(string id)
+    {
+        lock (gate)
+        {
+            if (!vectors.TryGetValue(id, out var store)) vectors[id] = store = new VectorStore();
+            return store;
+        }
+    }
+
+    private bool TryKnown(string id, out ModelEntry entry)
+    {
+        lock (gate)
+        {
+            if (known.TryGetValue(id, out entry!) && File.Exists(entry.Path)) return true;
+            return false;
+        }
+    }
+
+    /// <summary>Reads a file's generator once per version of the file (length and time) to learn its id.</summary>
+    private ModelEntry Describe(string path, string label, string source)
+    {
+        var info = new FileInfo(path);
+        lock (gate)
+            if (described.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Modified == info.LastWriteTimeUtc)
+                return seen.Entry with { Label = label, Source = source };
+        using var model = LoadedModel.Open(path, "cpu");
+        var entry = new ModelEntry(model.Hash[..IdLength], label, source, path, model.Options, info.LastWriteTimeUtc);
+        lock (gate)
+        {
+            described[path] = (info.Length, info.LastWriteTimeUtc, entry);
+            known[entry.Id] = entry;
+        }
+        return entry;
+    }
+
+    private IEnumerable<(string Path, string Label, string Source)> Candidates()
+    {
+        if (namedCheckpoint is not null && File.Exists(namedCheckpoint)) yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint");
+        if (File.Exists(ModelLoader.BundledModelPath)) yield return (ModelLoader.BundledModelPath, "bundled: emoji-dcgan", "bundled");
+        if (Directory.Exists(RunsDir))
+        {
+            var runs = Directory.GetDirectories(RunsDir)
+                .Select(d => (Name: Path.GetFileName(d), Newest: Checkpoint.List(d).LastOrDefault()))
+                .Where(r => r.Newest is not null)
+                .OrderByDescending(r => File.GetLastWriteTimeUtc(r.Newest!));
+            foreach (var (name, newest) in runs)
+                yield return (Path.GetFullPath(newest!), $"run {name}: {Path.GetFileNameWithoutExtension(newest)}", "run");
+        }
+        if (options.ModelsDir is { } dir && Directory.Exists(dir))
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                         .Where(f => f.EndsWith(".pth") || f.EndsWith(".ckpt")).Select(Path.GetFullPath).Order(StringComparer.Ordinal))
+                yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models");
+    }
+
+    private static string PyTorchOrCheckpoint(string path) =>
+        Interop.PyTorchStateDict.IsPyTorchFile(path) ? path : Checkpoint.Resolve(path);
+
+    private static string Relative(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path);
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var served in loaded)
+            {
+                served.Renderer.Dispose();
+                served.Model.Dispose();
+            }
+            loaded.Clear();
+        }
+    }
+}
