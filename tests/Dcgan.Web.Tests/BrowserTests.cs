@@ -1,81 +1,209 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Dcgan.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 
 namespace Dcgan.Web.Tests;
 
-/// <summary>
-/// The page in Debian's chromium (installed by .ci/run), against the real server on a loopback port: label images,
-/// compute a vector, move a slider, and check that the shown image is the API's image for that strength.
-/// </summary>
-public class BrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
+/// <summary>The real server on a loopback port and Debian's chromium (installed by .ci/run), shared by the browser tests.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
+    private readonly StudioFixture studio = new();
+    private WebApplication app = null!;
+    private IPlaywright playwright = null!;
 
-    [Fact]
-    public async Task Label_compute_and_slide_in_the_browser()
+    public IBrowser Browser { get; private set; } = null!;
+    public string Url { get; private set; } = "";
+    public StudioFixture Studio => studio;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is needed for the browser test: apt-get install chromium (.ci/run does)");
-        await using var app = StudioServer.Build(new StudioOptions { Checkpoint = studio.Model, RunsDir = studio.RunsDir, Urls = "http://127.0.0.1:0" });
+        Assert.True(File.Exists(Chromium), "Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does)");
+        await studio.InitializeAsync();
+        app = StudioServer.Build(new StudioOptions { Checkpoint = studio.Model, RunsDir = studio.RunsDir, Urls = "http://127.0.0.1:0" });
         await app.StartAsync();
-        string url = app.Urls.First();
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        Url = app.Urls.First();
+        Client = new HttpClient { BaseAddress = new Uri(Url) };
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = Chromium, Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 1700 } });
-        await page.GotoAsync(url);
-        await page.Locator(".tile").Nth(23).WaitForAsync();
+    }
 
-        // Seeds 0-2 "with" (one click), 3-5 "without" (two clicks).
-        for (int i = 0; i < 3; i++) await page.Locator(".tile").Nth(i).ClickAsync();
-        for (int i = 3; i < 6; i++) { await page.Locator(".tile").Nth(i).ClickAsync(); await page.Locator(".tile").Nth(i).ClickAsync(); }
+    /// <summary>A fresh page at the studio; any alert, confirm or prompt fails the test (the page must never use one).</summary>
+    public async Task<IPage> OpenAsync(int width, int height = 1700)
+    {
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        page.Dialog += (_, dialog) => throw new Xunit.Sdk.XunitException($"the page opened a {dialog.Type} dialog: {dialog.Message}");
+        await page.GotoAsync(Url);
+        await page.Locator(".tile").Nth(23).WaitForAsync();
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')].every(i => i.complete && i.naturalWidth > 0)");
+        return page;
+    }
+
+    public string Screenshot(string name) => Path.Combine(Directory.CreateDirectory(Path.Combine(studio.Root, "screenshots")).FullName, name);
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        Client.Dispose();
+        await app.DisposeAsync();
+        await studio.DisposeAsync();
+    }
+}
+
+/// <summary>The page as a person uses it, in Debian's chromium: first view, keyboard labelling, edits, errors, huge seeds, a phone.</summary>
+public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string ImageBytes = @"async (selector) => {
+        const r = await fetch(document.querySelector(selector).src);
+        const b = new Uint8Array(await r.arrayBuffer());
+        let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); }";
+
+    private async Task<string> ApiImage(string url) => Convert.ToBase64String(await browser.Client.GetByteArrayAsync(url));
+
+    private static Task WaitLoaded(IPage page, string selector) =>
+        page.WaitForFunctionAsync($"() => {{ const i = document.querySelector('{selector}'); return i.complete && i.naturalWidth > 0 && !i.closest('.frame').classList.contains('empty'); }}");
+
+    [Fact]
+    public async Task First_view_says_what_to_do_and_shows_no_broken_image()
+    {
+        var page = await browser.OpenAsync(1300);
+        Assert.Contains("Getting started", await page.Locator("#getting-started").TextContentAsync());
+        await page.WaitForFunctionAsync("() => document.getElementById('run-state').textContent.length > 0");
+        // Every image is either drawn or hidden behind a placeholder that says what will show there.
+        var broken = await page.EvaluateAsync<string[]>(@"() => [...document.images]
+            .filter(i => !(i.complete && i.naturalWidth > 0) && !i.closest('.frame.empty') && getComputedStyle(i).display !== 'none')
+            .map(i => i.id || i.alt)");
+        Assert.Empty(broken);
+        Assert.True(await page.Locator("#edit .placeholder").First.IsVisibleAsync());
+        Assert.Contains("finished", await page.Locator("#run-state").TextContentAsync());
+        Assert.Equal("edit seed 5", await page.Locator(".tile").Nth(5).Locator(".edit").GetAttributeAsync("aria-label"));
+        await page.ScreenshotAsync(new() { Path = browser.Screenshot("first-view-1300.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Labels_by_keyboard_then_compute_recompute_and_switch_models_without_stale_images()
+    {
+        var page = await browser.OpenAsync(1300);
+        // Keyboard only: Tab to a tile, Enter marks ✓, Space twice marks ✗.
+        await page.Locator(".tile .label").First.FocusAsync();
+        for (int i = 0; i < 6; i++)
+        {
+            if (i < 3) await page.Keyboard.PressAsync("Enter");
+            else { await page.Keyboard.PressAsync("Space"); await page.Keyboard.PressAsync("Space"); }
+            await page.Keyboard.PressAsync("Tab"); // to the tile's edit button
+            await page.Keyboard.PressAsync("Tab"); // to the next tile
+        }
         Assert.Equal("3 with, 3 without", await page.Locator("#counts").TextContentAsync());
-        Assert.Equal(3, await page.Locator(".tile.with").CountAsync());
+        Assert.Equal("✓", await page.Locator(".tile").Nth(0).Locator(".mark").TextContentAsync());
+        Assert.Equal("✗", await page.Locator(".tile").Nth(4).Locator(".mark").TextContentAsync());
+        Assert.Equal("true", await page.Locator(".tile .label").Nth(4).GetAttributeAsync("aria-pressed"));
+        Assert.Contains("does not have", await page.Locator(".tile .label").Nth(4).GetAttributeAsync("aria-label"));
 
         await page.Locator("#vector-name").FillAsync("smile");
         await page.Locator("#compute").ClickAsync();
         await page.Locator("#vectors tbody tr").First.WaitForAsync();
-        StringAssert(await page.Locator("#compute-result").TextContentAsync(), "smile: norm");
+        string result = (await page.Locator("#compute-result").TextContentAsync())!;
+        Assert.Contains("95 % interval", result);
+        Assert.Contains("Too few labels to judge", result);
 
-        await page.Locator(".tile").Nth(10).Locator("button").ClickAsync();
-        var slider = page.Locator("#sliders input[data-vector='smile']");
-        await slider.FillAsync("1.5");
-        await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('smile%3A1.5')");
-        await page.WaitForFunctionAsync("() => document.getElementById('edited').complete && document.getElementById('edited').naturalWidth > 0");
-        string src = (await page.Locator("#edited").GetAttributeAsync("src"))!;
-        Assert.Equal("/api/edit.png?seed=10&v=smile%3A1.5", src);
+        await page.Locator(".tile").Nth(10).Locator(".edit").ClickAsync();
+        await page.Locator("#sliders input[data-vector='smile']").FillAsync("1.5");
+        await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('smile%40')");
+        await WaitLoaded(page, "#edited");
+        string first = (await page.Locator("#edited").GetAttributeAsync("src"))!;
+        string shownFirst = await page.EvaluateAsync<string>(ImageBytes, "#edited");
+        Assert.Equal(await ApiImage(first), shownFirst);
+        Assert.NotEqual(await ApiImage($"{browser.Studio.M}/images/10.png"), shownFirst);
 
-        // The pixels the page shows are the API's for that strength, and differ from the original's.
-        var shown = await page.EvaluateAsync<string>(@"async () => {
-            const r = await fetch(document.getElementById('edited').src);
-            const b = new Uint8Array(await r.arrayBuffer());
-            return btoa(String.fromCharCode(...b)); }");
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
-        Assert.Equal(Convert.ToBase64String(await client.GetByteArrayAsync("/api/edit.png?seed=10&v=smile:1.5")), shown);
-        Assert.NotEqual(Convert.ToBase64String(await client.GetByteArrayAsync("/api/images/10.png")), shown);
+        // The same name computed again from other labels: a new version, new pixels, never the cached old image.
+        await page.Locator(".tile .label").Nth(0).ClickAsync(); // ✓ -> ✗
+        await page.Locator(".tile .label").Nth(3).ClickAsync(); // ✗ -> none
+        await page.Locator(".tile .label").Nth(3).ClickAsync(); // none -> ✓
+        await page.Locator("#compute").ClickAsync();
+        await page.WaitForFunctionAsync($"() => document.getElementById('edited').src !== '{first}'");
+        await WaitLoaded(page, "#edited");
+        string second = (await page.Locator("#edited").GetAttributeAsync("src"))!;
+        string shownSecond = await page.EvaluateAsync<string>(ImageBytes, "#edited");
+        Assert.Equal(await ApiImage(second), shownSecond);
+        Assert.NotEqual(shownFirst, shownSecond);
 
-        // Arithmetic exemplars picked from the grid, and the figure drawn.
-        await page.Locator("#click-mode").SelectOptionAsync("a");
-        await page.Locator(".tile").Nth(6).ClickAsync();
-        await page.Locator(".tile").Nth(7).ClickAsync();
-        await page.Locator(".tile").Nth(1).ClickAsync(); // already in A: removed
-        Assert.Equal("2,3,6,7", await page.Locator("#arith-a").InputValueAsync());
-        await page.Locator("#arith-go").ClickAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('arith').complete && document.getElementById('arith').naturalWidth > 0");
-
-        // The training view shows the run's newest fixed-noise grid.
-        Assert.Equal("tiny", await page.Locator("#run").InputValueAsync());
-        await page.WaitForFunctionAsync("() => document.getElementById('run-sample').src.endsWith('/api/runs/tiny/samples/step-0000002.png')");
-
-        string screenshots = Path.Combine(studio.Root, "screenshots");
-        Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "studio.png"), FullPage = true });
-        await app.StopAsync();
+        // Another model: every tile is that model's, the labels and the edit are reset.
+        var models = (await browser.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
+        string bundled = models.EnumerateArray().Single(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
+        await page.Locator("#model").SelectOptionAsync(bundled);
+        await page.WaitForFunctionAsync($"() => [...document.querySelectorAll('.tile img')].every(i => i.src.includes('{bundled}') && i.complete && i.naturalWidth > 0)");
+        Assert.Equal(await ApiImage($"/api/models/{bundled}/images/2.png"), await page.EvaluateAsync<string>(ImageBytes, ".tile:nth-child(3) img"));
+        Assert.NotEqual(await ApiImage($"{browser.Studio.M}/images/2.png"), await ApiImage($"/api/models/{bundled}/images/2.png"));
+        Assert.Equal("0 with, 0 without", await page.Locator("#counts").TextContentAsync());
+        Assert.True(await page.Locator("#edited").EvaluateAsync<bool>("i => i.closest('.frame').classList.contains('empty')"));
+        Assert.Equal(0, await page.Locator("#vectors tbody tr").CountAsync());
+        await page.ScreenshotAsync(new() { Path = browser.Screenshot("edited-1300.png"), FullPage = true });
     }
 
-    private static void StringAssert(string? text, string expected) => Assert.Contains(expected, text ?? "");
+    [Fact]
+    public async Task Errors_show_next_to_their_control_and_huge_seeds_are_exact()
+    {
+        var page = await browser.OpenAsync(1300);
+        await page.Locator("#seed").FillAsync("9007199254740993"); // 2^53 + 1: not a JS number
+        await page.Locator("#show").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.tile').dataset.seed === '9007199254740993'");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')].every(i => i.complete && i.naturalWidth > 0)");
+        Assert.EndsWith("/images/9007199254740994.png", await page.Locator(".tile img").Nth(1).GetAttributeAsync("src"));
+        Assert.Equal(await ApiImage($"{browser.Studio.M}/images/9007199254740993.png"), await page.EvaluateAsync<string>(ImageBytes, ".tile img"));
+
+        await page.Locator("#seed").FillAsync("9223372036854775808"); // 2^63
+        await page.Locator("#show").ClickAsync();
+        Assert.Contains("too large", await page.Locator("#seed-error").TextContentAsync());
+        Assert.Equal("true", await page.Locator("#seed").GetAttributeAsync("aria-invalid"));
+        await page.Locator("#seed").FillAsync("-4");
+        await page.Locator("#show").ClickAsync();
+        Assert.Contains("is not a seed", await page.Locator("#seed-error").TextContentAsync());
+
+        await page.Locator("#arith-a").FillAsync("abc");
+        await page.Locator("#arith-go").ClickAsync();
+        Assert.Contains("\"abc\" is not a seed", await page.Locator("#arith-error").TextContentAsync());
+
+        // A text file given as a vector: the server's problem, in plain words, beside the upload.
+        string file = Path.Combine(browser.Studio.Root, "notes.json");
+        await File.WriteAllTextAsync(file, "hello, this is not a vector");
+        await page.Locator("#upload").SetInputFilesAsync(file);
+        await page.WaitForFunctionAsync("() => document.getElementById('vectors-error').textContent.length > 0");
+        string error = (await page.Locator("#vectors-error").TextContentAsync())!;
+        Assert.Contains("is not a vector file", error);
+        Assert.DoesNotContain("LineNumber", error);
+    }
+
+    [Fact]
+    public async Task A_phone_sized_page_fits_390_px_with_44_px_targets()
+    {
+        var page = await browser.OpenAsync(390, 844);
+        await page.Locator(".tile .label").Nth(0).ClickAsync();
+        await page.Locator(".tile .label").Nth(1).ClickAsync();
+        await page.Locator(".tile .label").Nth(2).ClickAsync();
+        await page.Locator(".tile .label").Nth(2).ClickAsync();
+        await page.Locator(".tile .label").Nth(3).ClickAsync();
+        await page.Locator(".tile .label").Nth(3).ClickAsync();
+        await page.Locator("#compute").ClickAsync();
+        await page.Locator("#vectors tbody tr").First.WaitForAsync();
+        await page.Locator("#arith-go").ClickAsync();
+        await WaitLoaded(page, "#arith");
+        var wide = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 390).map(e => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)");
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "the page scrolls sideways at 390 px: " + string.Join("; ", wide.Take(12)));
+        var edit = await page.Locator(".tile .edit").First.BoundingBoxAsync();
+        Assert.True(edit!.Width >= 44 && edit.Height >= 44, $"the edit button is {edit.Width}x{edit.Height} px");
+        var small = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('button, select')]
+            .filter(e => e.offsetParent !== null).map(e => [e, e.getBoundingClientRect()])
+            .filter(([, r]) => r.height < 44).map(([e, r]) => (e.id || e.className || e.textContent) + ' ' + r.height)");
+        Assert.Empty(small);
+        await page.ScreenshotAsync(new() { Path = browser.Screenshot("phone-390.png"), FullPage = true });
+    }
 }

@@ -39,7 +39,8 @@ public static class AttributeCommand
             var validation = vector.Validation!;
             vector.Save(r.GetValue(output)!);
             Console.WriteLine($"{vector.Name} ({DcganJson.Name(chosen)}): {seedsWith.Count} with, {seedsWithout.Count} without; norm {vector.Norm:F3}; " +
-                $"{(validation.HeldOut ? $"{validation.Folds}-fold held-out" : "training-set (too few labels to hold out)")} accuracy {validation.Accuracy:P0}, ROC AUC {validation.RocAuc:F3}; wrote {r.GetValue(output)}");
+                $"{(validation.HeldOut ? $"{validation.Folds}-fold held-out" : "training-set (too few labels to hold out)")} accuracy {validation.Accuracy:P0} (95 % interval {vector.Quality!.AccuracyLow:P0} to {vector.Quality.AccuracyHigh:P0}), ROC AUC {validation.RocAuc:F3}; wrote {r.GetValue(output)}");
+            Console.WriteLine($"  {vector.Quality.Verdict}");
             return 0;
         }));
         return command;

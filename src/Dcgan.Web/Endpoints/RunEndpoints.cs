@@ -21,6 +21,7 @@ public static class RunEndpoints
             ? Directory.GetDirectories(models.RunsDir).Where(d => File.Exists(Path.Combine(d, "metrics.csv"))).Order(StringComparer.Ordinal).Select(d => new
             {
                 name = Path.GetFileName(d),
+                status = RunStatus.Of(d),
                 checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
                 samples = SampleFiles(d),
             }).ToList()

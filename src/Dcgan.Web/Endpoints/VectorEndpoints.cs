@@ -13,11 +13,12 @@ public static class VectorEndpoints
     public const int MaxLabels = 10_000;
 
     public sealed record VectorRequest(string? Name, string? Method, long[]? With, long[]? Without, long[]? BalanceWith);
-    public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation, int With, int Without, double? Sigma);
+    public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation, VectorQuality? Quality,
+        int With, int Without, double? Sigma);
     public sealed record DirectionsRequest(string? Method, int? K);
 
     public static VectorSummary Summary(AttributeVector v) =>
-        new(v.Name, v.Version, DcganJson.Name(v.Method), v.Norm, v.Validation, v.SeedsWith.Count, v.SeedsWithout.Count, v.Sigma);
+        new(v.Name, v.Version, DcganJson.Name(v.Method), v.Norm, v.Validation, v.Quality, v.SeedsWith.Count, v.SeedsWithout.Count, v.Sigma);
 
     public static void Map(RouteGroupBuilder vectors)
     {

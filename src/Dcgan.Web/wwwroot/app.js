@@ -1,186 +1,419 @@
-// DCGAN Studio page: every image comes from the server's PNG endpoints, so its pixels are the command's.
+// DCGAN Studio page. Every picture comes from the server's PNG endpoints, so its pixels are the command's. Every URL
+// names its model by id (and vectors as NAME@VERSION), so the browser may cache images for good and never shows a
+// stale one. Seeds are exact integers up to 2^63 - 1: they are kept as BigInt and strings, never as JS numbers.
 const $ = id => document.getElementById(id);
-const labels = new Map();          // seed -> "with" | "without"
-const strengths = new Map();       // vector name -> slider value
-let shownSeeds = [], editSeed = null;
+const MAX_SEED = (1n << 63n) - 1n;
+const PAGE = 24;
 
+const state = {
+  model: null,            // id of the model every URL names
+  models: [],             // GET /api/models
+  labels: new Map(),      // seed (string) -> "with" | "without"
+  vectors: [],            // summaries of the model's vectors (with versions)
+  strengths: new Map(),   // vector name -> slider value
+  shown: [],              // seeds (BigInt) in the grid
+  editSeed: null,         // seed (BigInt) being edited
+};
+const modelUrl = path => `/api/models/${state.model}${path}`;
+
+// ---- talking to the server: failures become Errors carrying the server's problem detail
 async function api(path, options) {
   const response = await fetch(path, options);
-  if (!response.ok) {
-    let detail = response.statusText;
-    try { detail = (await response.json()).detail ?? detail; } catch { }
-    throw new Error(detail);
-  }
+  if (!response.ok) throw new Error(await problemText(response));
   return response.status === 204 ? null : response.json();
 }
-
-function report(error) { alert(error.message ?? error); }
-
-// ---- models
-async function loadModels() {
-  const { current, available } = await api("/api/models");
-  const select = $("model");
-  select.innerHTML = "";
-  for (const path of available.length ? available : [current.path]) {
-    const option = new Option(path.split("/").slice(-3).join("/"), path, false, path === current.path);
-    select.add(option);
-  }
-  const o = current.options;
-  $("model-info").textContent = `nz ${o.nz}, ngf ${o.ngf}, ${o.imageSize}px, ${o.loss} · ${current.hash.slice(0, 12)}`;
+async function problemText(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail ?? problem.title ?? `the server answered ${response.status}`;
+  } catch { return `the server answered ${response.status} ${response.statusText}`; }
 }
-$("model").onchange = async e => {
-  try { await api("/api/models/select", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: e.target.value }) }); }
-  catch (error) { report(error); }
-  labels.clear(); strengths.clear(); editSeed = null;
-  await Promise.all([loadModels(), loadVectors()]);
-  showGrid(shownSeeds[0] ?? 0, shownSeeds.length || 24);
-};
+const jsonPost = body => ({ method: "POST", headers: { "content-type": "application/json" }, body });
 
-// ---- grid and labels
-function tile(seed) {
-  const div = document.createElement("div");
-  div.className = "tile " + (labels.get(seed) ?? "");
-  div.dataset.seed = seed;
-  div.innerHTML = `<img src="/api/images/${seed}.png" alt="seed ${seed}"><span>${seed}</span><button title="edit this image">✎</button>`;
-  div.onclick = () => {
-    const mode = $("click-mode").value;
-    if (mode !== "label") {
-      const input = $("arith-" + mode);
-      const seeds = input.value.split(",").map(x => x.trim()).filter(x => x !== "");
-      const at = seeds.indexOf(String(seed));
-      if (at >= 0) seeds.splice(at, 1); else seeds.push(String(seed));
-      input.value = seeds.join(",");
-      return;
-    }
-    const next = { undefined: "with", with: "without", without: undefined }[labels.get(seed)];
-    if (next) labels.set(seed, next); else labels.delete(seed);
-    div.className = "tile " + (next ?? "");
-    updateCounts();
+function showError(id, error) { $(id).textContent = error ? (error.message ?? String(error)) : ""; }
+function markInvalid(input, invalid) { input.setAttribute("aria-invalid", invalid ? "true" : "false"); }
+
+// A button that shows it is working, ignores clicks meanwhile, and says how long it has taken after a second.
+async function busy(button, status, work) {
+  if (button.getAttribute("aria-busy") === "true") return;
+  const label = button.textContent, started = Date.now();
+  button.setAttribute("aria-busy", "true");
+  button.disabled = true;
+  const timer = setInterval(() => { if (status) status.textContent = `working… ${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
+  try { return await work(); }
+  finally {
+    clearInterval(timer);
+    if (status) status.textContent = "";
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    button.textContent = label;
+  }
+}
+
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+// ---- seeds: exact integers, checked here before any request
+function parseSeed(text, what) {
+  const t = String(text).trim();
+  if (!/^\d+$/.test(t)) throw new Error(`${what}: "${t}" is not a seed (a whole number from 0 to ${MAX_SEED})`);
+  const seed = BigInt(t);
+  if (seed > MAX_SEED) throw new Error(`${what}: ${t} is too large (seeds go up to ${MAX_SEED})`);
+  return seed;
+}
+function checkSeedList(text, what, max = 16) {
+  const parts = text.split(",").map(p => p.trim()).filter(p => p !== "");
+  if (!parts.length) throw new Error(`${what}: give at least one seed, such as 3,7,12-14`);
+  let count = 0n;
+  for (const part of parts) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new Error(`${what}: "${part}" is not a seed or a range such as 12-14`);
+    const from = parseSeed(m[1], what), to = m[2] === undefined ? from : parseSeed(m[2], what);
+    if (to < from) throw new Error(`${what}: the range ${part} runs backwards`);
+    count += to - from + 1n;
+  }
+  if (count > BigInt(max)) throw new Error(`${what}: ${count} seeds, at most ${max}`);
+  return parts.join(",");
+}
+const fmt = (x, digits = 2) => (Math.abs(x) < 0.5 * 10 ** -digits ? 0 : x).toFixed(digits); // never "-0.00"
+const pct = x => `${Math.round(100 * x)} %`;
+
+// ---- images: a placeholder until there is something to show; a failed image says why, next to it
+function setImage(img, url, errorId) {
+  const frame = img.closest(".frame");
+  if (!url) {
+    img.removeAttribute("src");
+    delete img.dataset.url;
+    frame.classList.add("empty");
+    frame.classList.remove("loading");
+    return;
+  }
+  if (img.dataset.url === url) return;
+  img.dataset.url = url;
+  frame.classList.add("loading");
+  img.onload = () => { frame.classList.remove("empty", "loading"); if (errorId) showError(errorId, null); };
+  img.onerror = async () => {
+    frame.classList.remove("loading");
+    frame.classList.add("empty");
+    if (img.dataset.url !== url) return;
+    let reason = "the image could not be drawn";
+    try { const r = await fetch(url); if (!r.ok) reason = await problemText(r); } catch { reason = "the server did not answer"; }
+    if (errorId) showError(errorId, reason);
   };
-  div.querySelector("button").onclick = e => { e.stopPropagation(); pickForEdit(seed); };
+  img.src = url;
+}
+
+// ---- models: each page picks its own; the list follows the runs and models folders
+async function loadModels() {
+  const { models } = await api("/api/models");
+  state.models = models;
+  const select = $("model");
+  const keep = state.model ?? models[0]?.id;
+  select.innerHTML = "";
+  for (const m of models) select.add(new Option(m.label, m.id, false, m.id === keep));
+  if (keep && !models.some(m => m.id === keep)) select.add(new Option("(the model picked before; no longer listed)", keep, false, true));
+  if (!state.model && keep) await switchModel(keep);
+  describeModel();
+}
+function describeModel() {
+  const m = state.models.find(x => x.id === state.model);
+  $("model-info").textContent = m ? `nz ${m.options.nz}, ${m.options.imageSize} px, ${m.options.loss} · id ${m.id}` : "";
+}
+async function switchModel(id) {
+  state.model = id;
+  // Labels, strengths and the picked image belong to the model that drew them.
+  const had = state.labels.size;
+  state.labels.clear(); state.strengths.clear(); state.editSeed = null;
+  updateCounts();
+  $("compute-result").textContent = had ? `${had} label(s) cleared: they were given to the other model's images.` : "";
+  for (const id of ["compute-error", "vectors-error", "edit-error", "interp-error", "arith-error"]) showError(id, null);
+  $("edit-seed").textContent = "(press ✎ on an image to pick it)";
+  setImage($("original"), null); setImage($("edited"), null);
+  describeModel();
+  showGrid(state.shown[0] ?? 0n, state.shown.length || PAGE);
+  updateInterpolation();
+  if ($("arith").dataset.url) drawArithmetic();
+  await loadVectors();
+}
+$("model").onchange = e => switchModel(e.target.value).catch(error => showError("model-error", error));
+
+// ---- the grid: tiles are buttons (keyboard and touch), with a visible ✓ / ✗ besides the colour
+const LABEL_TEXT = { with: "has the attribute", without: "does not have the attribute" };
+function tile(seed) {
+  const key = seed.toString();
+  const div = document.createElement("div");
+  div.className = "tile";
+  div.dataset.seed = key;
+  div.innerHTML = `<button class="label" type="button"><span class="mark" aria-hidden="true"></span>` +
+    `<img src="${modelUrl(`/images/${key}.png`)}" alt=""><span class="seed">${key}</span></button>` +
+    `<button class="edit" type="button" aria-label="edit seed ${key}" title="edit seed ${key}">✎ edit</button>`;
+  const label = div.querySelector(".label");
+  label.onclick = () => clickTile(seed, div);
+  div.querySelector(".edit").onclick = () => pickForEdit(seed);
+  paintTile(div);
   return div;
+}
+function paintTile(div) {
+  const value = state.labels.get(div.dataset.seed);
+  div.classList.toggle("with", value === "with");
+  div.classList.toggle("without", value === "without");
+  div.querySelector(".mark").textContent = value === "with" ? "✓" : value === "without" ? "✗" : "";
+  const button = div.querySelector(".label");
+  button.setAttribute("aria-pressed", value ? "true" : "false");
+  button.setAttribute("aria-label", `seed ${div.dataset.seed}: ${LABEL_TEXT[value] ?? "not labelled"}`);
+}
+function clickTile(seed, div) {
+  const key = seed.toString(), mode = $("click-mode").value;
+  if (mode === "from" || mode === "to") {
+    $(mode === "from" ? "interp-a" : "interp-b").value = key;
+    updateInterpolation();
+    return;
+  }
+  if (mode !== "label") {
+    const input = $("arith-" + mode);
+    const seeds = input.value.split(",").map(x => x.trim()).filter(x => x !== "");
+    const at = seeds.indexOf(key);
+    if (at >= 0) seeds.splice(at, 1); else seeds.push(key);
+    input.value = seeds.join(",");
+    return;
+  }
+  const next = { undefined: "with", with: "without", without: undefined }[state.labels.get(key)];
+  if (next) state.labels.set(key, next); else state.labels.delete(key);
+  paintTile(div);
+  updateCounts();
 }
 function showGrid(first, count, append = false) {
   const grid = $("grid");
-  if (!append) { grid.innerHTML = ""; shownSeeds = []; }
-  for (let s = first; s < first + count; s++) { shownSeeds.push(s); grid.appendChild(tile(s)); }
+  if (!append) { grid.innerHTML = ""; state.shown = []; }
+  for (let i = 0n; i < BigInt(count) && first + i <= MAX_SEED; i++) {
+    state.shown.push(first + i);
+    grid.appendChild(tile(first + i));
+  }
 }
 function updateCounts() {
-  const values = [...labels.values()];
+  const values = [...state.labels.values()];
   $("counts").textContent = `${values.filter(v => v === "with").length} with, ${values.filter(v => v === "without").length} without`;
 }
-$("show").onclick = () => showGrid(Number($("seed").value), 24);
-$("more").onclick = () => showGrid((shownSeeds.at(-1) ?? -1) + 1, 24, true);
-$("new-seeds").onclick = () => { const s = Math.floor(Math.random() * 1e6); $("seed").value = s; showGrid(s, 24); };
-$("clear-labels").onclick = () => { labels.clear(); showGrid(shownSeeds[0] ?? 0, shownSeeds.length || 24); updateCounts(); };
-$("compute").onclick = async () => {
-  const body = {
-    name: $("vector-name").value, method: $("method").value,
-    with: [...labels].filter(([, v]) => v === "with").map(([s]) => s),
-    without: [...labels].filter(([, v]) => v === "without").map(([s]) => s),
-  };
+function showFromInput() {
   try {
-    const v = await api("/api/vectors", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    $("compute-result").textContent = `${v.name}: norm ${v.norm.toFixed(3)}, held-out accuracy ${(100 * v.validation.accuracy).toFixed(0)} %, ROC AUC ${v.validation.rocAuc.toFixed(3)}`;
-    await loadVectors();
-  } catch (error) { report(error); }
+    const first = parseSeed($("seed").value, "First seed");
+    markInvalid($("seed"), false); showError("seed-error", null);
+    showGrid(first, PAGE);
+  } catch (error) { markInvalid($("seed"), true); showError("seed-error", error); }
+}
+$("show").onclick = showFromInput;
+$("seed").onkeydown = e => { if (e.key === "Enter") showFromInput(); };
+$("more").onclick = () => {
+  const last = state.shown.at(-1) ?? -1n;
+  if (last >= MAX_SEED) { showError("seed-error", `there are no seeds after ${MAX_SEED}`); return; }
+  showGrid(last + 1n, PAGE, true);
 };
+$("new-seeds").onclick = () => {
+  const random = crypto.getRandomValues(new BigUint64Array(1))[0] % (MAX_SEED - BigInt(PAGE));
+  $("seed").value = random.toString();
+  showFromInput();
+};
+$("clear-labels").onclick = () => {
+  state.labels.clear();
+  for (const div of $("grid").children) paintTile(div);
+  updateCounts();
+};
+
+// ---- fitting a vector: seeds travel as exact JSON integers, written out as text
+$("compute").onclick = () => busy($("compute"), $("compute-busy"), async () => {
+  showError("compute-error", null);
+  const seedsOf = kind => [...state.labels].filter(([, v]) => v === kind).map(([s]) => s);
+  const name = $("vector-name").value.trim();
+  const body = `{"name":${JSON.stringify(name)},"method":${JSON.stringify($("method").value)},` +
+    `"with":[${seedsOf("with").join(",")}],"without":[${seedsOf("without").join(",")}]}`;
+  try {
+    const v = await api(modelUrl("/vectors"), jsonPost(body));
+    $("compute-result").textContent = `${v.name}: ${qualityText(v)}`;
+    await loadVectors();
+  } catch (error) { showError("compute-error", error); }
+});
+function qualityText(v) {
+  if (!v.validation) return v.sigma ? `discovered direction, spread σ ${fmt(v.sigma)}` : "no labels to judge it by";
+  const q = v.quality;
+  const held = v.validation.heldOut ? "held-out accuracy" : "accuracy on its own labels";
+  return `${held} ${pct(v.validation.accuracy)} (95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, ` +
+    `from ${v.with} with and ${v.without} without. ${q.verdict[0].toUpperCase()}${q.verdict.slice(1)}.`;
+}
 
 // ---- vectors
 async function loadVectors() {
-  const vectors = await api("/api/vectors");
+  const model = state.model;
+  const vectors = await api(modelUrl("/vectors"));
+  if (model !== state.model) return; // the model changed meanwhile
+  state.vectors = vectors;
+  for (const name of [...state.strengths.keys()]) if (!vectors.some(v => v.name === name)) state.strengths.delete(name);
   const body = $("vectors").querySelector("tbody");
   body.innerHTML = "";
+  $("vectors-empty").hidden = vectors.length > 0;
+  $("vectors").hidden = vectors.length === 0;
+  $("edit-options").hidden = vectors.length === 0;
   const condition = $("condition");
-  const chosen = new Set([...condition.selectedOptions].map(o => o.value));
+  const held = new Set([...condition.selectedOptions].map(o => o.value));
   condition.innerHTML = "";
   for (const v of vectors) {
     const row = body.insertRow();
-    const validation = v.validation;
-    row.innerHTML = `<td>${v.name}</td><td>${v.method}</td><td>${v.norm.toFixed(3)}</td>
-      <td>${validation ? (100 * validation.accuracy).toFixed(0) + " %" : ""}</td><td>${validation ? validation.rocAuc.toFixed(3) : ""}</td>
-      <td>${v.with}/${v.without}</td>
-      <td><a href="/api/vectors/${encodeURIComponent(v.name)}" download="${v.name}.json">download</a> <button>delete</button></td>`;
-    row.querySelector("button").onclick = async () => { await api(`/api/vectors/${encodeURIComponent(v.name)}`, { method: "DELETE" }); strengths.delete(v.name); await loadVectors(); };
-    condition.add(new Option(v.name, v.name, false, chosen.has(v.name)));
+    row.innerHTML = `<td data-label="name"></td><td data-label="method"></td><td data-label="norm"></td><td data-label="quality"></td>` +
+      `<td data-label="labels"></td><td><a download>download</a> <button type="button" class="delete">delete</button></td>`;
+    row.cells[0].textContent = v.name;
+    row.cells[1].textContent = v.method;
+    row.cells[2].textContent = fmt(v.norm, 3);
+    row.cells[3].innerHTML = `<span class="verdict"></span>`;
+    row.cells[3].firstChild.textContent = qualityText(v);
+    row.cells[4].textContent = v.validation ? `${v.with} ✓ / ${v.without} ✗` : "—";
+    const link = row.querySelector("a");
+    link.href = modelUrl(`/vectors/${encodeURIComponent(v.name)}@${v.version}`);
+    link.download = `${v.name}.json`;
+    link.setAttribute("aria-label", `download vector ${v.name}`);
+    const del = row.querySelector(".delete");
+    del.setAttribute("aria-label", `delete vector ${v.name}`);
+    del.onclick = () => confirmDelete(del, v.name);
+    condition.add(new Option(v.name, v.name, false, held.has(v.name)));
   }
-  renderSliders(vectors);
+  renderSliders();
 }
-function renderSliders(vectors) {
+// Deleting asks once more in place: the button turns into "Really delete?" for a few seconds.
+function confirmDelete(button, name) {
+  if (button.dataset.armed !== "1") {
+    button.dataset.armed = "1";
+    button.textContent = `Really delete ${name}?`;
+    setTimeout(() => { button.dataset.armed = ""; button.textContent = "delete"; }, 4000);
+    return;
+  }
+  api(modelUrl(`/vectors/${encodeURIComponent(name)}`), { method: "DELETE" })
+    .then(() => { state.strengths.delete(name); return loadVectors(); })
+    .catch(error => showError("vectors-error", error));
+}
+function heldFixed() { return new Set([...$("condition").selectedOptions].map(o => o.value)); }
+function renderSliders() {
   const box = $("sliders");
   box.innerHTML = "";
-  for (const v of vectors) {
+  if (!state.vectors.length) { box.innerHTML = `<p class="muted">Sliders appear here, one per vector.</p>`; }
+  const held = heldFixed();
+  for (const v of state.vectors) {
     const range = v.sigma ? 3 * v.sigma : 3;
     const label = document.createElement("label");
-    label.innerHTML = `${v.name} <input type="range" min="${-range}" max="${range}" step="${range / 30}" value="${strengths.get(v.name) ?? 0}" data-vector="${v.name}"> <output></output>`;
-    const input = label.querySelector("input");
-    const out = label.querySelector("output");
-    out.textContent = Number(input.value).toFixed(2);
-    input.oninput = () => { strengths.set(v.name, Number(input.value)); out.textContent = Number(input.value).toFixed(2); updateEdited(); };
+    label.innerHTML = `<span class="name"></span> <input type="range"> <output></output>`;
+    label.querySelector(".name").textContent = v.name;
+    const input = label.querySelector("input"), out = label.querySelector("output");
+    Object.assign(input, { min: -range, max: range, step: range / 30, value: state.strengths.get(v.name) ?? 0 });
+    input.dataset.vector = v.name;
+    input.setAttribute("aria-label", `strength of ${v.name}`);
+    if (held.has(v.name)) {
+      input.disabled = true;
+      state.strengths.delete(v.name);
+      input.value = 0;
+      out.textContent = "held fixed";
+      out.className = "held";
+    } else out.textContent = fmt(Number(input.value));
+    input.oninput = () => { state.strengths.set(v.name, Number(input.value)); out.textContent = fmt(Number(input.value)); updateEditedSoon(); };
     box.appendChild(label);
   }
   updateEdited();
 }
-async function discover(method) {
-  try { await api("/api/vectors/directions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ method, k: 5 }) }); await loadVectors(); }
-  catch (error) { report(error); }
+$("sefa").onclick = () => discover("sefa", $("sefa"));
+$("pca").onclick = () => discover("pca", $("pca"));
+function discover(method, button) {
+  return busy(button, $("vectors-busy"), async () => {
+    showError("vectors-error", null);
+    try { await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 }))); await loadVectors(); }
+    catch (error) { showError("vectors-error", error); }
+  });
 }
-$("sefa").onclick = () => discover("sefa");
-$("pca").onclick = () => discover("pca");
 $("upload").onchange = async e => {
   const file = e.target.files[0];
-  if (!file) return;
-  try {
-    const result = await api("/api/vectors/upload", { method: "POST", headers: { "content-type": "application/json" }, body: await file.text() });
-    if (result.warning) alert(result.warning);
-    await loadVectors();
-  } catch (error) { report(error); }
   e.target.value = "";
+  if (file) await upload(await file.text(), false);
 };
+async function upload(text, force) {
+  showError("vectors-error", null);
+  try {
+    await api(modelUrl(`/vectors/upload${force ? "?force=1" : ""}`), jsonPost(text));
+    await loadVectors();
+  } catch (error) {
+    if (!force && /was made for model/.test(error.message)) {
+      // Offer what the command's --force does, in the page's words.
+      const box = $("vectors-error");
+      box.textContent = `${error.message.replace(/ \(add --force.*\)$/, "")}. Its direction may mean something else for this model. `;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Load it anyway";
+      button.onclick = () => upload(text, true);
+      box.appendChild(button);
+    } else showError("vectors-error", error);
+  }
+}
 
-// ---- editing
+// ---- editing: the edited image follows the sliders, at most a few requests a second
 function editUrl() {
-  const params = new URLSearchParams({ seed: editSeed });
-  for (const [name, value] of strengths) if (value !== 0) params.append("v", `${name}:${value}`);
-  for (const option of $("condition").selectedOptions) params.append("condition", option.value);
+  const params = new URLSearchParams({ seed: state.editSeed.toString() });
+  const held = heldFixed();
+  for (const v of state.vectors) {
+    const value = state.strengths.get(v.name) ?? 0;
+    if (value !== 0 && !held.has(v.name)) params.append("v", `${v.name}@${v.version}:${value}`);
+  }
+  for (const v of state.vectors) if (held.has(v.name)) params.append("condition", `${v.name}@${v.version}`);
   if ($("unit").checked) params.set("unit", "1");
   if ($("keep-norm").checked) params.set("keepNorm", "1");
-  return "/api/edit.png?" + params;
+  return modelUrl("/edit.png?" + params);
 }
 function updateEdited() {
-  if (editSeed === null) return;
+  if (state.editSeed === null) return;
   const url = editUrl();
-  $("edited").src = url;
+  setImage($("edited"), url, "edit-error");
   $("edited-download").href = url;
 }
+const updateEditedSoon = debounce(updateEdited, 120);
 function pickForEdit(seed) {
-  editSeed = seed;
+  state.editSeed = seed;
   $("edit-seed").textContent = `seed ${seed}`;
-  $("original").src = `/api/images/${seed}.png`;
-  $("interp-a").value = $("interp-b").value; $("interp-b").value = seed; updateInterpolation();
+  setImage($("original"), modelUrl(`/images/${seed}.png`), "edit-error");
   updateEdited();
 }
-for (const id of ["condition", "unit", "keep-norm"]) $(id).onchange = updateEdited;
+$("condition").onchange = renderSliders;
+for (const id of ["unit", "keep-norm"]) $(id).onchange = updateEdited;
 
 // ---- interpolation and arithmetic
 function updateInterpolation() {
-  const q = `from=${$("interp-a").value}&to=${$("interp-b").value}&mode=${$("interp-mode").value}`;
-  $("interp-strip").src = $("interp-download").href = `/api/interpolate.png?${q}&steps=8`;
-  $("interp-one").src = `/api/interpolate.png?${q}&t=${$("interp-t").value}`;
+  try {
+    const a = parseSeed($("interp-a").value, "A"), b = parseSeed($("interp-b").value, "B");
+    markInvalid($("interp-a"), false); markInvalid($("interp-b"), false);
+    showError("interp-error", null);
+    const q = `from=${a}&to=${b}&mode=${$("interp-mode").value}`;
+    setImage($("interp-strip"), modelUrl(`/interpolate.png?${q}&steps=8`), "interp-error");
+    $("interp-download").href = modelUrl(`/interpolate.png?${q}&steps=8`);
+    setImage($("interp-one"), modelUrl(`/interpolate.png?${q}&t=${$("interp-t").value}`), "interp-error");
+  } catch (error) {
+    for (const id of ["interp-a", "interp-b"]) markInvalid($(id), !/^\d+$/.test($(id).value.trim()) || BigInt($(id).value.trim()) > MAX_SEED);
+    showError("interp-error", error);
+  }
 }
 for (const id of ["interp-a", "interp-b", "interp-mode"]) $(id).onchange = updateInterpolation;
-$("interp-t").oninput = updateInterpolation;
-$("arith-go").onclick = () => {
-  const q = new URLSearchParams({ a: $("arith-a").value, b: $("arith-b").value, c: $("arith-c").value });
-  $("arith").src = $("arith-download").href = "/api/arithmetic.png?" + q;
-};
+const updateInterpolationSoon = debounce(updateInterpolation, 100);
+$("interp-t").oninput = () => { $("interp-t-value").textContent = fmt(Number($("interp-t").value)); updateInterpolationSoon(); };
+function drawArithmetic() {
+  try {
+    const q = new URLSearchParams({ a: checkSeedList($("arith-a").value, "A"), b: checkSeedList($("arith-b").value, "B"), c: checkSeedList($("arith-c").value, "C") });
+    showError("arith-error", null);
+    const url = modelUrl("/arithmetic.png?" + q);
+    setImage($("arith"), url, "arith-error");
+    $("arith-download").href = url;
+  } catch (error) { showError("arith-error", error); }
+}
+$("arith-go").onclick = drawArithmetic;
 
-// ---- training runs: saved grids, curves, and live updates pushed by the server
+// ---- training runs: saved grids, curves, the run's state, and live updates pushed by the server
 let runEvents = null, runSamples = [], runRows = [];
-
-// The two loss curves drawn from the metrics rows, as the tutorial plots them; redrawn as rows arrive.
 function drawChart() {
   const canvas = $("run-chart"), g = canvas.getContext("2d");
+  const frame = canvas.closest(".frame");
+  frame.classList.toggle("empty", runRows.length < 2);
   g.clearRect(0, 0, canvas.width, canvas.height);
   if (runRows.length < 2) return;
   const values = runRows.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
@@ -188,56 +421,89 @@ function drawChart() {
   const first = runRows[0].step, last = runRows.at(-1).step || 1;
   const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
   const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
-  g.strokeStyle = "#999"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
-  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(top.toFixed(1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last}`, canvas.width - 70, canvas.height - 5);
-  for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#ff7f0e"]]) {
+  g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last}`, canvas.width - 70, canvas.height - 5);
+  for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
     g.strokeStyle = color; g.beginPath();
     runRows.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
     g.stroke();
   }
 }
+function describeRunState(run) {
+  const s = run.status;
+  const of = s.totalSteps ? ` of ${s.totalSteps}` : "";
+  return s.state === "training" ? `training (last checkpoint at step ${s.step}${of})`
+    : s.state === "finished" ? `finished (${s.step} steps)`
+    : `stopped at step ${s.step}${of}: continue it with ./dcgan train --out runs/${run.name} --resume`;
+}
 async function loadRuns() {
   const runs = await api("/api/runs");
-  const select = $("run");
+  const select = $("run"), chosen = select.value;
   select.innerHTML = "";
-  for (const run of runs) select.add(new Option(run.name, run.name));
-  if (runs.length) showRun(runs[0].name, runs[0].samples);
+  for (const run of runs) select.add(new Option(run.name, run.name, false, run.name === chosen));
+  $("runs-empty").hidden = runs.length > 0;
+  $("run-controls").hidden = runs.length === 0;
+  const run = runs.find(r => r.name === select.value);
+  if (run) {
+    $("run-state").textContent = describeRunState(run);
+    if (run.name !== chosen) showRun(run);
+  }
+  return runs;
 }
 function showSample(index) {
   const name = $("run").value;
-  if (!runSamples.length) return;
+  if (!runSamples.length) { setImage($("run-sample"), null); return; }
   $("run-slider").max = runSamples.length - 1;
   $("run-slider").value = index;
-  $("run-sample").src = `/api/runs/${name}/samples/${runSamples[index]}`;
+  setImage($("run-sample"), `/api/runs/${encodeURIComponent(name)}/samples/${runSamples[index]}`, "run-error");
   $("run-sample-name").textContent = runSamples[index];
 }
 function showMetrics(m) {
   const f = v => Number.isFinite(v) ? v.toFixed(3) : "-";
-  $("run-metrics").textContent = m ? `step ${m.step}, epoch ${m.epoch}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${m.imagesPerSecond.toFixed(1)} img/s` : "";
+  $("run-metrics").textContent = m ? `step ${m.step}, epoch ${m.epoch}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
 }
-async function showRun(name, samples) {
-  runSamples = samples;
-  runRows = await api(`/api/runs/${name}/metrics`);
+function showLosses(name, run) {
+  setImage($("run-losses"), run.checkpoints.length ? `/api/runs/${encodeURIComponent(name)}/losses.png?checkpoints=${run.checkpoints.length}` : null);
+}
+async function showRun(run) {
+  const name = run.name;
+  showError("run-error", null);
+  runSamples = [...run.samples];
+  runRows = await api(`/api/runs/${encodeURIComponent(name)}/metrics`);
   drawChart();
   showMetrics(runRows.at(-1));
-  showSample(samples.length - 1);
-  $("run-losses").src = `/api/runs/${name}/losses.png?${Date.now()}`;
+  showSample(runSamples.length - 1);
+  showLosses(name, run);
   runEvents?.close();
-  runEvents = new EventSource(`/api/runs/${name}/events?after=${runRows.at(-1)?.step ?? -1}`);
+  runEvents = new EventSource(`/api/runs/${encodeURIComponent(name)}/events?after=${runRows.at(-1)?.step ?? -1}`);
   runEvents.addEventListener("metrics", e => {
     runRows.push(JSON.parse(e.data));
     drawChart();
     showMetrics(runRows.at(-1));
   });
-  runEvents.addEventListener("sample", e => {
+  runEvents.addEventListener("sample", async e => {
     runSamples.push(JSON.parse(e.data));
     showSample(runSamples.length - 1);
-    $("run-losses").src = `/api/runs/${name}/losses.png?${Date.now()}`;
+    const runs = await loadRuns();
+    const now = runs.find(r => r.name === name);
+    if (now) showLosses(name, now);
   });
 }
-$("run").onchange = async () => { const runs = await api("/api/runs"); const run = runs.find(r => r.name === $("run").value); if (run) showRun(run.name, run.samples); };
+$("run").onchange = async () => {
+  const runs = await api("/api/runs");
+  const run = runs.find(r => r.name === $("run").value);
+  if (run) { $("run-state").textContent = describeRunState(run); await showRun(run); }
+};
 $("run-slider").oninput = e => showSample(Number(e.target.value));
 
-loadModels().then(loadVectors).then(loadRuns).catch(report);
-showGrid(0, 24);
-updateInterpolation();
+// ---- start: the model list first (every URL needs its id), then the rest; the lists are refreshed now and then
+async function start() {
+  try { await loadModels(); }
+  catch (error) { showError("model-error", `The server's model list could not be read: ${error.message}`); return; }
+  loadRuns().catch(error => showError("run-error", error));
+  setInterval(() => {
+    loadModels().catch(error => showError("model-error", error));
+    loadRuns().catch(error => showError("run-error", error));
+  }, 15000);
+}
+start();

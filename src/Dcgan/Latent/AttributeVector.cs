@@ -31,6 +31,10 @@ public sealed record AttributeVector
 
     public Tensor ToTensor() => tensor(Vector);
 
+    /// <summary>The validation's uncertainty and a verdict (null for discovered directions, which have no labels).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public VectorQuality? Quality => VectorQuality.Of(Validation, SeedsWith.Count, SeedsWithout.Count);
+
     /// <summary>Vector names travel in URLs and file names: letters, digits, '.', '_', '-', 1 to 64 characters.</summary>
     public static string CheckName(string name, string parameter = "name")
     {

@@ -41,6 +41,7 @@ public sealed class Trainer
     {
         var o = Options;
         string runDir = Path.GetFullPath(o.OutDir);
+        using var runLock = RunLock.Acquire(runDir);
         var existing = Checkpoint.List(runDir);
         if (!resume && existing.Count > 0)
             throw new InvalidOperationException($"run directory '{o.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
