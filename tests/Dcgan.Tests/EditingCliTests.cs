@@ -92,10 +92,10 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     [InlineData("attribute fit --checkpoint RUN --with 1,a --without 2,3 --out x.json", "'a' is not a seed")]
     [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 3,4 --method pca --out x.json", "--method must be mean-diff, balanced or svm")]
     [InlineData("attribute apply --checkpoint RUN --vector /no/v.json --out x.png", "does not exist")]
-    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1,x --out x.png", "--strengths must be a comma-separated list")]
-    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1000 --out x.png", "within +-100")]
+    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1,x --out x.png", "--strengths: 'x' is not a number")]
+    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1000 --out x.png", "--strengths: 1000 is out of range (-100 to 100)")]
     [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --steps 1 --out x.png", "--steps must be between 2 and 256")]
-    [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --mode cubic --out x.png", "--mode must be slerp or lerp")]
+    [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --mode cubic --out x.png", "--mode must be one of slerp, lerp (got 'cubic')")]
     [InlineData("directions --checkpoint RUN --method svm --out d", "--method must be sefa or pca")]
     [InlineData("directions --checkpoint RUN --k 9 --out d", "--k must be between 1 and nz = 8")]
     public void Bad_editing_input_is_a_one_line_error(string commandLine, string expected)

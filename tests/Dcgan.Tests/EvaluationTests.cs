@@ -27,6 +27,33 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void Frechet_distance_is_right_for_covariances_that_do_not_commute()
+    {
+        // A = [[2,1],[1,2]] and B = diag(1,4) do not commute. For 2x2 matrices Tr sqrt(AB) = sqrt(Tr(AB) + 2 sqrt(det A det B)):
+        // Tr(AB) = 2 + 8 = 10, det A det B = 3 * 4 = 12. A shortcut such as Tr(sqrt(A) sqrt(B)) gives another number.
+        double expected = 4 + 5 - 2 * Math.Sqrt(10 + 2 * Math.Sqrt(12));
+        Assert.Equal(expected, QualityMetrics.FrechetDistance(Stats([0, 0], new double[,] { { 2, 1 }, { 1, 2 } }), Stats([0, 0], new double[,] { { 1, 0 }, { 0, 4 } })), 9);
+    }
+
+    [Fact]
+    public void Kid_over_one_subset_holding_every_image_is_the_unbiased_mmd_of_the_whole_sets()
+    {
+        var real = Gaussian(40, 6, 0, 7);
+        var fake = Gaussian(40, 6, 0.7, 8);
+        static double K(double[] a, double[] b) => Math.Pow(a.Zip(b).Sum(t => t.First * t.Second) / a.Length + 1, 3);
+        int m = 40;
+        double sxx = 0, syy = 0, sxy = 0;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+            {
+                if (i != j) { sxx += K(real[i], real[j]); syy += K(fake[i], fake[j]); }
+                sxy += K(real[i], fake[j]);
+            }
+        double expected = (sxx + syy) / (m * (m - 1.0)) - 2 * sxy / (m * m);
+        Assert.Equal(expected, QualityMetrics.KernelDistance(real, fake, subsets: 1, subsetSize: m).Mean, 9);
+    }
+
+    [Fact]
     public void Identical_sets_score_zero_and_shifted_sets_do_not()
     {
         var a = Gaussian(500, 8, 0, 1);
@@ -82,5 +109,16 @@ public class EvaluationTests
         Assert.All(a, v => Assert.True(v >= 0)); // pooled after ReLU
         static double Distance(double[] p, double[] q) => Math.Sqrt(p.Zip(q).Sum(t => (t.First - t.Second) * (t.First - t.Second)));
         Assert.True(Distance(a, extractor.ExtractOne(discShifted)) < 0.5 * Distance(a, extractor.ExtractOne(stripes)));
+
+        // Batched runs (the shipped network has a fixed batch of 1; the extractor frees it) give each image's own features.
+        var many = Enumerable.Range(0, FeatureExtractor.BatchSize + 3).Select(i => i % 3 == 0 ? disc : i % 3 == 1 ? discShifted : stripes).ToList();
+        var batched = extractor.Extract(many);
+        Assert.Equal(many.Count, batched.Length);
+        for (int i = 0; i < many.Count; i++)
+        {
+            var alone = extractor.ExtractOne(many[i]);
+            Assert.True(Distance(alone, batched[i]) <= 1e-5 * Math.Sqrt(alone.Sum(v => v * v)), $"image {i}: batched features differ from its own");
+        }
+        Assert.NotEqual(batched[0], batched[2]);
     }
 }

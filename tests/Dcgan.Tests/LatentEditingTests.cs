@@ -161,5 +161,34 @@ public class LatentEditingTests
         Assert.All(pca, d => Assert.Equal(1.0, d.Vector.norm().item<float>(), 4));
         Assert.All(pca, d => Assert.InRange(d.Sigma, 0.3, 3));
         Assert.Throws<ArgumentException>(() => Directions.Sefa(g, 17));
+
+        // SeFa's directions are the top left singular vectors of the column-normalised first-layer weight.
+        var w = g.FirstLayerWeight.detach().to(ScalarType.Float64).reshape(16, -1);
+        w = w.div(w.norm(0, keepdim: true));
+        var (u, _, _) = linalg.svd(w, fullMatrices: false);
+        for (int i = 0; i < 4; i++)
+            Assert.Equal(1.0, Math.Abs(u[.., i].to(ScalarType.Float32).dot(sefa[i].Vector).item<float>()), 4);
+    }
+
+    [Fact]
+    public void Randomised_top_singular_vectors_match_the_full_svd()
+    {
+        // A 600 x 300 matrix with singular values 50, 40, 30, 20, then 1 and below: PCA's shape, small.
+        using var random = new TorchSharp.torch.Generator(5);
+        var (q1, _) = linalg.qr(randn([600, 300], dtype: ScalarType.Float64, generator: random));
+        var (q2, _) = linalg.qr(randn([300, 300], dtype: ScalarType.Float64, generator: random));
+        var spectrum = cat([tensor(new double[] { 50, 40, 30, 20 }), linspace(1, 0.01, 296, dtype: ScalarType.Float64)]);
+        var a = q1.mul(spectrum.unsqueeze(0)).matmul(q2.T);
+        var (_, exactValues, exactVectors) = linalg.svd(a, fullMatrices: false);
+        var (values, vectors) = Directions.TopRightSingularVectors(a, 4, seed: 3);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(exactValues[i].item<double>(), values[i].item<double>(), 6);
+            Assert.Equal(1.0, Math.Abs(exactVectors[i].dot(vectors[i]).item<double>()), 8);
+            Assert.True(vectors[i][vectors[i].abs().argmax()].item<double>() > 0, "the sign convention: largest component positive");
+        }
+        // Not any unit vectors: a random direction is far from the top one.
+        var other = randn([300], dtype: ScalarType.Float64, generator: random);
+        Assert.True(Math.Abs(other.div(other.norm()).dot(vectors[0]).item<double>()) < 0.3);
     }
 }

@@ -23,8 +23,9 @@ public class TrainingTests
         var optG = optim.Adam(g.parameters());
         var optD = optim.Adam(d.parameters());
         Checkpoint.LoadAll(checkpoint, g, d, optG, optD);
-        return g.state_dict().Select(kv => ("G." + kv.Key, kv.Value))
-            .Concat(d.state_dict().Select(kv => ("D." + kv.Key, kv.Value))).ToDictionary();
+        // Copies: the modules' own tensors go with them when the garbage collector takes the modules.
+        return g.state_dict().Select(kv => ("G." + kv.Key, kv.Value.detach().clone()))
+            .Concat(d.state_dict().Select(kv => ("D." + kv.Key, kv.Value.detach().clone()))).ToDictionary();
     }
 
     [Theory]

@@ -68,8 +68,8 @@ public static class Evaluator
         {
             var batch = indices[start..Math.Min(start + 64, count)];
             var bytes = pixels.Gather(batch);
-            for (int k = 0; k < batch.Length; k++)
-                features[start + k] = extractor.ExtractOne(DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), size));
+            var images = Enumerable.Range(0, batch.Length).Select(k => DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), size)).ToList();
+            extractor.Extract(images).CopyTo(features, start);
             if (start % 512 == 0) log?.Invoke($"real features: {Math.Min(start + 64, count)}/{count}");
         }
         WriteMatrix(file, features);

@@ -20,6 +20,10 @@ public sealed class FeatureExtractor : IDisposable
     private readonly InferenceSession? preprocess;
     private readonly string inputName;
     private readonly int width, height;
+    private readonly bool batched;
+
+    /// <summary>Images per run of the network where it takes a batch (one where its batch is fixed).</summary>
+    public const int BatchSize = 16;
 
     public string Name { get; }
     /// <summary>Identifies the network file(s), so cached real-set statistics belong to one extractor.</summary>
@@ -37,8 +41,12 @@ public sealed class FeatureExtractor : IDisposable
         // told to use (OMP_NUM_THREADS): spinning threads starve a training run that shares the machine.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int threads) && threads > 0) options.IntraOpNumThreads = threads;
-        network = new InferenceSession(path, options);
-        if (modelPath is null) preprocess = new InferenceSession(DefaultPreprocessPath, options);
+        network = Open(path, options, out batched);
+        if (modelPath is null)
+        {
+            preprocess = Open(DefaultPreprocessPath, options, out bool preprocessBatched);
+            batched &= preprocessBatched;
+        }
         var input = network.InputMetadata.First();
         inputName = input.Key;
         var dims = input.Value.Dimensions;
@@ -50,28 +58,51 @@ public sealed class FeatureExtractor : IDisposable
         Hash = Convert.ToHexString(sha.ComputeHash(file))[..16].ToLowerInvariant();
     }
 
-    /// <summary>Features of each image, [count, dimension], in double precision.</summary>
+    /// <summary>Features of each image, [count, dimension], in double precision, computed <see cref="BatchSize"/> images per run.</summary>
     public double[][] Extract(IReadOnlyList<PixelImage> images, IProgress<int>? progress = null)
     {
-        var result = new double[images.Count][];
-        for (int i = 0; i < images.Count; i++)
+        var result = new List<double[]>(images.Count);
+        foreach (var chunk in images.Chunk(batched ? BatchSize : 1))
         {
-            result[i] = ExtractOne(images[i]);
-            progress?.Report(i + 1);
+            result.AddRange(ExtractBatch(chunk));
+            progress?.Report(result.Count);
         }
-        return result;
+        return result.ToArray();
     }
 
-    public double[] ExtractOne(PixelImage image)
+    public double[] ExtractOne(PixelImage image) => ExtractBatch([image])[0];
+
+    private double[][] ExtractBatch(IReadOnlyList<PixelImage> images)
     {
-        var input = new DenseTensor<float>(ToPlanes(image), [1, 3, height, width]);
+        int plane = 3 * height * width;
+        var planes = new float[images.Count * plane];
+        for (int i = 0; i < images.Count; i++) ToPlanes(images[i]).CopyTo(planes, i * plane);
+        var input = new DenseTensor<float>(planes, [images.Count, 3, height, width]);
         if (preprocess is not null)
         {
             using var prepared = preprocess.Run([NamedOnnxValue.CreateFromTensor(preprocess.InputMetadata.First().Key, input)]);
             input = prepared.First().AsTensor<float>().ToDenseTensor();
         }
         using var output = network.Run([NamedOnnxValue.CreateFromTensor(inputName, input)]);
-        return output.First().AsTensor<float>().Select(v => (double)v).ToArray();
+        var features = output.First().AsTensor<float>().ToArray();
+        int dimension = features.Length / images.Count;
+        return Enumerable.Range(0, images.Count).Select(i => features.AsSpan(i * dimension, dimension).ToArray().Select(v => (double)v).ToArray()).ToArray();
+    }
+
+    /// <summary>A session on the network with a free batch dimension where the file fixes it (see <see cref="OnnxBatchDimension"/>).</summary>
+    private static InferenceSession Open(string path, SessionOptions options, out bool batched)
+    {
+        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            batched = true;
+            return new InferenceSession(OnnxBatchDimension.Rewrite(bytes), options);
+        }
+        catch (OnnxRuntimeException)
+        {
+            batched = false; // a graph that will not take another batch size: one image per run, as the file says
+            return new InferenceSession(bytes, options);
+        }
     }
 
     private float[] ToPlanes(PixelImage image)

@@ -61,16 +61,30 @@ public static class QualityMetrics
         using var scope = NewDisposeScope();
         var x = FeatureStatistics.Matrix(real); var y = FeatureStatistics.Matrix(fake);
         int d = real[0].Length;
+        Tensor Kernel(Tensor a, Tensor b) => a.matmul(b.T).div(d).add(1).pow(3);
+        // Every subset's kernel entries come from the full kernel matrices, computed once, where they fit in memory
+        // (a 2,065 x 1,000 evaluation: 5.3 million entries instead of 300 million over 100 subsets).
+        bool whole = (long)real.Length * real.Length + (long)fake.Length * fake.Length + (long)real.Length * fake.Length <= 64L << 20;
+        var (kxxAll, kyyAll, kxyAll) = whole ? (Kernel(x, x), Kernel(y, y), Kernel(x, y)) : (null, null, null);
         var random = new Random((int)(seed % int.MaxValue));
         var values = new double[subsets];
         for (int s = 0; s < subsets; s++)
         {
             using var inner = NewDisposeScope();
-            var xs = x.index_select(0, tensor(Sample(random, real.Length, m)));
-            var ys = y.index_select(0, tensor(Sample(random, fake.Length, m)));
-            var kxx = xs.matmul(xs.T).div(d).add(1).pow(3);
-            var kyy = ys.matmul(ys.T).div(d).add(1).pow(3);
-            var kxy = xs.matmul(ys.T).div(d).add(1).pow(3);
+            var ix = tensor(Sample(random, real.Length, m));
+            var iy = tensor(Sample(random, fake.Length, m));
+            Tensor kxx, kyy, kxy;
+            if (whole)
+            {
+                kxx = kxxAll!.index_select(0, ix).index_select(1, ix);
+                kyy = kyyAll!.index_select(0, iy).index_select(1, iy);
+                kxy = kxyAll!.index_select(0, ix).index_select(1, iy);
+            }
+            else
+            {
+                var (xs, ys) = (x.index_select(0, ix), y.index_select(0, iy));
+                (kxx, kyy, kxy) = (Kernel(xs, xs), Kernel(ys, ys), Kernel(xs, ys));
+            }
             double sxx = kxx.sum().item<double>() - kxx.trace().item<double>();
             double syy = kyy.sum().item<double>() - kyy.trace().item<double>();
             values[s] = (sxx + syy) / (m * (m - 1.0)) - 2 * kxy.mean().item<double>();

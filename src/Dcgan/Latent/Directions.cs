@@ -93,6 +93,9 @@ public static class Directions
             q = linalg.qr(a.matmul(right)).Q;
         }
         var (_, singular, vh) = linalg.svd(q.T.matmul(a), fullMatrices: false); // the small [width, columns] problem
-        return (singular[..k].MoveToOuterDisposeScope(), vh[..k].MoveToOuterDisposeScope());
+        // A singular vector's sign is arbitrary: fix it (largest component positive) so every run names the same direction.
+        var top = vh[..k];
+        var signs = top.gather(1, top.abs().argmax(1, keepdim: true)).sign();
+        return (singular[..k].MoveToOuterDisposeScope(), top.mul(signs).MoveToOuterDisposeScope());
     }
 }
