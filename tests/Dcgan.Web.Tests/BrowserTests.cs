@@ -115,6 +115,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         Assert.Contains("Too few labels to judge", result);
 
         await page.Locator(".tile").Nth(10).Locator(".edit").ClickAsync();
+        // The edit panel comes into view and its first slider takes the focus.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement.type === 'range' && document.activeElement.closest('#sliders') !== null"));
         await page.Locator("#sliders input[data-vector='smile']").FillAsync("1.5");
         await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('smile%40')");
         await WaitLoaded(page, "#edited");
@@ -146,6 +148,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         Assert.True(await page.Locator("#edited").EvaluateAsync<bool>("i => i.closest('.frame').classList.contains('empty')"));
         Assert.Equal(0, await page.Locator("#vectors tbody tr").CountAsync());
         await page.ScreenshotAsync(new() { Path = browser.Screenshot("edited-1300.png"), FullPage = true });
+        await page.Locator("#generate").ScreenshotAsync(new() { Path = browser.Screenshot("generate-1300.png") });
     }
 
     [Fact]
@@ -205,5 +208,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
             .filter(([, r]) => r.height < 44).map(([e, r]) => (e.id || e.className || e.textContent) + ' ' + r.height)");
         Assert.Empty(small);
         await page.ScreenshotAsync(new() { Path = browser.Screenshot("phone-390.png"), FullPage = true });
+        foreach (var section in new[] { "generate", "vectors-section", "arithmetic" })
+            await page.Locator("#" + section).ScreenshotAsync(new() { Path = browser.Screenshot($"phone-390-{section}.png") });
     }
 }

@@ -8,13 +8,17 @@ const PAGE = 24;
 const state = {
   model: null,            // id of the model every URL names
   models: [],             // GET /api/models
-  labels: new Map(),      // seed (string) -> "with" | "without"
+  labelsByModel: new Map(), // model id -> (seed string -> "with" | "without"): labels belong to a model's images
   vectors: [],            // summaries of the model's vectors (with versions)
   strengths: new Map(),   // vector name -> slider value
   shown: [],              // seeds (BigInt) in the grid
   editSeed: null,         // seed (BigInt) being edited
 };
 const modelUrl = path => `/api/models/${state.model}${path}`;
+function labels() {
+  if (!state.labelsByModel.has(state.model)) state.labelsByModel.set(state.model, new Map());
+  return state.labelsByModel.get(state.model);
+}
 
 // ---- talking to the server: failures become Errors carrying the server's problem detail
 async function api(path, options) {
@@ -123,13 +127,13 @@ function describeModel() {
 }
 async function switchModel(id) {
   state.model = id;
-  // Labels, strengths and the picked image belong to the model that drew them.
-  const had = state.labels.size;
-  state.labels.clear(); state.strengths.clear(); state.editSeed = null;
+  // Labels are kept per model (switching back brings them back); strengths and the picked image start afresh.
+  state.strengths.clear(); state.editSeed = null;
   updateCounts();
-  $("compute-result").textContent = had ? `${had} label(s) cleared: they were given to the other model's images.` : "";
+  $("compute-result").textContent = "";
+  $("vectors-note").textContent = "";
   for (const id of ["compute-error", "vectors-error", "edit-error", "interp-error", "arith-error"]) showError(id, null);
-  $("edit-seed").textContent = "(press ✎ on an image to pick it)";
+  $("edit-seed").textContent = "(press ✎ edit on an image to pick it)";
   setImage($("original"), null); setImage($("edited"), null);
   describeModel();
   showGrid(state.shown[0] ?? 0n, state.shown.length || PAGE);
@@ -147,7 +151,7 @@ function tile(seed) {
   div.className = "tile";
   div.dataset.seed = key;
   div.innerHTML = `<button class="label" type="button"><span class="mark" aria-hidden="true"></span>` +
-    `<img src="${modelUrl(`/images/${key}.png`)}" alt=""><span class="seed">${key}</span></button>` +
+    `<img src="${modelUrl(`/images/${key}.png`)}" alt=""><span class="seed" title="seed ${key}">${key}</span></button>` +
     `<button class="edit" type="button" aria-label="edit seed ${key}" title="edit seed ${key}">✎ edit</button>`;
   const label = div.querySelector(".label");
   label.onclick = () => clickTile(seed, div);
@@ -156,7 +160,7 @@ function tile(seed) {
   return div;
 }
 function paintTile(div) {
-  const value = state.labels.get(div.dataset.seed);
+  const value = labels().get(div.dataset.seed);
   div.classList.toggle("with", value === "with");
   div.classList.toggle("without", value === "without");
   div.querySelector(".mark").textContent = value === "with" ? "✓" : value === "without" ? "✗" : "";
@@ -179,8 +183,8 @@ function clickTile(seed, div) {
     input.value = seeds.join(",");
     return;
   }
-  const next = { undefined: "with", with: "without", without: undefined }[state.labels.get(key)];
-  if (next) state.labels.set(key, next); else state.labels.delete(key);
+  const next = { undefined: "with", with: "without", without: undefined }[labels().get(key)];
+  if (next) labels().set(key, next); else labels().delete(key);
   paintTile(div);
   updateCounts();
 }
@@ -191,10 +195,14 @@ function showGrid(first, count, append = false) {
     state.shown.push(first + i);
     grid.appendChild(tile(first + i));
   }
+  updateCounts();
 }
 function updateCounts() {
-  const values = [...state.labels.values()];
-  $("counts").textContent = `${values.filter(v => v === "with").length} with, ${values.filter(v => v === "without").length} without`;
+  const values = [...labels().values()];
+  const shown = new Set(state.shown.map(String));
+  const hidden = [...labels().keys()].filter(seed => !shown.has(seed)).length;
+  $("counts").textContent = `${values.filter(v => v === "with").length} with, ${values.filter(v => v === "without").length} without` +
+    (hidden ? ` (${hidden} of them on images not shown now)` : "");
 }
 function showFromInput() {
   try {
@@ -216,7 +224,7 @@ $("new-seeds").onclick = () => {
   showFromInput();
 };
 $("clear-labels").onclick = () => {
-  state.labels.clear();
+  labels().clear();
   for (const div of $("grid").children) paintTile(div);
   updateCounts();
 };
@@ -224,20 +232,29 @@ $("clear-labels").onclick = () => {
 // ---- fitting a vector: seeds travel as exact JSON integers, written out as text
 $("compute").onclick = () => busy($("compute"), $("compute-busy"), async () => {
   showError("compute-error", null);
-  const seedsOf = kind => [...state.labels].filter(([, v]) => v === kind).map(([s]) => s);
+  const seedsOf = kind => [...labels()].filter(([, v]) => v === kind).map(([s]) => s);
   const name = $("vector-name").value.trim();
+  const nameOk = /^[A-Za-z0-9._-]{1,64}$/.test(name) && !name.includes("..");
+  markInvalid($("vector-name"), !nameOk);
+  if (!nameOk) { showError("compute-error", `Name: "${name}" can't be used: use letters, digits, '.', '_' and '-' (1 to 64; no spaces), e.g. yellow-face`); return; }
+  const [withCount, withoutCount] = [seedsOf("with").length, seedsOf("without").length];
+  if (withCount < 2 || withoutCount < 2) {
+    showError("compute-error", `Label at least 2 images ✓ (has it) and 2 ✗ (has not) first: you have ${withCount} ✓ and ${withoutCount} ✗. One click marks ✓, two mark ✗.`);
+    return;
+  }
+  const replacing = state.vectors.some(v => v.name === name);
   const body = `{"name":${JSON.stringify(name)},"method":${JSON.stringify($("method").value)},` +
     `"with":[${seedsOf("with").join(",")}],"without":[${seedsOf("without").join(",")}]}`;
   try {
     const v = await api(modelUrl("/vectors"), jsonPost(body));
-    $("compute-result").textContent = `${v.name}: ${qualityText(v)}`;
+    $("compute-result").textContent = `${v.name}${replacing ? " (replaces the earlier vector of that name)" : ""}: ${qualityText(v)}`;
     await loadVectors();
   } catch (error) { showError("compute-error", error); }
 });
 function qualityText(v) {
   if (!v.validation) return v.sigma ? `discovered direction, spread σ ${fmt(v.sigma)}` : "no labels to judge it by";
   const q = v.quality;
-  const held = v.validation.heldOut ? "held-out accuracy" : "accuracy on its own labels";
+  const held = v.validation.heldOut ? `held-out accuracy (${v.validation.folds}-fold)` : "accuracy on its own labels (too few to hold any out)";
   return `${held} ${pct(v.validation.accuracy)} (95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, ` +
     `from ${v.with} with and ${v.without} without. ${q.verdict[0].toUpperCase()}${q.verdict.slice(1)}.`;
 }
@@ -320,10 +337,19 @@ function renderSliders() {
 $("sefa").onclick = () => discover("sefa", $("sefa"));
 $("pca").onclick = () => discover("pca", $("pca"));
 function discover(method, button) {
+  const other = $(method === "sefa" ? "pca" : "sefa");
+  other.disabled = true;
+  $("vectors-busy").textContent = `discovering ${method.toUpperCase()} directions…`;
   return busy(button, $("vectors-busy"), async () => {
     showError("vectors-error", null);
-    try { await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 }))); await loadVectors(); }
+    $("vectors-note").textContent = "";
+    try {
+      const made = await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 })));
+      await loadVectors();
+      $("vectors-note").textContent = `${made.length} directions added (${made[0].name} to ${made.at(-1).name}): each has a slider under Edit.`;
+    }
     catch (error) { showError("vectors-error", error); }
+    finally { other.disabled = false; }
   });
 }
 $("upload").onchange = async e => {
@@ -333,9 +359,13 @@ $("upload").onchange = async e => {
 };
 async function upload(text, force) {
   showError("vectors-error", null);
+  $("vectors-note").textContent = "";
   try {
-    await api(modelUrl(`/vectors/upload${force ? "?force=1" : ""}`), jsonPost(text));
+    const { vector, warning } = await api(modelUrl(`/vectors/upload${force ? "?force=1" : ""}`), jsonPost(text));
+    const replacing = state.vectors.some(v => v.name === vector.name);
     await loadVectors();
+    $("vectors-note").textContent = `Loaded vector ${vector.name} (${vector.method})${replacing ? ", replacing the earlier one of that name" : ""}` +
+      `${warning ? "; " + warning.replace(/^warning: /, "note: ") : ""}.`;
   } catch (error) {
     if (!force && /was made for model/.test(error.message)) {
       // Offer what the command's --force does, in the page's words.
@@ -375,7 +405,11 @@ function pickForEdit(seed) {
   $("edit-seed").textContent = `seed ${seed}`;
   setImage($("original"), modelUrl(`/images/${seed}.png`), "edit-error");
   updateEdited();
+  // Go where the edit happens: the first slider (or the panel's title when there is none yet) takes the focus.
+  $("edit").scrollIntoView({ block: "start" });
+  ($("sliders").querySelector("input:not([disabled])") ?? $("edit-title")).focus({ preventScroll: true });
 }
+$("reset-sliders").onclick = () => { state.strengths.clear(); renderSliders(); };
 $("condition").onchange = renderSliders;
 for (const id of ["unit", "keep-norm"]) $(id).onchange = updateEdited;
 
@@ -399,7 +433,13 @@ const updateInterpolationSoon = debounce(updateInterpolation, 100);
 $("interp-t").oninput = () => { $("interp-t-value").textContent = fmt(Number($("interp-t").value)); updateInterpolationSoon(); };
 function drawArithmetic() {
   try {
-    const q = new URLSearchParams({ a: checkSeedList($("arith-a").value, "A"), b: checkSeedList($("arith-b").value, "B"), c: checkSeedList($("arith-c").value, "C") });
+    const lists = {};
+    for (const which of ["a", "b", "c"]) {
+      const input = $("arith-" + which);
+      try { lists[which] = checkSeedList(input.value, which.toUpperCase()); markInvalid(input, false); }
+      catch (error) { markInvalid(input, true); throw error; }
+    }
+    const q = new URLSearchParams(lists);
     showError("arith-error", null);
     const url = modelUrl("/arithmetic.png?" + q);
     setImage($("arith"), url, "arith-error");
@@ -447,6 +487,7 @@ async function loadRuns() {
   if (run) {
     $("run-state").textContent = describeRunState(run);
     if (run.name !== chosen) showRun(run);
+    else showLosses(run.name, run);
   }
   return runs;
 }
@@ -460,10 +501,12 @@ function showSample(index) {
 }
 function showMetrics(m) {
   const f = v => Number.isFinite(v) ? v.toFixed(3) : "-";
-  $("run-metrics").textContent = m ? `step ${m.step}, epoch ${m.epoch}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
+  // Rows count steps from 0; people (and the train command) count them from 1.
+  $("run-metrics").textContent = m ? `after step ${m.step + 1}, epoch ${m.epoch + 1}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
 }
+// losses.png is rewritten with each checkpoint: its URL names the newest checkpoint, so a new one shows at once.
 function showLosses(name, run) {
-  setImage($("run-losses"), run.checkpoints.length ? `/api/runs/${encodeURIComponent(name)}/losses.png?checkpoints=${run.checkpoints.length}` : null);
+  setImage($("run-losses"), run.checkpoints.length ? `/api/runs/${encodeURIComponent(name)}/losses.png?after=${run.checkpoints.at(-1)}` : null);
 }
 async function showRun(run) {
   const name = run.name;

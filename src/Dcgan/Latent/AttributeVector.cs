@@ -56,9 +56,14 @@ public sealed record AttributeVector
     {
         AttributeVector? vector;
         try { vector = JsonSerializer.Deserialize<AttributeVector>(json, DcganJson.Options); }
-        catch (JsonException e) { throw new InvalidDataException($"{source} is not a vector file: {e.Message.Split(" Path:")[0]}"); }
+        catch (JsonException e)
+        {
+            string what = e.Path is null or "$" ? $"it is not valid JSON (line {e.LineNumber + 1})" : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
+            throw new InvalidDataException($"{source} is not a vector file: {what}. Vector files are the JSON that `dcgan attribute fit` and the studio's download link write");
+        }
         if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
         CheckName(vector.Name ?? "", $"{source}: name");
+        if (vector.Nz <= 0) throw new InvalidDataException($"{source}: the file gives no nz (the latent size the vector was made for); vector files written by dcgan have it");
         if (vector.Vector is null || vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
             throw new InvalidDataException($"{source}: the vector has {vector.Vector?.Length ?? 0} values but nz is {vector.Nz}");
         if (vector.Vector.Any(v => !float.IsFinite(v))) throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
