@@ -15,6 +15,7 @@ public static class DcganCli
         AttributeCommand.Create(),
         InterpolateCommand.Create(),
         ArithmeticCommand.Create(),
+        InvertCommand.Create(),
         DirectionsCommand.Create(),
         ServeCommand.Create(),
         LoadTestCommand.Create(),

@@ -49,6 +49,7 @@ public static class StudioServer
         app.MapOpenApi();
         ModelEndpoints.Map(app.MapGroup("/api/models"));
         ImageEndpoints.Map(app.MapGroup("/api/models/{id}"));
+        InversionEndpoints.Map(app.MapGroup("/api/models/{id}"));
         VectorEndpoints.Map(app.MapGroup("/api/models/{id}/vectors"));
         RunEndpoints.Map(app.MapGroup("/api/runs"));
         app.MapGet("/api/status", (ModelRegistry models) =>

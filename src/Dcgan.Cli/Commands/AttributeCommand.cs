@@ -76,6 +76,7 @@ public static class AttributeCommand
         var vectorFile = Required<string>("--vector", "The attribute vector file (.json) to add.");
         var seed = Make("--seed", "First seed.", 0L);
         var n = Make("--n", "Images (rows): seeds s..s+n-1.", 4);
+        var latents = Optional<string>("--latents", "Rows of a latents file (.npy or JSON, e.g. from `dcgan invert`) instead of seeds: one strip row each (at most 64).");
         var strengths = Make("--strengths", "Strengths (columns), comma-separated.", "-2,-1,0,1,2");
         var unit = Make("--unit", "Strengths in units of the normalised direction.", false);
         var keepNorm = Make("--keep-norm", "Rescale each edited z to its original norm (stays on the prior's shell).", false);
@@ -83,7 +84,7 @@ public static class AttributeCommand
         var force = Make("--force", "Apply a vector made for another model (warns).", false);
         var output = Required<string>("--out", "The strip to write (.png): one row per image, one column per strength.");
         var command = new Command("apply", "Regenerate images with z + s * v for each strength s, side by side with the original.")
-            .With([.. model.All, vectorFile, seed, n, strengths, unit, keepNorm, condition, force, output]);
+            .With([.. model.All, vectorFile, seed, n, latents, strengths, unit, keepNorm, condition, force, output]);
         command.SetAction(r => CommandRunner.Guard("attribute apply", () =>
         {
             int count = r.GetValue(n);
@@ -94,9 +95,9 @@ public static class AttributeCommand
             var vector = loaded.LoadVector(r.GetValue(vectorFile)!, r.GetValue(force), warn);
             var conditions = (r.GetValue(condition) ?? []).Select(f => loaded.LoadVector(f, r.GetValue(force), warn)).ToList();
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
-            using (var z = loaded.LatentsFor(seeds))
-                Png.Save(Editing.StripFigure(z, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)).Draw(loaded.Sampler), r.GetValue(output)!);
-            Console.WriteLine($"{count} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");
+            using var z = r.GetValue(latents) is { } file ? ModelArguments.SeedsOrLatents(loaded, file, "--latents", 64) : loaded.LatentsFor(seeds);
+            Png.Save(Editing.StripFigure(z, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)).Draw(loaded.Sampler), r.GetValue(output)!);
+            Console.WriteLine($"{z.shape[0]} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");
             return 0;
         }));
         return command;

@@ -25,6 +25,19 @@ internal sealed class ModelArguments
     public static SamplingMode Mode(ParseResult r, Option<string> option) =>
         Training.DcganJson.ParseEnum<SamplingMode>(r.GetValue(option)!, "--mode");
 
+    /// <summary>Seeds as a person writes them ("3,7,12-20"), or a latents file (.npy or JSON, e.g. from `dcgan invert`): its rows.</summary>
+    public static TorchSharp.torch.Tensor SeedsOrLatents(LoadedModel model, string text, string option, int max)
+    {
+        if (File.Exists(text))
+        {
+            var z = LatentFile.Read(text, model.Options.Nz);
+            if (z.shape[0] > max) throw new ArgumentException($"{option}: {text} holds {z.shape[0]} latents, at most {max}");
+            return z;
+        }
+        try { return model.LatentsFor(LatentSampler.ParseSeedList(text, max)); }
+        catch (ArgumentException e) { throw new ArgumentException($"{option}: {e.Message} (or give a latents file that exists)"); }
+    }
+
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
         r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");
 }

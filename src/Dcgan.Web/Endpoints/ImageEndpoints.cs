@@ -37,14 +37,17 @@ public static class ImageEndpoints
         {
             var served = models.Get(id);
             var q = context.Request.Query;
-            long seed = QueryParser.Long(q["seed"], "seed", 0, long.MaxValue);
+            // The start: a seed, or z itself as base64url float32 text (an inverted image: POST .../invert gives it).
+            float[]? z = q["z"].ToString() is { Length: > 0 } text ? LatentText.Decode(text, served.Model.Options.Nz, "z") : null;
+            long seed = z is null ? QueryParser.Long(q["seed"], "seed", 0, long.MaxValue) : 0;
             bool pinned = true;
             var edits = q["v"].Select(v => ParseEdit(v!, served.Vectors, ref pinned)).ToList();
             var conditions = q["condition"].Select(c => Vector(c!, "condition", served.Vectors, ref pinned)).ToList();
             bool unit = QueryParser.Flag(q["unit"]), keepNorm = QueryParser.Flag(q["keepNorm"]);
-            return PngResults.Draw(context, served, () => Editing.EditFigure(served.Model.LatentsFor([seed]), edits, conditions, unit, keepNorm), pinned);
-        }).WithSummary("An edited image: seed, v=NAME@VERSION:STRENGTH (repeatable), condition=NAME@VERSION (repeatable), unit, keepNorm. " +
-                       "NAME alone means the name's current vector (not cached).");
+            return PngResults.Draw(context, served, () => Editing.EditFigure(
+                z is null ? served.Model.LatentsFor([seed]) : TorchSharp.torch.tensor(z).reshape(1, -1), edits, conditions, unit, keepNorm), pinned);
+        }).WithSummary("An edited image: seed (or z, base64url float32), v=NAME@VERSION:STRENGTH (repeatable), condition=NAME@VERSION (repeatable), " +
+                       "unit, keepNorm. NAME alone means the name's current vector (not cached). With no v: the image of seed or z itself.");
 
         model.MapGet("/strip.png", (string id, HttpContext context, ModelRegistry models) =>
         {
@@ -77,7 +80,8 @@ public static class ImageEndpoints
             var (sa, sb, sc) = (QueryParser.Seeds(a, "a", MaxExemplars), QueryParser.Seeds(b, "b", MaxExemplars), QueryParser.Seeds(c, "c", MaxExemplars));
             return PngResults.Draw(context, served, () =>
             {
-                var (figure, results) = Editing.ArithmeticFigure(served.Model, sa, sb, sc);
+                var m = served.Model;
+                var (figure, results) = Editing.ArithmeticFigure(m.LatentsFor(sa), m.LatentsFor(sb), m.LatentsFor(sc));
                 results.Dispose();
                 return figure;
             });

@@ -13,6 +13,7 @@ const state = {
   strengths: new Map(),   // vector name -> slider value
   shown: [],              // seeds (BigInt) in the grid
   editSeed: null,         // seed (BigInt) being edited
+  editLatent: null,       // or z of the person's own image (base64url float32), from POST .../invert
 };
 const modelUrl = path => `/api/models/${state.model}${path}`;
 function labels() {
@@ -128,7 +129,9 @@ function describeModel() {
 async function switchModel(id) {
   state.model = id;
   // Labels are kept per model (switching back brings them back); strengths and the picked image start afresh.
-  state.strengths.clear(); state.editSeed = null;
+  state.strengths.clear(); state.editSeed = null; state.editLatent = null;
+  $("reconstruction-figure").hidden = true;
+  $("invert-result").textContent = "";
   updateCounts();
   $("compute-result").textContent = "";
   $("vectors-note").textContent = "";
@@ -382,7 +385,7 @@ async function upload(text, force) {
 
 // ---- editing: the edited image follows the sliders, at most a few requests a second
 function editUrl() {
-  const params = new URLSearchParams({ seed: state.editSeed.toString() });
+  const params = new URLSearchParams(state.editLatent ? { z: state.editLatent } : { seed: state.editSeed.toString() });
   const held = heldFixed();
   for (const v of state.vectors) {
     const value = state.strengths.get(v.name) ?? 0;
@@ -394,7 +397,7 @@ function editUrl() {
   return modelUrl("/edit.png?" + params);
 }
 function updateEdited() {
-  if (state.editSeed === null) return;
+  if (state.editSeed === null && state.editLatent === null) return;
   const url = editUrl();
   setImage($("edited"), url, "edit-error");
   $("edited-download").href = url;
@@ -402,6 +405,9 @@ function updateEdited() {
 const updateEditedSoon = debounce(updateEdited, 120);
 function pickForEdit(seed) {
   state.editSeed = seed;
+  state.editLatent = null;
+  $("reconstruction-figure").hidden = true;
+  $("invert-result").textContent = "";
   $("edit-seed").textContent = `seed ${seed}`;
   setImage($("original"), modelUrl(`/images/${seed}.png`), "edit-error");
   updateEdited();
@@ -410,6 +416,39 @@ function pickForEdit(seed) {
   ($("sliders").querySelector("input:not([disabled])") ?? $("edit-title")).focus({ preventScroll: true });
 }
 $("reset-sliders").onclick = () => { state.strengths.clear(); renderSliders(); };
+
+// ---- your own image: the server finds the z whose image comes closest (GAN inversion), and the sliders edit that z
+async function invertOwn(file) {
+  if (!file) return;
+  showError("edit-error", null);
+  if (!file.type.startsWith("image/")) { showError("edit-error", `${file.name} is not an image (PNG, JPEG, WebP, BMP or GIF)`); return; }
+  if (file.size > 10 * 1024 * 1024) { showError("edit-error", `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; at most 10 MB`); return; }
+  const input = $("own-image"), started = Date.now(), model = state.model;
+  input.disabled = true;
+  const tick = () => { $("invert-busy").textContent = `finding your image in the generator's space… ${Math.round((Date.now() - started) / 1000)} s`; };
+  tick();
+  const timer = setInterval(tick, 1000);
+  try {
+    const form = new FormData();
+    form.append("image", file);
+    const result = await api(modelUrl("/invert"), { method: "POST", body: form });
+    if (model !== state.model) return; // another model was picked meanwhile
+    state.editSeed = null;
+    state.editLatent = result.z;
+    $("edit-seed").textContent = `your image ${file.name}`;
+    setImage($("original"), URL.createObjectURL(file), "edit-error");
+    $("reconstruction-figure").hidden = false;
+    setImage($("reconstruction"), result.reconstruction, "edit-error");
+    $("invert-result").textContent = `Nearest match: PSNR ${fmt(result.psnr, 1)} dB, SSIM ${fmt(result.ssim)} ` +
+      `(${result.restarts} starts × ${result.steps} steps, ${fmt(result.seconds, 1)} s). The sliders now edit it.`;
+    updateEdited();
+  } catch (error) { showError("edit-error", error); }
+  finally { clearInterval(timer); $("invert-busy").textContent = ""; input.disabled = false; input.value = ""; }
+}
+$("own-image").onchange = e => invertOwn(e.target.files[0]);
+$("drop").ondragover = e => { e.preventDefault(); $("drop").classList.add("over"); };
+$("drop").ondragleave = () => $("drop").classList.remove("over");
+$("drop").ondrop = e => { e.preventDefault(); $("drop").classList.remove("over"); invertOwn(e.dataTransfer.files[0]); };
 $("condition").onchange = renderSliders;
 for (const id of ["unit", "keep-norm"]) $(id).onchange = updateEdited;
 

@@ -18,10 +18,19 @@ public static class ImageTransform
         return Render(image, size, channels);
     }
 
+    /// <summary>Images larger than this are refused before decoding: a small file can claim a huge canvas (20000 x 20000 PNG: 432 KB, 1.6 GB decoded).</summary>
+    public const long MaxPixels = 64L << 20;
+
     private static SKImage Decode(SourceImage source)
     {
-        using var bitmap = SKBitmap.Decode(source.Encoded)
+        using var data = SKData.CreateCopy(source.Encoded ?? []);
+        using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"{source.Name}: not a decodable image (jpg, png, webp or bmp)");
+        var info = codec.Info;
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new InvalidDataException($"{source.Name}: {info.Width}x{info.Height} pixels is too large to read (at most {MaxPixels / (1 << 20)} megapixels); scale it down first");
+        using var bitmap = SKBitmap.Decode(codec)
+            ?? throw new InvalidDataException($"{source.Name}: the image data is damaged and could not be decoded");
         return SKImage.FromBitmap(bitmap);
     }
 

@@ -47,5 +47,24 @@ public sealed class LoadedModel : IDisposable
         return vector;
     }
 
+    /// <summary>D of the run that made this G, where the file holds one (a checkpoint does; a bare netG.pth does not).</summary>
+    public Discriminator? LoadDiscriminator()
+    {
+        if (Interop.PyTorchStateDict.IsPyTorchFile(Path)) return null;
+        var discriminator = new Discriminator(Training.Checkpoint.ReadOptions(Path).Model);
+        Training.Checkpoint.LoadDiscriminator(Path, discriminator);
+        discriminator.eval();
+        return discriminator;
+    }
+
+    /// <summary>Finds z for an encoded image (see <see cref="Inversion"/>), with D's features where this model's file has D.</summary>
+    public InversionResult Invert(string name, byte[] encoded, InversionOptions options, IProgress<int>? progress = null, CancellationToken cancel = default)
+    {
+        using var scope = NewDisposeScope();
+        var target = Inversion.ReadTarget(name, encoded, Options);
+        using var discriminator = LoadDiscriminator();
+        return Inversion.Invert(Sampler.Generator, discriminator, target, options, progress, cancel);
+    }
+
     public void Dispose() => Sampler.Dispose();
 }

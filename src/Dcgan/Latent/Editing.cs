@@ -113,15 +113,13 @@ public static class Editing
     /// The DCGAN paper's arithmetic figure: rows A's exemplars | mean(A), B's | mean(B), C's | mean(C), then
     /// Y = mean(A) - mean(B) + mean(C) and its neighbours. Returns the figure and the latents of Y and the neighbours.
     /// </summary>
-    public static (Figure Figure, Tensor Results) ArithmeticFigure(LoadedModel model, IReadOnlyList<long> a, IReadOnlyList<long> b, IReadOnlyList<long> c,
-        double radius = 0.25, long seed = 0)
+    public static (Figure Figure, Tensor Results) ArithmeticFigure(Tensor za, Tensor zb, Tensor zc, double radius = 0.25, long seed = 0)
     {
         using var scope = NewDisposeScope();
-        var (za, zb, zc) = (model.LatentsFor(a), model.LatentsFor(b), model.LatentsFor(c));
         var result = VectorArithmetic.Compute(za, zb, zc, 8, radius, seed);
         var parts = new[] { za, result.MeanA, zb, result.MeanB, zc, result.MeanC, result.Y, result.Neighbours }.Select(LatentMath.Flat).ToList();
         // Each row: its left part, a gap, its right part (a concept's mean; for the result row, the 8 neighbours).
-        (int Left, int Right)[] rowSizes = [(a.Count, 1), (b.Count, 1), (c.Count, 1), (1, 8)];
+        (int Left, int Right)[] rowSizes = [((int)za.shape[0], 1), ((int)zb.shape[0], 1), ((int)zc.shape[0], 1), (1, 8)];
         var figure = new Figure(cat(parts, 0), images =>
         {
             var rows = new List<IReadOnlyList<PixelImage?>>();

@@ -43,4 +43,21 @@ public sealed class Discriminator : Module<Tensor, Tensor>
                 $"the discriminator expects images of shape [B, {Options.Nc}, {Options.ImageSize}, {Options.ImageSize}], got [{string.Join(", ", images.shape)}]");
         return main.forward(images).view(-1);
     }
+
+    /// <summary>
+    /// The activations after each LeakyReLU, from fine to coarse: what D has learned to look at in this domain, used as
+    /// a perceptual distance (GAN inversion's feature loss). Differentiable with respect to the images.
+    /// </summary>
+    public IReadOnlyList<Tensor> Features(Tensor images)
+    {
+        var features = new List<Tensor>();
+        var x = images;
+        foreach (var layer in main.children().Cast<Module<Tensor, Tensor>>().SkipLast(Options.DiscriminatorEndsWithSigmoid ? 2 : 1))
+        {
+            x = layer.forward(x);
+            if (layer is LeakyReLU) features.Add(x);
+        }
+        return features;
+    }
+
 }

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Dcgan.Latent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dcgan.Web.Endpoints;
+
+/// <summary>POST /api/models/{id}/invert: a person's own image becomes a latent that every edit URL can start from.</summary>
+public static class InversionEndpoints
+{
+    public const long MaxImageBytes = 10 << 20;
+    // Inversion keeps both cores busy for seconds: one at a time, the others wait their turn (or give up when they leave).
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public sealed record InversionAnswer(string Z, float[] Latent, double Psnr, double Ssim, int Steps, int Restarts, long Seed, double Seconds, string Reconstruction);
+
+    public static void Map(RouteGroupBuilder model)
+    {
+        model.MapPost("/invert", async (string id, HttpContext context, ModelRegistry models) =>
+        {
+            var served = models.Get(id);
+            var request = context.Request;
+            if (request.ContentLength > MaxImageBytes)
+                throw new BadHttpRequestException($"image: {request.ContentLength >> 20} MB, at most {MaxImageBytes >> 20} MB", StatusCodes.Status413PayloadTooLarge);
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxImageBytes;
+            if (!request.HasFormContentType) throw new ArgumentException("image: send the image as multipart/form-data, in a field named 'image'");
+            var q = request.Query;
+            var options = new InversionOptions
+            {
+                Steps = (int)QueryParser.Long(q["steps"], "steps", 1, 2000, 400),
+                Restarts = (int)QueryParser.Long(q["restarts"], "restarts", 1, 16, 4),
+                Seed = QueryParser.Long(q["seed"], "seed", 0, long.MaxValue, 0),
+            };
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            var file = form.Files.GetFile("image") ?? throw new ArgumentException("image: no file in a form field named 'image'");
+            if (file.Length == 0) throw new ArgumentException("image: the file is empty");
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, context.RequestAborted);
+            await OneAtATime.WaitAsync(context.RequestAborted);
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var result = await Task.Run(() => served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: context.RequestAborted));
+                string z = LatentText.Encode(result.Latent);
+                return Results.Ok(new InversionAnswer(z, result.Latent, result.Psnr, result.Ssim, options.Steps, options.Restarts, options.Seed,
+                    clock.Elapsed.TotalSeconds, $"/api/models/{id}/edit.png?z={z}"));
+            }
+            finally { OneAtATime.Release(); }
+        }).DisableAntiforgery()
+          .WithSummary("Invert an uploaded image (multipart field 'image'; steps, restarts, seed in the query): its latent z (base64url, for edit.png?z=), " +
+                       "PSNR and SSIM of the reconstruction, and the reconstruction's URL.");
+    }
+}
