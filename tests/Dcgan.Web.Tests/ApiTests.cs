@@ -268,6 +268,52 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task An_uploaded_image_inverts_and_its_latent_is_drawn_and_edited_by_url()
+    {
+        var png = await Png($"{studio.M}/images/5.png");
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new("image/png");
+        form.Add(file, "image", "five.png");
+        var response = await Client.PostAsync($"{studio.M}/invert?steps=60&restarts=2", form);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(60, answer.GetProperty("steps").GetInt32());
+        Assert.True(answer.GetProperty("psnr").GetDouble() > 0);
+        string z = answer.GetProperty("z").GetString()!;
+        var latent = answer.GetProperty("latent").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.Equal(8, latent.Length);
+
+        // The reconstruction URL draws that z: the bytes `dcgan sample --latents` writes for it.
+        var reconstruction = await Png(answer.GetProperty("reconstruction").GetString()!);
+        string dir = Path.Combine(studio.Root, "inverted-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        using (var t = TorchSharp.torch.tensor(latent).reshape(1, 8)) LatentFile.Write(Path.Combine(dir, "z.npy"), t);
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--latents", Path.Combine(dir, "z.npy"), "--each", dir));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "latent-0000.png")), reconstruction);
+
+        var vector = await (await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "lift", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var edited = await Png($"{studio.M}/edit.png?z={z}&v=lift@{vector.GetProperty("version").GetString()}:3");
+        Assert.NotEqual(reconstruction, edited);
+        Assert.Contains("z: not a latent", (await Problem($"{studio.M}/edit.png?z=!!!", HttpStatusCode.BadRequest)).GetString());
+        Assert.Contains("z: holds 2 values", (await Problem($"{studio.M}/edit.png?z=AAAAAAAAAAA", HttpStatusCode.BadRequest)).GetString());
+        await Client.DeleteAsync($"{studio.M}/vectors/lift");
+    }
+
+    [Fact]
+    public async Task Uploads_that_are_not_images_are_400_problems()
+    {
+        var text = new MultipartFormDataContent { { new StringContent("hello"), "image", "notes.png" } };
+        Assert.Contains("not a decodable image", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, text)).GetString());
+        var wrongField = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "picture", "x.png" } };
+        Assert.Contains("no file in a form field named 'image'", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, wrongField)).GetString());
+        var notForm = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Contains("multipart/form-data", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, notForm)).GetString());
+        Assert.Contains("steps: 0 is out of range", (await Problem($"{studio.M}/invert?steps=0", HttpStatusCode.BadRequest, new MultipartFormDataContent())).GetString());
+    }
+
+    [Fact]
     public async Task Metrics_with_nan_values_are_served()
     {
         // WGAN-GP logs NaN for G on critic-only steps; JSON has no NaN, so it travels as the string "NaN".

@@ -122,7 +122,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await WaitLoaded(page, "#edited");
         string first = (await page.Locator("#edited").GetAttributeAsync("src"))!;
         string shownFirst = await page.EvaluateAsync<string>(ImageBytes, "#edited");
-        Assert.Equal(await ApiImage(first), shownFirst);
+        Assert.True(await ApiImage(first) == shownFirst, $"the shown edit differs from the API's: {first}");
         Assert.NotEqual(await ApiImage($"{browser.Studio.M}/images/10.png"), shownFirst);
 
         // The same name computed again from other labels: a new version, new pixels, never the cached old image.
@@ -134,7 +134,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await WaitLoaded(page, "#edited");
         string second = (await page.Locator("#edited").GetAttributeAsync("src"))!;
         string shownSecond = await page.EvaluateAsync<string>(ImageBytes, "#edited");
-        Assert.Equal(await ApiImage(second), shownSecond);
+        Assert.True(await ApiImage(second) == shownSecond, $"the shown recomputed edit differs from the API's: {second}");
         Assert.NotEqual(shownFirst, shownSecond);
 
         // Another model: every tile is that model's, the labels and the edit are reset.
@@ -142,7 +142,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         string bundled = models.EnumerateArray().Single(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
         await page.Locator("#model").SelectOptionAsync(bundled);
         await page.WaitForFunctionAsync($"() => [...document.querySelectorAll('.tile img')].every(i => i.src.includes('{bundled}') && i.complete && i.naturalWidth > 0)");
-        Assert.Equal(await ApiImage($"/api/models/{bundled}/images/2.png"), await page.EvaluateAsync<string>(ImageBytes, ".tile:nth-child(3) img"));
+        Assert.True(await ApiImage($"/api/models/{bundled}/images/2.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile:nth-child(3) img"),
+            "the shown tile of seed 2 differs from the API's image of the new model");
         Assert.NotEqual(await ApiImage($"{browser.Studio.M}/images/2.png"), await ApiImage($"/api/models/{bundled}/images/2.png"));
         Assert.Equal("0 with, 0 without", await page.Locator("#counts").TextContentAsync());
         Assert.True(await page.Locator("#edited").EvaluateAsync<bool>("i => i.closest('.frame').classList.contains('empty')"));
@@ -160,7 +161,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.WaitForFunctionAsync("() => document.querySelector('.tile').dataset.seed === '9007199254740993'");
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')].every(i => i.complete && i.naturalWidth > 0)");
         Assert.EndsWith("/images/9007199254740994.png", await page.Locator(".tile img").Nth(1).GetAttributeAsync("src"));
-        Assert.Equal(await ApiImage($"{browser.Studio.M}/images/9007199254740993.png"), await page.EvaluateAsync<string>(ImageBytes, ".tile img"));
+        Assert.True(await ApiImage($"{browser.Studio.M}/images/9007199254740993.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile img"), "huge seed tile");
 
         await page.Locator("#seed").FillAsync("9223372036854775808"); // 2^63
         await page.Locator("#show").ClickAsync();
@@ -182,6 +183,31 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         string error = (await page.Locator("#vectors-error").TextContentAsync())!;
         Assert.Contains("is not a vector file", error);
         Assert.DoesNotContain("LineNumber", error);
+    }
+
+    [Fact]
+    public async Task Your_own_image_is_inverted_shown_beside_its_match_and_edited_with_the_sliders()
+    {
+        var page = await browser.OpenAsync(1300);
+        await page.Locator("#sefa").ClickAsync();
+        await page.Locator("#sliders input[data-vector='sefa-00']").WaitForAsync();
+        string file = Path.Combine(browser.Studio.Root, "my-picture.png");
+        await File.WriteAllBytesAsync(file, await browser.Client.GetByteArrayAsync($"{browser.Studio.M}/images/7.png"));
+        await page.Locator("#own-image").SetInputFilesAsync(file);
+        await page.WaitForFunctionAsync("() => document.getElementById('invert-result').textContent.includes('PSNR')", null, new() { Timeout = 60_000 });
+        Assert.Contains("my-picture.png", await page.Locator("#edit-seed").TextContentAsync());
+        await WaitLoaded(page, "#reconstruction");
+        await WaitLoaded(page, "#edited");
+        Assert.Contains("/edit.png?z=", await page.Locator("#edited").GetAttributeAsync("src"));
+
+        await page.Locator("#sliders input[data-vector='sefa-00']").FillAsync("2");
+        await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('sefa-00%40')");
+        await WaitLoaded(page, "#edited");
+        string src = (await page.Locator("#edited").GetAttributeAsync("src"))!;
+        Assert.Contains("z=", src);
+        string shown = await page.EvaluateAsync<string>(ImageBytes, "#edited");
+        Assert.True(await ApiImage(src) == shown, $"the shown edit of the own image differs from the API's: {src}");
+        Assert.NotEqual(await page.EvaluateAsync<string>(ImageBytes, "#reconstruction"), shown);
     }
 
     [Fact]

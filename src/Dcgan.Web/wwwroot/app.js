@@ -263,10 +263,11 @@ function qualityText(v) {
 }
 
 // ---- vectors
+let vectorsAsked = 0;
 async function loadVectors() {
-  const model = state.model;
+  const asked = ++vectorsAsked;
   const vectors = await api(modelUrl("/vectors"));
-  if (model !== state.model) return; // the model changed meanwhile
+  if (asked !== vectorsAsked) return; // a newer listing was asked for meanwhile (after a compute, or another model): it wins
   state.vectors = vectors;
   for (const name of [...state.strengths.keys()]) if (!vectors.some(v => v.name === name)) state.strengths.delete(name);
   const body = $("vectors").querySelector("tbody");
