@@ -207,6 +207,42 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task The_model_list_follows_the_runs_folder()
+    {
+        var before = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").GetArrayLength();
+        // A run that writes its first checkpoint while the server runs: the next listing offers it, by id, and it draws.
+        string name = "later-" + Guid.NewGuid().ToString("N")[..8];
+        new Dcgan.Training.Trainer(new Dcgan.Training.TrainingOptions
+        {
+            Data = Path.Combine(studio.Root, "images"), OutDir = Path.Combine(studio.RunsDir, name), BatchSize = 2, MaxSteps = 1, Seed = 5,
+            FixedNoiseCount = 4, CacheDir = Path.Combine(studio.Root, "cache"), Model = new Dcgan.Models.ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 },
+        }).Run(resume: false);
+        var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(before + 1, models.Count);
+        var added = models.Single(m => m.GetProperty("label").GetString()!.Contains(name));
+        Assert.Equal("run", added.GetProperty("source").GetString());
+        Assert.True((await Png($"/api/models/{added.GetProperty("id").GetString()}/images/3.png")).Length > 0);
+        Directory.Delete(Path.Combine(studio.RunsDir, name), recursive: true);
+    }
+
+    [Fact]
+    public async Task Uploaded_vectors_with_missing_parts_are_400s_not_500s()
+    {
+        foreach (var (json, expected) in new[]
+        {
+            ("{\"name\": \"a\", \"nz\": 8, \"vector\": null}", "has 0 values"),
+            ("{\"name\": null, \"nz\": 8, \"vector\": [1,2,3,4,5,6,7,8]}", "is not a valid name"),
+            ("{\"name\": \"a\", \"vector\": [1,2,3]}", "gives no nz"),
+            ("{\"name\": \"a\", \"nz\": \"eight\"}", "'nz' holds the wrong kind of value"),
+        })
+        {
+            var response = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Pinned_images_are_immutable_with_etags_and_304s()
     {
         string url = $"{studio.M}/images/42.png";

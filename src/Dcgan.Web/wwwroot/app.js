@@ -227,6 +227,16 @@ $("new-seeds").onclick = () => {
   showFromInput();
 };
 $("clear-labels").onclick = () => {
+  const button = $("clear-labels");
+  if (labels().size > 0 && button.dataset.armed !== "1") {
+    // Asks once more in place, as delete does.
+    button.dataset.armed = "1";
+    button.textContent = `Really clear ${labels().size} labels?`;
+    setTimeout(() => { button.dataset.armed = ""; button.textContent = "Clear labels"; }, 4000);
+    return;
+  }
+  button.dataset.armed = "";
+  button.textContent = "Clear labels";
   labels().clear();
   for (const div of $("grid").children) paintTile(div);
   updateCounts();
