@@ -28,6 +28,26 @@ public class TrainingTests
             .Concat(d.state_dict().Select(kv => ("D." + kv.Key, kv.Value.detach().clone()))).ToDictionary();
     }
 
+    [Fact]
+    public void A_run_directory_takes_one_trainer_at_a_time_and_says_whether_it_is_training()
+    {
+        string data = TestData.ImageFolder(6);
+        var options = Tiny(data, Path.Combine(TestData.TempDir("lock"), "run")) with { MaxSteps = 2 };
+        using (RunLock.Acquire(options.OutDir))
+        {
+            // Another process (here: another open of the lock) is writing the run: a second trainer is refused before it reads anything.
+            var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Run(resume: false));
+            Assert.Contains("is in use by another `dcgan train`", e.Message);
+            Assert.Equal(RunState.Training, RunStatus.Of(options.OutDir).State);
+            Assert.False(Directory.Exists(Path.Combine(options.OutDir, "checkpoints")));
+        }
+        new Trainer(options).Run(resume: false);
+        Assert.Equal(new RunStatus(RunState.Finished, 2, 2), RunStatus.Of(options.OutDir));
+        // Asked for more steps than it has done (as `--resume --max-steps 3` records): stopped, not finished.
+        File.WriteAllText(Path.Combine(options.OutDir, "config.json"), File.ReadAllText(Path.Combine(options.OutDir, "config.json")).Replace("\"totalSteps\": 2", "\"totalSteps\": 3"));
+        Assert.Equal(RunState.Stopped, RunStatus.Of(options.OutDir).State);
+    }
+
     [Theory]
     [InlineData(LossKind.Bce)]
     [InlineData(LossKind.WganGp)]

@@ -48,24 +48,24 @@ public static class TrainCommand
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
                   activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema);
+        // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
+        var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
+        {
+            (data, o => o.Data), (batchSize, o => o.BatchSize), (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD),
+            (beta1, o => o.Beta1), (beta2, o => o.Beta2), (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf), (ndf, o => o.Model.Ndf),
+            (nc, o => o.Model.Nc), (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
+            (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
+            (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
+            (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay),
+        };
         command.SetAction(r => CommandRunner.Guard("train", () =>
         {
-            TrainingOptions options;
-            if (r.GetValue(resume))
-            {
-                // A resumed run keeps its saved settings; silently ignoring a changed flag would mislead.
-                var allowed = new Option[] { output, resume, epochs, maxSteps };
-                var changed = command.Options.Where(o => !allowed.Contains(o) && r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-                if (changed.Count > 0)
-                    throw new ArgumentException($"--resume continues with the run's saved settings; only --epochs and --max-steps may change (got {string.Join(", ", changed)})");
-                options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps));
-            }
-            else
+            TrainingOptions FromFlags()
             {
                 string dataSpec = r.GetValue(data)!;
                 if (Directory.Exists(dataSpec) || File.Exists(dataSpec)) dataSpec = Path.GetFullPath(dataSpec); // config.json must not depend on the working directory
                 var source = DataSource.Resolve(dataSpec);
-                options = new TrainingOptions
+                return new TrainingOptions
                 {
                     Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs, MaxSteps = r.GetValue(maxSteps),
                     BatchSize = r.GetValue(batchSize),
@@ -86,11 +86,39 @@ public static class TrainCommand
                     },
                 };
             }
+
+            TrainingOptions options;
+            if (r.GetValue(resume))
+            {
+                // A resumed run keeps its saved settings. People re-run their command with --resume added, so a flag that
+                // repeats the saved value is fine; one that changes it is refused by name (silently ignoring it would mislead).
+                options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps));
+                var given = fields.Where(f => r.GetResult(f.Flag) is { Implicit: false }).ToList();
+                if (given.Count > 0)
+                {
+                    var requested = FromFlags();
+                    var changed = given.Where(f => !Equals(f.Value(requested), f.Value(options)))
+                        .Select(f => $"{f.Flag.Name} is {Show(f.Value(options))} in the run, {Show(f.Value(requested))} here").ToList();
+                    if (changed.Count > 0)
+                        throw new ArgumentException($"--resume keeps the run's saved settings, and only --epochs and --max-steps may change: {string.Join("; ", changed)}. " +
+                                                    "Drop the flag, or start a new run with another --out");
+                }
+            }
+            else options = FromFlags();
             var trainer = new Trainer(options);
             return Train(trainer, r.GetValue(resume));
         }));
         return command;
     }
+
+    private static string Show(object? value) => value switch
+    {
+        null => "not set",
+        Enum e => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString()),
+        System.Runtime.CompilerServices.ITuple t => string.Join(" / ", Enumerable.Range(0, t.Length).Select(i => Show(t[i]))),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private static int Train(Trainer trainer, bool resume)
     {
