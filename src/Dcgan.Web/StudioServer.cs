@@ -34,6 +34,7 @@ public static class StudioServer
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(_ => new ModelRegistry(options));
+        builder.Services.AddSingleton<RunFeeds>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -52,17 +53,17 @@ public static class StudioServer
         InversionEndpoints.Map(app.MapGroup("/api/models/{id}"));
         VectorEndpoints.Map(app.MapGroup("/api/models/{id}/vectors"));
         RunEndpoints.Map(app.MapGroup("/api/runs"));
-        app.MapGet("/api/status", (ModelRegistry models) =>
+        app.MapGet("/api/status", (ModelRegistry models, RunFeeds feeds) =>
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var (batches, images) = models.Drawn;
-            return new ServerStatus(models.LoadedCount, batches, images, process.WorkingSet64, GC.GetTotalMemory(false), GC.CollectionCount(0), GC.CollectionCount(2));
+            return new ServerStatus(models.LoadedCount, batches, images, feeds.Viewers, process.WorkingSet64, GC.GetTotalMemory(false), GC.CollectionCount(0), GC.CollectionCount(2));
         }).WithSummary("Loaded models and the process's memory (for load tests).");
         app.Services.GetRequiredService<ModelRegistry>(); // read the models now: nothing to serve fails at start, not at the first request
         return app;
     }
 
-    public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, long WorkingSetBytes, long ManagedBytes, int Gen0Collections, int Gen2Collections);
+    public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes, long ManagedBytes, int Gen0Collections, int Gen2Collections);
 
     /// <summary>Bad input -> 400, unknown names -> 404, too large -> 413; each as problem details naming the parameter.</summary>
     private static async Task TranslateErrors(HttpContext context, Func<Task> next)

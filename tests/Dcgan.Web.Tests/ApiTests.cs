@@ -362,17 +362,45 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
-    public async Task The_run_stream_pushes_metrics_rows()
+    public async Task The_run_stream_pushes_rows_written_after_it_connected_and_skips_partial_lines()
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var response = await Client.GetAsync("/api/runs/tiny/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        string run = Path.Combine(studio.RunsDir, "live-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(run);
+        string metrics = Path.Combine(run, "metrics.csv");
+        File.WriteAllText(metrics, Dcgan.Training.MetricsRow.Header + "\n0,0,1.5,0.7,0.5,0.4,0.3,10,1\n");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await Client.GetAsync($"/api/runs/{Path.GetFileName(run)}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
         Assert.Equal("event: metrics", await reader.ReadLineAsync(cancel.Token));
-        var data = await reader.ReadLineAsync(cancel.Token);
-        Assert.StartsWith("data: {\"step\":0,", data);
-        Assert.Contains("\"lossD\":", data);
-        Assert.Contains("\"dgZ1\":", data); // the names the page reads
+        var first = await reader.ReadLineAsync(cancel.Token);
+        Assert.StartsWith("data: {\"step\":0,", first);
+        Assert.Contains("\"dgZ1\":", first); // the names the page reads
+        // A row appended while the page watches, then a line cut short (a full disk): the row arrives, the fragment does not.
+        File.AppendAllText(metrics, "1,0,1.25,0.8,0.5,0.4,0.3,10,2\n2,0,1.1");
+        await reader.ReadLineAsync(cancel.Token); // the blank line ending the first event
+        Assert.Equal("event: metrics", await reader.ReadLineAsync(cancel.Token));
+        Assert.StartsWith("data: {\"step\":1,", await reader.ReadLineAsync(cancel.Token));
+        var rows = await Client.GetFromJsonAsync<JsonElement>($"/api/runs/{Path.GetFileName(run)}/metrics");
+        Assert.Equal(2, rows.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Live_views_are_capped_and_released()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var open = new List<HttpResponseMessage>();
+        for (int i = 0; i < RunFeeds.MaxViewers; i++)
+            open.Add(await Client.GetAsync("/api/runs/tiny/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token));
+        Assert.All(open, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var refused = await Client.GetAsync("/api/runs/tiny/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("close a tab", await refused.Content.ReadAsStringAsync(cancel.Token));
+        // The server still answers everything else meanwhile.
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{studio.M}/images/1.png", cancel.Token)).StatusCode);
+        foreach (var r in open) r.Dispose();
+        for (int i = 0; i < 50 && (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers > 0; i++) await Task.Delay(100);
+        Assert.Equal(0, (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Dcgan.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Dcgan.Web.Endpoints;
 
@@ -23,7 +24,7 @@ public static class RunEndpoints
                 name = Path.GetFileName(d),
                 status = RunStatus.Of(d),
                 checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
-                samples = SampleFiles(d),
+                samples = RunFeeds.SampleFiles(d),
             }).ToList()
             : []).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
 
@@ -44,27 +45,39 @@ public static class RunEndpoints
             return File.Exists(path) ? Results.File(File.ReadAllBytes(path), Png) : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");
         }).WithSummary("The run's loss plot (written with each checkpoint).");
 
-        runs.MapGet("/{name}/events", async (string name, ModelRegistry models, HttpContext context, CancellationToken cancel) =>
+        runs.MapGet("/{name}/events", async (string name, ModelRegistry models, RunFeeds feeds, HttpContext context, IHostApplicationLifetime lifetime) =>
         {
             // Server-sent events: a "metrics" event per new metrics.csv row and a "sample" event per new grid, as the run writes them.
             string dir = RunPath(models, name);
+            long sentStep = QueryParser.Long(context.Request.Query["after"], "after", -1, long.MaxValue, -1);
+            using var seat = feeds.Join()
+                ?? throw new BadHttpRequestException($"live views: {RunFeeds.MaxViewers} are open already; close a tab that watches a run and try again",
+                    StatusCodes.Status503ServiceUnavailable);
+            // Ends when the page leaves or the server stops, so a shutdown never waits on a watcher.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            var cancel = stop.Token;
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            long sentStep = QueryParser.Long(context.Request.Query["after"], "after", -1, long.MaxValue, -1);
-            var sentSamples = new HashSet<string>(SampleFiles(dir));
+            var feed = feeds.For(dir);
+            var sentSamples = new HashSet<string>(RunFeeds.SampleFiles(dir));
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            do
+            try
             {
-                foreach (var row in MetricsLog.Read(Path.Combine(dir, "metrics.csv")).Where(r => r.Step > sentStep))
+                do
                 {
-                    await context.Response.WriteAsync($"event: metrics\ndata: {JsonSerializer.Serialize(row, StreamJson)}\n\n", cancel);
-                    sentStep = row.Step;
-                }
-                foreach (var sample in SampleFiles(dir).Where(sentSamples.Add))
-                    await context.Response.WriteAsync($"event: sample\ndata: {JsonSerializer.Serialize(sample)}\n\n", cancel);
-                await context.Response.Body.FlushAsync(cancel);
-            } while (await timer.WaitForNextTickAsync(cancel));
-        }).WithSummary("Live updates of a run (server-sent events).");
+                    var (rows, samples) = feed.Since(sentStep);
+                    foreach (var row in rows)
+                    {
+                        await context.Response.WriteAsync($"event: metrics\ndata: {JsonSerializer.Serialize(row, StreamJson)}\n\n", cancel);
+                        sentStep = row.Step;
+                    }
+                    foreach (var sample in samples.Where(sentSamples.Add))
+                        await context.Response.WriteAsync($"event: sample\ndata: {JsonSerializer.Serialize(sample)}\n\n", cancel);
+                    await context.Response.Body.FlushAsync(cancel);
+                } while (await timer.WaitForNextTickAsync(cancel));
+            }
+            catch (OperationCanceledException) { } // the page left, or the server is stopping
+        }).WithSummary("Live updates of a run (server-sent events; at most 64 open at once).");
     }
 
     /// <summary>A run directory under the runs folder, by name.</summary>
@@ -74,9 +87,4 @@ public static class RunEndpoints
         return Directory.Exists(path) ? path : throw new KeyNotFoundException($"run: no run named '{name}' under the runs folder");
     }
 
-    private static List<string> SampleFiles(string runDir)
-    {
-        string dir = Path.Combine(runDir, "samples");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
-    }
 }

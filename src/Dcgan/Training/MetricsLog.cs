@@ -11,11 +11,19 @@ public sealed record MetricsRow(long Step, long Epoch, double LossD, double Loss
     public string ToCsv() => string.Join(',', new[] { Step.ToString(CultureInfo.InvariantCulture), Epoch.ToString(CultureInfo.InvariantCulture) }
         .Concat(new[] { LossD, LossG, DX, DGZ1, DGZ2, ImagesPerSecond, Seconds }.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
 
-    public static MetricsRow Parse(string line)
+    /// <summary>A row of nine numbers; anything else (a line cut short by a full disk or a kill) is not a row.</summary>
+    public static bool TryParse(string line, out MetricsRow row)
     {
+        row = null!;
         var f = line.Split(',');
-        double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-        return new MetricsRow(long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture), D(2), D(3), D(4), D(5), D(6), D(7), D(8));
+        if (f.Length != 9) return false;
+        var d = new double[9];
+        for (int i = 2; i < 9; i++)
+            if (!double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out d[i])) return false;
+        if (!long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ||
+            !long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long epoch)) return false;
+        row = new MetricsRow(step, epoch, d[2], d[3], d[4], d[5], d[6], d[7], d[8]);
+        return true;
     }
 }
 
@@ -35,9 +43,16 @@ public sealed class MetricsLog : IDisposable
         writer = new StreamWriter(Path, append: true) { AutoFlush = true };
     }
 
-    public static List<MetricsRow> Read(string path) => File.Exists(path)
-        ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(MetricsRow.Parse).ToList()
-        : [];
+    /// <summary>The file's rows; lines that are not rows (a partial last line after a full disk or a kill) are skipped, and a resume drops them.</summary>
+    public static List<MetricsRow> Read(string path) => File.Exists(path) ? Parse(File.ReadLines(path).Skip(1)) : [];
+
+    public static List<MetricsRow> Parse(IEnumerable<string> lines)
+    {
+        var rows = new List<MetricsRow>();
+        foreach (var line in lines)
+            if (MetricsRow.TryParse(line, out var row)) rows.Add(row);
+        return rows;
+    }
 
     public void Append(MetricsRow row)
     {
@@ -46,4 +61,43 @@ public sealed class MetricsLog : IDisposable
     }
 
     public void Dispose() => writer.Dispose();
+}
+
+/// <summary>
+/// Follows a metrics.csv as a run appends to it, reading only the bytes added since the last call. A file that got
+/// shorter (a resumed run rewrites it) is read again from the start; a line without its newline yet waits.
+/// </summary>
+public sealed class MetricsTail(string path)
+{
+    private long offset;
+    private bool headerSkipped;
+    private readonly List<MetricsRow> rows = [];
+
+    /// <summary>Every row read so far, in file order.</summary>
+    public IReadOnlyList<MetricsRow> Rows => rows;
+
+    /// <summary>Reads what was appended; returns whether anything changed (false: nothing new).</summary>
+    public bool Update()
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (stream.Length < offset)
+        {
+            offset = 0;
+            headerSkipped = false;
+            rows.Clear();
+        }
+        if (stream.Length == offset) return false;
+        stream.Seek(offset, SeekOrigin.Begin);
+        var added = new byte[stream.Length - offset];
+        stream.ReadExactly(added);
+        int complete = Array.LastIndexOf(added, (byte)'\n') + 1; // whole lines only
+        if (complete == 0) return false;
+        offset += complete;
+        var lines = System.Text.Encoding.UTF8.GetString(added, 0, complete).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var fresh = MetricsLog.Parse(headerSkipped ? lines : lines.Skip(1));
+        headerSkipped = true;
+        rows.AddRange(fresh);
+        return true;
+    }
 }
