@@ -130,7 +130,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.Locator(".tile .label").Nth(3).ClickAsync(); // ✗ -> none
         await page.Locator(".tile .label").Nth(3).ClickAsync(); // none -> ✓
         await page.Locator("#compute").ClickAsync();
-        await page.WaitForFunctionAsync($"() => document.getElementById('edited').src !== '{first}'");
+        await page.WaitForFunctionAsync($"() => document.getElementById('edited').getAttribute('src') !== '{first}'");
         await WaitLoaded(page, "#edited");
         string second = (await page.Locator("#edited").GetAttributeAsync("src"))!;
         string shownSecond = await page.EvaluateAsync<string>(ImageBytes, "#edited");

@@ -85,8 +85,9 @@ public static class PyTorchStateDict
         }
         if (state.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
             throw new InvalidDataException($"{path}: unexpected key '{extra}' (not part of this model)");
-        using var noGrad = no_grad();
-        foreach (var (key, value) in expected) value.copy_(state[key].to(value.dtype));
+        using (no_grad())
+            foreach (var (key, value) in expected) value.copy_(state[key].to(value.dtype));
+        Models.FiniteWeights.Require(module, path);
     }
 
     /// <summary>Writes a module's state_dict in PyTorch's format (loadable with load_state_dict(torch.load(path))).</summary>

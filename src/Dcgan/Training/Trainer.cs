@@ -42,11 +42,12 @@ public sealed class Trainer
         var o = Options;
         string runDir = Path.GetFullPath(o.OutDir);
         using var runLock = RunLock.Acquire(runDir);
+        RemoveStaleTemporaryFiles(runDir);
         var existing = Checkpoint.List(runDir);
         if (!resume && existing.Count > 0)
             throw new InvalidOperationException($"run directory '{o.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
         if (resume && existing.Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{o.OutDir}' has no checkpoint to continue from");
+            throw new InvalidOperationException($"--resume: run directory '{o.OutDir}' has no checkpoint to continue from (it stopped before its first one): run the same command without --resume to start it again");
 
         var device = DeviceSelector.Parse(o.Device);
         var source = DataSource.Resolve(o.Data);
@@ -77,9 +78,7 @@ public sealed class Trainer
         }
         if (resume)
         {
-            lastCheckpoint = existing[^1];
-            Checkpoint.LoadAll(lastCheckpoint, generator, discriminator, optimizerG, optimizerD, gan.GeneratorEma);
-            var state = Checkpoint.ReadState(lastCheckpoint);
+            var state = LoadNewestGoodCheckpoint(existing, gan, out lastCheckpoint);
             set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
             startStep = state.Step;
             Message?.Invoke($"Resuming from {Path.GetFileName(lastCheckpoint)} at step {startStep}");
@@ -136,6 +135,41 @@ public sealed class Trainer
             LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
         }
         return new TrainingResult(step, totalSteps, lastCheckpoint, cancelled);
+    }
+
+    /// <summary>
+    /// Loads the newest checkpoint that reads back whole (checksums, shapes, finite weights); a damaged one is named and
+    /// passed over for the one before it, as a database falls back to its last good state.
+    /// </summary>
+    private CheckpointState LoadNewestGoodCheckpoint(IReadOnlyList<string> checkpoints, GanPair gan, out string chosen)
+    {
+        for (int i = checkpoints.Count - 1; ; i--)
+        {
+            try
+            {
+                Checkpoint.LoadAll(checkpoints[i], gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
+                chosen = checkpoints[i];
+                return Checkpoint.ReadState(chosen);
+            }
+            catch (Exception e) when (i > 0 && e is InvalidDataException or System.Text.Json.JsonException or System.Runtime.InteropServices.ExternalException)
+            {
+                Message?.Invoke($"{Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); trying {Path.GetFileName(checkpoints[i - 1])}");
+            }
+        }
+    }
+
+    /// <summary>Temporary files of checkpoint writes that a kill interrupted: nobody else writes this run (we hold its lock).</summary>
+    private void RemoveStaleTemporaryFiles(string runDir)
+    {
+        foreach (var folder in new[] { runDir, Path.Combine(runDir, Checkpoint.Folder), Path.Combine(runDir, "samples") })
+        {
+            if (!Directory.Exists(folder)) continue;
+            foreach (var stale in Directory.GetFiles(folder, "*.tmp"))
+            {
+                File.Delete(stale);
+                Message?.Invoke($"Removed {Path.GetFileName(stale)}, left by an interrupted write");
+            }
+        }
     }
 
     /// <summary>The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it (with the EMA of G where kept).</summary>

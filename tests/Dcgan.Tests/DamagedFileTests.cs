@@ -1,0 +1,82 @@
+using System.Text;
+using Dcgan.Interop;
+using Dcgan.Models;
+using Dcgan.Training;
+using static TorchSharp.torch;
+
+namespace Dcgan.Tests;
+
+/// <summary>Damaged checkpoints and weights are found and named, never used; a resume falls back to the newest good checkpoint.</summary>
+public class DamagedFileTests
+{
+    private static TrainingOptions Tiny(string outDir) => new()
+    {
+        Data = TestData.ImageFolder(6), OutDir = outDir, BatchSize = 3, MaxSteps = 4, CheckpointEvery = 2, KeepCheckpoints = 5, SampleEvery = 100,
+        CacheDir = Path.Combine(outDir, "..", "cache"), FixedNoiseCount = 4, Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
+    };
+
+    /// <summary>Flips 20 bytes inside one entry of a checkpoint (entries are stored uncompressed), as a bad disk would.</summary>
+    private static void Damage(string checkpoint, string entry)
+    {
+        var bytes = File.ReadAllBytes(checkpoint);
+        var name = Encoding.ASCII.GetBytes(entry);
+        for (int i = 0; i + 30 < bytes.Length; i++)
+        {
+            // A local file header: "PK\x03\x04", then at 26 the name's length, at 28 the extra field's, at 30 the name.
+            if (bytes[i] != 'P' || bytes[i + 1] != 'K' || bytes[i + 2] != 3 || bytes[i + 3] != 4) continue;
+            int nameLength = BitConverter.ToUInt16(bytes, i + 26), extraLength = BitConverter.ToUInt16(bytes, i + 28);
+            if (!bytes.AsSpan(i + 30, nameLength).SequenceEqual(name)) continue;
+            int data = i + 30 + nameLength + extraLength;
+            for (int k = 0; k < 20; k++) bytes[data + 600 + k] ^= 0x5A;
+            File.WriteAllBytes(checkpoint, bytes);
+            return;
+        }
+        throw new InvalidOperationException($"{entry} not found in {checkpoint}");
+    }
+
+    [Fact]
+    public void A_checkpoint_with_flipped_bytes_is_refused_by_name_and_never_drawn_from()
+    {
+        string run = Path.Combine(TestData.TempDir("damaged"), "run");
+        new Trainer(Tiny(run)).Run(resume: false);
+        string newest = Checkpoint.List(run)[^1];
+        Damage(newest, "netG.pth");
+        var sample = CliTests.Run("sample", "--checkpoint", newest, "--out", Path.Combine(run, "x.png"));
+        Assert.NotEqual(0, sample.Code);
+        Assert.Contains("netG.pth does not match its checksum: the checkpoint is damaged", sample.Err);
+        Assert.Single(sample.Err.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(run, "x.png")));
+    }
+
+    [Fact]
+    public void A_resume_passes_over_a_damaged_newest_checkpoint_and_says_so()
+    {
+        string run = Path.Combine(TestData.TempDir("fallback"), "run");
+        new Trainer(Tiny(run)).Run(resume: false);
+        var checkpoints = Checkpoint.List(run);
+        Assert.Equal(2, checkpoints.Count); // steps 2 and 4
+        Damage(checkpoints[^1], "optimD.pth");
+        File.WriteAllText(Path.Combine(run, Checkpoint.Folder, "step-0000006.ckpt.123.abc.tmp"), "left by a kill");
+        var messages = new List<string>();
+        var trainer = new Trainer(Trainer.OptionsForResume(run, epochs: null, maxSteps: 6));
+        trainer.Message += messages.Add;
+        var result = trainer.Run(resume: true);
+        Assert.Contains(messages, m => m.Contains("step-0000004.ckpt is damaged and is passed over") && m.Contains("trying step-0000002.ckpt"));
+        Assert.Contains(messages, m => m.Contains("Resuming from step-0000002.ckpt at step 2"));
+        Assert.Contains(messages, m => m.Contains("Removed step-0000006.ckpt.123.abc.tmp"));
+        Assert.Equal(6, result.StepsDone);
+        Assert.Empty(Directory.GetFiles(Path.Combine(run, Checkpoint.Folder), "*.tmp"));
+        Assert.Equal(6, Checkpoint.ReadState(Checkpoint.Resolve(run)).Step);
+    }
+
+    [Fact]
+    public void Non_finite_weights_are_refused_by_name()
+    {
+        using var g = new Models.Generator(new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4 });
+        using (no_grad()) g.state_dict()["main.1.weight"].fill_(double.NaN);
+        string path = Path.Combine(TestData.TempDir("nan"), "netG.pth");
+        PyTorchStateDict.Save(g, path);
+        var e = Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadGenerator(path));
+        Assert.Contains("'main.1.weight' holds values that are not finite numbers", e.Message);
+    }
+}
