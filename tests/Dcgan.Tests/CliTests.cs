@@ -104,6 +104,8 @@ public class CliTests
     [InlineData("sample --checkpoint x --out y.png --mode bogus", "--mode must be one of eval, train")]
     [InlineData("sample --checkpoint x --out y.png --weights bogus", "--weights must be one of auto, raw, ema")]
     [InlineData("eval --checkpoint x --mode batch", "--mode must be one of eval, train")]
+    [InlineData("sample --seed 9223372036854775807 --n 2 --out x.png", "runs past the largest seed")]
+    [InlineData("dataset inspect --data emoji --size 0", "--size must be between 8 and 1024")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));

@@ -79,4 +79,19 @@ public class DamagedFileTests
         var e = Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadGenerator(path));
         Assert.Contains("'main.1.weight' holds values that are not finite numbers", e.Message);
     }
+
+    [Fact]
+    public void Latents_that_are_not_finite_or_absurd_are_refused_before_drawing()
+    {
+        string dir = TestData.TempDir("bad-latents");
+        string npy = Path.Combine(dir, "nan.npy"), json = Path.Combine(dir, "huge.json"), many = Path.Combine(dir, "many.npy");
+        using (var z = zeros(2, 8)) { z[1, 3] = tensor(float.NaN); Dcgan.Latent.LatentFile.Write(npy, z); }
+        File.WriteAllText(json, "[[0,0,0,0,0,0,0,1e300]]");
+        using (var z = zeros(1500, 8)) Dcgan.Latent.LatentFile.Write(many, z);
+        Assert.Contains("latent 1 holds values that are not finite", Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(npy, 8)).Message);
+        Assert.Contains("latent 0 holds values that are not finite or beyond", Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(json, 8)).Message);
+        var sample = CliTests.Run("sample", "--latents", many, "--checkpoint", Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch", "netG.pth"), "--out", Path.Combine(dir, "x.png"));
+        Assert.NotEqual(0, sample.Code);
+        Assert.Contains("holds 1500 latent vectors, at most 1024", sample.Err);
+    }
 }

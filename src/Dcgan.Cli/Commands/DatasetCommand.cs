@@ -14,7 +14,7 @@ public static class DatasetCommand
         var pack = new Command("pack", "Pack a folder into a zip of PNGs composited on white (how data/emoji.zip is built).").With(from, output, size);
         pack.SetAction(r => CommandRunner.Guard("dataset pack", () =>
         {
-            var info = DatasetPacker.Pack(r.GetValue(from)!, r.GetValue(output)!, r.GetValue(size));
+            var info = DatasetPacker.Pack(r.GetValue(from)!, r.GetValue(output)!, CheckSize(r.GetValue(size)));
             Console.WriteLine($"{info.Count} images packed into {r.GetValue(output)} ({new FileInfo(r.GetValue(output)!).Length / 1024} KiB); {info.Skipped.Count} skipped");
             return 0;
         }));
@@ -24,11 +24,13 @@ public static class DatasetCommand
         inspect.SetAction(r => CommandRunner.Guard("dataset inspect", () =>
         {
             var source = DataSource.Resolve(r.GetValue(data)!);
-            using var cache = PixelCache.Open(source, r.GetValue(size), 3, Path.Combine(Path.GetTempPath(), "dcgan-inspect"));
+            using var cache = PixelCache.Open(source, CheckSize(r.GetValue(size)), 3, Path.Combine(Path.GetTempPath(), "dcgan-inspect"));
             Console.WriteLine($"{source.Description}: {cache.Count} images, {cache.Info.Skipped.Count} unreadable");
             foreach (var skipped in cache.Info.Skipped.Take(20)) Console.WriteLine($"  skipped {skipped}");
             return 0;
         }));
         return new Command("dataset", "Data set tools.") { pack, inspect };
     }
+
+    private static int CheckSize(int size) => size is >= 8 and <= 1024 ? size : throw new ArgumentException($"--size must be between 8 and 1024 pixels (got {size})");
 }

@@ -30,6 +30,10 @@ public static class SampleCommand
             int count = r.GetValue(n);
             if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
             if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
+            if (r.GetValue(seed) > long.MaxValue - (count - 1))
+                throw new ArgumentException($"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
+            foreach (var (option, value) in new[] { ("--out", outPath), ("--each", eachDir), ("--save-latents", latentsOut), ("--latents", latentsIn) })
+                if (value is not null && string.IsNullOrWhiteSpace(value)) throw new ArgumentException($"{option}: the path is empty");
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
             var samplingMode = ModelArguments.Mode(r, mode);
 
@@ -37,7 +41,7 @@ public static class SampleCommand
             var sampler = loaded.Sampler;
             string resolved = loaded.Path;
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
-            using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz);
+            using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz, maxRows: 1024);
             var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
             IReadOnlyList<PixelImage> images;
             using (var pixels = sampler.Generate(z, samplingMode)) images = PixelConverter.ToImages(pixels);

@@ -12,14 +12,24 @@ namespace Dcgan.Latent;
 /// </summary>
 public static partial class LatentFile
 {
-    public static Tensor Read(string path, int nz)
+    /// <summary>Values beyond this are no latent of a N(0, I) or U(-1, 1) prior: such a file is a mistake, not a request.</summary>
+    public const float MaxMagnitude = 1e4f;
+
+    public static Tensor Read(string path, int nz, int maxRows = 1 << 20)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"latents file '{path}' does not exist");
-        float[][] rows = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? ReadNpy(path) : ReadJson(path);
+        float[][] rows;
+        try { rows = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? ReadNpy(path) : ReadJson(path); }
+        catch (JsonException e) { throw new InvalidDataException($"{path} is not a latents file: not valid JSON (line {e.LineNumber + 1})"); }
         if (rows.Length == 0) throw new InvalidDataException($"{path} holds no latent vectors");
+        if (rows.Length > maxRows) throw new InvalidDataException($"{path} holds {rows.Length} latent vectors, at most {maxRows} here");
         for (int i = 0; i < rows.Length; i++)
+        {
             if (rows[i].Length != nz)
                 throw new InvalidDataException($"{path}: latent {i} has {rows[i].Length} values, the model's nz is {nz}");
+            if (rows[i].Any(v => !float.IsFinite(v) || Math.Abs(v) > MaxMagnitude))
+                throw new InvalidDataException($"{path}: latent {i} holds values that are not finite or beyond +-{MaxMagnitude:G0} (they would draw blank images)");
+        }
         return tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, nz, 1, 1]);
     }
 
