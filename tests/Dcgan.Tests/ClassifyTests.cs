@@ -81,5 +81,12 @@ public class ClassifyTests
         using var brighter = LatentMath.Edit(z, [(result.Vector.ToTensor(), 1.0)]);
         double before = model.Sampler.Generate(z).mean().item<float>(), after = model.Sampler.Generate(brighter).mean().item<float>();
         Assert.True(after > before, $"mean brightness {before} -> {after}");
+
+        // Labels the pixels cannot show (the parity of the image's index): the classifier is at chance, and the command refuses.
+        var noise = ImageLabels.FromIdx(Enumerable.Range(0, 400).Select(i => (byte)(i % 2)).ToArray(), "class=1", null);
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            AutoLabeller.Run(model, cache, noise, new AutoLabelOptions("parity", Count: 200, FirstSeed: 1000, Confidence: 0.5, Epochs: 4)));
+        Assert.Contains("the classifier is at chance for this attribute", refused.Message);
+        Assert.Contains("--force", refused.Message);
     }
 }

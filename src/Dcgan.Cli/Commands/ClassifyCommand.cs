@@ -26,8 +26,9 @@ public static class ClassifyCommand
         var saveLabels = Optional<string>("--save-labels", "Also write the labels found ({\"with\": [...], \"without\": [...]}, the format of `attribute fit --labels`).");
         var name = Optional<string>("--name", "A name for the vector (default: the attribute, e.g. skin_tone-dark).");
         var output = Required<string>("--out", "The vector file to write (.json).");
+        var force = Make("--force", "Label with the classifier even when its held-out accuracy cannot be told from chance.", false);
         var command = new Command("classify", "Train a small attribute classifier on labelled real images, label generated images with it, and fit the attribute vector.")
-            .With([.. model.All, data, attribute, against, attributes, idxLabels, n, seed, confidence, epochs, method, cacheDir, saveLabels, name, output]);
+            .With([.. model.All, data, attribute, against, attributes, idxLabels, n, seed, confidence, epochs, method, cacheDir, saveLabels, name, output, force]);
         command.SetAction(r => CommandRunner.Guard("attribute classify", () =>
         {
             var chosen = Editing.SupervisedMethod(r.GetValue(method), "--method");
@@ -38,7 +39,8 @@ public static class ClassifyCommand
             var labels = ReadLabels(source, cache, r.GetValue(attribute)!, r.GetValue(against), r.GetValue(attributes), r.GetValue(idxLabels));
             Console.Error.WriteLine($"labels: {labels.Description}: {labels.Positives} with, {labels.Negatives} without");
             var result = AutoLabeller.Run(loaded, cache, labels,
-                new AutoLabelOptions(AttributeVector.CheckName(r.GetValue(name) ?? r.GetValue(attribute)!.Replace('=', '-'), "--name"), chosen, r.GetValue(n), r.GetValue(seed), r.GetValue(confidence), r.GetValue(epochs)),
+                new AutoLabelOptions(AttributeVector.CheckName(r.GetValue(name) ?? r.GetValue(attribute)!.Replace('=', '-'), "--name"), chosen, r.GetValue(n), r.GetValue(seed), r.GetValue(confidence), r.GetValue(epochs),
+                    AllowChance: r.GetValue(force)),
                 line => Console.Error.WriteLine(line));
             result.Vector.Save(r.GetValue(output)!);
             if (r.GetValue(saveLabels) is { } file)

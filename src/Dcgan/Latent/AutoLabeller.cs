@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Latent;
 
 public sealed record AutoLabelOptions(string Name, AttributeMethod Method = AttributeMethod.MeanDiff, int Count = 1000, long FirstSeed = 0,
-    double Confidence = 0.8, int Epochs = 8, long Seed = 0);
+    double Confidence = 0.8, int Epochs = 8, long Seed = 0, bool AllowChance = false);
 
 public sealed record AutoLabelResult(ClassifierReport Classifier, IReadOnlyList<long> With, IReadOnlyList<long> Without, AttributeVector Vector);
 
@@ -26,6 +26,17 @@ public static class AutoLabeller
         using var classifier = new AttributeClassifier(model.Options.Nc, model.Options.ImageSize);
         var report = classifier.Train(cache, labels, o.Epochs, o.Seed, log);
         log?.Invoke($"classifier ({labels.Description}): held-out accuracy {report.HeldOutAccuracy:P1} (balanced {report.HeldOutBalancedAccuracy:P1}) on {report.HeldOutImages} images");
+        // A classifier that cannot see the attribute labels at random, and a vector fitted to random labels still
+        // "validates" on them. One-sided test against chance: balanced accuracy above 0.5 + 2.33 standard errors (p < 0.01).
+        double bound = 0.5 + 2.33 * Math.Sqrt(0.25 / Math.Max(1, report.HeldOutImages));
+        if (report.HeldOutBalancedAccuracy <= bound)
+        {
+            string figures = $"balanced accuracy {report.HeldOutBalancedAccuracy:P1} on {report.HeldOutImages} held-out images, where telling it from chance takes above {bound:P1}";
+            if (!o.AllowChance)
+                throw new InvalidOperationException($"the classifier is at chance for this attribute ({figures}): its labels would be noise. " +
+                    "Choose an attribute it can see, train it longer (--epochs), or add --force to use it anyway");
+            log?.Invoke($"warning: the classifier is at chance ({figures}); going on because of --force");
+        }
 
         var seeds = Enumerable.Range(0, o.Count).Select(i => o.FirstSeed + i).ToList();
         var probabilities = new List<float>();
