@@ -40,25 +40,12 @@ public sealed class Trainer
     public TrainingResult Run(bool resume, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         var o = Options;
+        var device = DeviceSelector.Parse(o.Device);
         string runDir = Path.GetFullPath(o.OutDir);
         using var runLock = RunLock.Acquire(runDir);
         RemoveStaleTemporaryFiles(runDir);
-        var existing = Checkpoint.List(runDir);
-        if (!resume && existing.Count > 0)
-            throw new InvalidOperationException($"run directory '{o.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
-        if (resume && existing.Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{o.OutDir}' has no checkpoint to continue from (it stopped before its first one): run the same command without --resume to start it again");
-
-        var device = DeviceSelector.Parse(o.Device);
-        var source = DataSource.Resolve(o.Data);
-        Message?.Invoke($"Reading {source.Description} (decoded once into {o.ResolvedCacheDir})");
-        using var cache = PixelCache.Open(source, o.Model.ImageSize, o.Model.Nc, o.ResolvedCacheDir);
-        if (cache.Info.Skipped.Count > 0)
-            Message?.Invoke($"Skipped {cache.Info.Skipped.Count} unreadable file(s): {string.Join("; ", cache.Info.Skipped.Take(10))}{(cache.Info.Skipped.Count > 10 ? "; ..." : "")}");
-        if (cache.Count == 0)
-            throw new InvalidDataException($"{source.Description} holds no readable images ({cache.Info.Skipped.Count} file(s) skipped); nothing to train on");
-        Message?.Invoke($"{cache.Count} images of {o.Model.Nc}x{o.Model.ImageSize}x{o.Model.ImageSize}");
-
+        var existing = CheckpointsToContinue(runDir, resume);
+        using var cache = OpenData();
         Directory.CreateDirectory(Path.Combine(runDir, "samples"));
         using var loader = new BatchLoader(cache, o.BatchSize, o.Seed);
         long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * loader.StepsPerEpoch);
@@ -66,75 +53,104 @@ public sealed class Trainer
 
         using var scopeForRun = NewDisposeScope();
         using var gan = new GanPair(o, device);
-        var (generator, discriminator, optimizerG, optimizerD) = (gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD);
-
-        long startStep = 0;
-        string? lastCheckpoint = null;
-        if (!resume)
-        {
-            if (o.InitG is { } initG) { Interop.PyTorchStateDict.LoadInto(generator, Interop.PyTorchStateDict.Read(initG), initG); Message?.Invoke($"G starts from {initG}"); }
-            if (o.InitD is { } initD) { Interop.PyTorchStateDict.LoadInto(discriminator, Interop.PyTorchStateDict.Read(initD), initD); Message?.Invoke($"D starts from {initD}"); }
-            gan.ResetEma();
-        }
-        if (resume)
-        {
-            var state = LoadNewestGoodCheckpoint(existing, gan, out lastCheckpoint);
-            set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
-            startStep = state.Step;
-            Message?.Invoke($"Resuming from {Path.GetFileName(lastCheckpoint)} at step {startStep}");
-        }
-
+        var (startStep, lastCheckpoint) = resume ? Resume(existing, gan) : StartFresh(gan);
         var fixedNoise = LatentSampler.ForSeeds(Enumerable.Range(0, o.FixedNoiseCount).Select(i => (long)i).ToList(), o.Model.Nz, o.Model.Prior).to(device);
         using var metrics = new MetricsLog(runDir, startStep);
-        generator.train();
-        discriminator.train();
+        gan.Generator.train();
+        gan.Discriminator.train();
 
+        // The loop: one step (D, then G), its metrics row, the fixed-noise grid and a checkpoint when due, progress.
         var clock = Stopwatch.StartNew();
-        double secondsPerStep = 0;
-        double lastLossG = double.NaN;
+        double secondsPerStep = 0, lastLossG = double.NaN;
         long step = startStep;
         for (; step < totalSteps && !cancel.IsCancellationRequested; step++)
         {
-            var stepClock = Stopwatch.StartNew();
-            MetricsRow row;
-            using (NewDisposeScope())
-            {
-                var pixels = loader.Take(step, out int count);
-                var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
-                using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, NoiseStream, (ulong)step));
-                var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
-                if (!double.IsNaN(lossG)) lastLossG = lossG;
-                if (double.IsNaN(lossD) || double.IsInfinity(lossD))
-                    throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; the last good checkpoint is {lastCheckpoint ?? "none"}");
-                double seconds = stepClock.Elapsed.TotalSeconds;
-                secondsPerStep = secondsPerStep == 0 ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
-                row = new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds);
-            }
+            var (row, seconds) = TrainStep(gan, loader, step, device, clock, ref lastLossG, lastCheckpoint);
+            secondsPerStep = secondsPerStep == 0 ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
             if (step % o.LogEvery == 0) metrics.Append(row);
 
             long done = step + 1;
             bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
             bool grid = done % o.SampleEvery == 0 || epochEnd || last, save = done % o.CheckpointEvery == 0 || epochEnd || last;
             if (grid || save) gan.MeasureEmaBatchNorm();
-            if (grid)
-                SaveFixedNoiseGrid(gan.GeneratorEma ?? generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
-            if (save)
-            {
-                lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan);
-                LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
-            }
+            if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
+            if (save) lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan, metrics);
             progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
                 TimeSpan.FromSeconds(secondsPerStep * (totalSteps - done))));
         }
 
+        // Stopped early (Ctrl+C, SIGTERM): keep what was trained since the last checkpoint.
         bool cancelled = step < totalSteps;
-        if (cancelled && (lastCheckpoint is null || Checkpoint.ReadState(lastCheckpoint).Step != step) && step > startStep)
+        if (cancelled && step > startStep && (lastCheckpoint is null || Checkpoint.ReadState(lastCheckpoint).Step != step))
         {
             gan.MeasureEmaBatchNorm();
-            lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), gan);
-            LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
+            lastCheckpoint = SaveCheckpoint(runDir, step, loader.EpochOf(step), gan, metrics);
         }
         return new TrainingResult(step, totalSteps, lastCheckpoint, cancelled);
+    }
+
+    /// <summary>The run's checkpoints when resuming; none is allowed (or needed) when starting.</summary>
+    private IReadOnlyList<string> CheckpointsToContinue(string runDir, bool resume)
+    {
+        var existing = Checkpoint.List(runDir);
+        if (!resume && existing.Count > 0)
+            throw new InvalidOperationException($"run directory '{Options.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
+        if (resume && existing.Count == 0)
+            throw new InvalidOperationException($"--resume: run directory '{Options.OutDir}' has no checkpoint to continue from (it stopped before its first one): run the same command without --resume to start it again");
+        return existing;
+    }
+
+    /// <summary>The data set, decoded once into the pixel cache, with what was skipped said.</summary>
+    private PixelCache OpenData()
+    {
+        var o = Options;
+        var source = DataSource.Resolve(o.Data);
+        Message?.Invoke($"Reading {source.Description} (decoded once into {o.ResolvedCacheDir})");
+        var cache = PixelCache.Open(source, o.Model.ImageSize, o.Model.Nc, o.ResolvedCacheDir);
+        if (cache.Info.Skipped.Count > 0)
+            Message?.Invoke($"Skipped {cache.Info.Skipped.Count} unreadable file(s): {string.Join("; ", cache.Info.Skipped.Take(10))}{(cache.Info.Skipped.Count > 10 ? "; ..." : "")}");
+        if (cache.Count == 0)
+        {
+            cache.Dispose();
+            throw new InvalidDataException($"{source.Description} holds no readable images ({cache.Info.Skipped.Count} file(s) skipped); nothing to train on");
+        }
+        Message?.Invoke($"{cache.Count} images of {o.Model.Nc}x{o.Model.ImageSize}x{o.Model.ImageSize}");
+        return cache;
+    }
+
+    /// <summary>A new run: weights_init (done by GanPair), or PyTorch state_dicts where --init-g / --init-d name them.</summary>
+    private (long Step, string? Checkpoint) StartFresh(GanPair gan)
+    {
+        if (Options.InitG is { } initG) { Interop.PyTorchStateDict.LoadInto(gan.Generator, Interop.PyTorchStateDict.Read(initG), initG); Message?.Invoke($"G starts from {initG}"); }
+        if (Options.InitD is { } initD) { Interop.PyTorchStateDict.LoadInto(gan.Discriminator, Interop.PyTorchStateDict.Read(initD), initD); Message?.Invoke($"D starts from {initD}"); }
+        gan.ResetEma();
+        return (0, null);
+    }
+
+    /// <summary>A resumed run: the newest good checkpoint's weights, optimiser states and random state.</summary>
+    private (long Step, string? Checkpoint) Resume(IReadOnlyList<string> checkpoints, GanPair gan)
+    {
+        var state = LoadNewestGoodCheckpoint(checkpoints, gan, out string chosen);
+        set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
+        Message?.Invoke($"Resuming from {Path.GetFileName(chosen)} at step {state.Step}");
+        return (state.Step, chosen);
+    }
+
+    /// <summary>One training step on batch <paramref name="step"/>, its random draws seeded by (seed, step); returns its metrics row.</summary>
+    private (MetricsRow Row, double Seconds) TrainStep(GanPair gan, BatchLoader loader, long step, Device device, Stopwatch clock, ref double lastLossG, string? lastCheckpoint)
+    {
+        var o = Options;
+        var stepClock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var pixels = loader.Take(step, out int count);
+        var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
+        using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, NoiseStream, (ulong)step));
+        var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
+        if (!double.IsNaN(lossG)) lastLossG = lossG; // WGAN-GP's critic-only steps have no G loss: the last one stands
+        if (double.IsNaN(lossD) || double.IsInfinity(lossD))
+            throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; the last good checkpoint is {lastCheckpoint ?? "none"}");
+        double seconds = stepClock.Elapsed.TotalSeconds;
+        return (new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds), seconds);
     }
 
     /// <summary>
@@ -184,7 +200,7 @@ public sealed class Trainer
         Png.Save(ImageGrid.Make(PixelConverter.ToImages(images)), path);
     }
 
-    private string SaveCheckpoint(string runDir, long step, long epoch, GanPair gan)
+    private string SaveCheckpoint(string runDir, long step, long epoch, GanPair gan, MetricsLog metrics)
     {
         string path = Checkpoint.PathFor(runDir, step);
         using (var rng = get_rng_state())
@@ -193,6 +209,7 @@ public sealed class Trainer
             Checkpoint.Save(path, Options, state, gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
         }
         foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);
+        LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
         Message?.Invoke($"Checkpoint {Path.GetRelativePath(runDir, path)}");
         return path;
     }
