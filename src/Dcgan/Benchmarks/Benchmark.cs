@@ -21,7 +21,7 @@ public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warm
 /// </summary>
 public static class Benchmark
 {
-    /// <summary>Forward and backward of the tutorial's G and D per 64x64 image, as the field notes count it.</summary>
+    /// <summary>Forward and backward of the tutorial's G and D per 64x64 image, counted from the layers' shapes (docs/performance.md).</summary>
     public const double TrainingGflopPerImage = 2.5;
 
     public static IReadOnlyList<BenchResult> Run(BenchOptions o, Action<string>? log = null)

@@ -7,7 +7,9 @@ namespace Dcgan.Training;
 
 /// <summary>
 /// The adversarial losses on D's outputs (probabilities for <see cref="LossKind.Bce"/>, logits otherwise).
-/// Formulas as in shared/reference: bce-logits L_D = softplus(-l_real) + softplus(l_fake), L_G = softplus(-l_fake); ...
+/// bce: the tutorial's BCELoss on probabilities. bce-logits: L_D = softplus(-l_real) + softplus(l_fake), L_G = softplus(-l_fake).
+/// lsgan (Mao et al. 2017): L_D = ((l_real - 1)^2 + l_fake^2) / 2, L_G = (l_fake - 1)^2 / 2. hinge (Miyato et al. 2018):
+/// L_D = relu(1 - l_real) + relu(1 + l_fake), L_G = -l_fake. wgan-gp (Gulrajani et al. 2017): L_D = l_fake - l_real + penalty.
 /// </summary>
 public static class Losses
 {
