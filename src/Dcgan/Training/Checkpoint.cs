@@ -117,26 +117,12 @@ public static class Checkpoint
         try { using (var s = entry.Open()) s.CopyTo(buffer); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {name} cannot be read ({e.Message}): the checkpoint is damaged; use an earlier one", e); }
         // The zip's own checksum of each entry: a flipped byte anywhere is found here, before any weight is used.
-        if (Crc32(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) != entry.Crc32)
+        if (Imaging.Crc32.Of(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) != entry.Crc32)
             throw new InvalidDataException($"{path}: {name} does not match its checksum: the checkpoint is damaged; use an earlier one");
         buffer.Position = 0;
         return buffer;
     }
 
-    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
-    {
-        uint c = (uint)n;
-        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-        return c;
-    }).ToArray();
-
-    /// <summary>CRC-32 as zip files use it (IEEE 802.3, reflected).</summary>
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
-    }
 
     private static string ReadText(string path, string name)
     {
