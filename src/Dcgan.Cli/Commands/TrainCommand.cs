@@ -43,11 +43,12 @@ public static class TrainCommand
         var cacheDir = Optional<string>("--cache-dir", "Where decoded pixels are cached (default: .cache beside the run directory).");
         var initG = Optional<string>("--init-g", "Start G from a PyTorch state_dict (netG.pth), as pytorch/examples' --netG.");
         var ema = Optional<double?>("--ema", "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); samples and grids use it.");
+        var augment = Make("--augment", "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; none is the tutorial.", "none");
         var initD = Optional<string>("--init-d", "Start D from a PyTorch state_dict (netD.pth), as pytorch/examples' --netD.");
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema);
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema, augment);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
@@ -56,7 +57,7 @@ public static class TrainCommand
             (nc, o => o.Model.Nc), (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
             (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
-            (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay),
+            (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
         };
         command.SetAction(r => CommandRunner.Guard("train", () =>
         {
@@ -74,7 +75,7 @@ public static class TrainCommand
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery), KeepCheckpoints = r.GetValue(keep),
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
-                    EmaDecay = r.GetValue(ema),
+                    EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!),
                     InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null, InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
                     {

@@ -102,11 +102,14 @@ public sealed class GanPair : IDisposable
         var loss = options.Model.Loss;
         var z = LatentSampler.Draw(real.shape[0], options.Model.Nz, options.Model.Prior, random).to(real.device);
 
+        // Everything D sees goes through the same augmentation policy (none by default), reals and fakes alike.
+        Tensor Seen(Tensor images) => options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random);
+
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
         OptimizerD.zero_grad();
-        var outReal = Discriminator.forward(real);
+        var outReal = Discriminator.forward(Seen(real));
         var fake = Generator.forward(z);
-        var outFake = Discriminator.forward(fake.detach());
+        var outFake = Discriminator.forward(Seen(fake.detach()));
         var lossD = Losses.DiscriminatorReal(loss, outReal).add(Losses.DiscriminatorFake(loss, outFake));
         if (loss == LossKind.WganGp)
             lossD = lossD.add(Losses.GradientPenalty(Discriminator, real, fake.detach(), random).mul(options.GradientPenalty));
@@ -118,7 +121,7 @@ public sealed class GanPair : IDisposable
         if (loss == LossKind.WganGp && step % options.CriticSteps != options.CriticSteps - 1)
             return new StepResult(lossD.item<float>(), double.NaN, dx, dgz1, double.NaN);
         OptimizerG.zero_grad();
-        var outFakeAfter = Discriminator.forward(fake);
+        var outFakeAfter = Discriminator.forward(Seen(fake));
         var lossG = Losses.Generator(loss, outFakeAfter);
         lossG.backward();
         OptimizerG.step();

@@ -32,6 +32,8 @@ public sealed record TrainingOptions
     public string? InitD { get; init; }
     /// <summary>Keep an exponential moving average of G's weights with this decay (e.g. 0.999); sampling then uses it.</summary>
     public double? EmaDecay { get; init; }
+    /// <summary>Differentiable augmentation of everything D sees (DiffAugment); none reproduces the tutorial.</summary>
+    public AugmentPolicy Augment { get; init; } = AugmentPolicy.None;
 
     public string ResolvedCacheDir => CacheDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OutDir)) ?? ".", ".cache");
 
