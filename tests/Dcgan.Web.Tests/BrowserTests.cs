@@ -85,6 +85,18 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         Assert.True(await page.Locator("#edit .placeholder").First.IsVisibleAsync());
         Assert.Contains("finished", await page.Locator("#run-state").TextContentAsync());
         Assert.Equal("edit seed 5", await page.Locator(".tile").Nth(5).Locator(".edit").GetAttributeAsync("aria-label"));
+        // Every visible text is at least 4.5:1 against the background it sits on (WCAG AA).
+        var lowContrast = await page.EvaluateAsync<string[]>(@"() => {
+            const rgb = c => c.match(/[\d.]+/g).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+            return [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+              .map(e => { const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e)); return [e, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]; })
+              .filter(([, ratio]) => ratio < 4.5).map(([e, ratio]) => `${e.tagName}.${e.className} ${ratio.toFixed(2)}: ${e.textContent.trim().slice(0, 30)}`); }");
+        Assert.Empty(lowContrast);
+        Assert.True(await page.EvaluateAsync<int>(@"() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null
+            && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).length") > 40, "the contrast check saw too few texts");
         await page.ScreenshotAsync(new() { Path = browser.Screenshot("first-view-1300.png"), FullPage = true });
     }
 

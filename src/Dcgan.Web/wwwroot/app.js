@@ -38,13 +38,14 @@ const jsonPost = body => ({ method: "POST", headers: { "content-type": "applicat
 function showError(id, error) { $(id).textContent = error ? (error.message ?? String(error)) : ""; }
 function markInvalid(input, invalid) { input.setAttribute("aria-invalid", invalid ? "true" : "false"); }
 
-// A button that shows it is working, ignores clicks meanwhile, and says how long it has taken after a second.
-async function busy(button, status, work) {
+// A button that shows it is working, ignores clicks meanwhile, and says what and for how long beside it.
+async function busy(button, status, work, doing = "working") {
   if (button.getAttribute("aria-busy") === "true") return;
   const label = button.textContent, started = Date.now();
   button.setAttribute("aria-busy", "true");
   button.disabled = true;
-  const timer = setInterval(() => { if (status) status.textContent = `working… ${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
+  if (status) status.textContent = `${doing}…`;
+  const timer = setInterval(() => { if (status) status.textContent = `${doing}… ${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
   try { return await work(); }
   finally {
     clearInterval(timer);
@@ -264,12 +265,13 @@ $("compute").onclick = () => busy($("compute"), $("compute-busy"), async () => {
     await loadVectors();
   } catch (error) { showError("compute-error", error); }
 });
+// The verdict first (it is what a person needs), then the figures with their uncertainty.
 function qualityText(v) {
   if (!v.validation) return v.sigma ? `discovered direction, spread σ ${fmt(v.sigma)}` : "no labels to judge it by";
   const q = v.quality;
   const held = v.validation.heldOut ? `held-out accuracy (${v.validation.folds}-fold)` : "accuracy on its own labels (too few to hold any out)";
-  return `${held} ${pct(v.validation.accuracy)} (95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, ` +
-    `from ${v.with} with and ${v.without} without. ${q.verdict[0].toUpperCase()}${q.verdict.slice(1)}.`;
+  return `${q.verdict[0].toUpperCase()}${q.verdict.slice(1)}. Figures: ${held} ${pct(v.validation.accuracy)} ` +
+    `(95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, from ${v.with} ✓ and ${v.without} ✗.`;
 }
 
 // ---- vectors
@@ -353,18 +355,19 @@ $("pca").onclick = () => discover("pca", $("pca"));
 function discover(method, button) {
   const other = $(method === "sefa" ? "pca" : "sefa");
   other.disabled = true;
-  $("vectors-busy").textContent = `discovering ${method.toUpperCase()} directions…`;
   return busy(button, $("vectors-busy"), async () => {
     showError("vectors-error", null);
     $("vectors-note").textContent = "";
     try {
+      const had = state.vectors.some(v => v.name === `${method}-00`);
       const made = await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 })));
       await loadVectors();
-      $("vectors-note").textContent = `${made.length} directions added (${made[0].name} to ${made.at(-1).name}): each has a slider under Edit.`;
+      $("vectors-note").textContent = `${made.length} directions ${had ? "found again (the same ones)" : "added"} (${made[0].name} to ${made.at(-1).name}): ` +
+        "each has a slider under Edit; move one to see what it changes.";
     }
     catch (error) { showError("vectors-error", error); }
     finally { other.disabled = false; }
-  });
+  }, `discovering ${method.toUpperCase()} directions`);
 }
 $("upload").onchange = async e => {
   const file = e.target.files[0];
@@ -436,7 +439,9 @@ async function invertOwn(file) {
   if (file.size > 10 * 1024 * 1024) { showError("edit-error", `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; at most 10 MB`); return; }
   const input = $("own-image"), started = Date.now(), model = state.model;
   input.disabled = true;
-  const tick = () => { $("invert-busy").textContent = `finding your image in the generator's space… ${Math.round((Date.now() - started) / 1000)} s`; };
+  $("invert-result").textContent = "";
+  $("edit-seed").textContent = `(finding ${file.name} in the generator's space…)`;
+  const tick = () => { $("invert-busy").textContent = `finding your image in the generator's space (about 10 s)… ${Math.round((Date.now() - started) / 1000)} s`; };
   tick();
   const timer = setInterval(tick, 1000);
   try {
@@ -453,7 +458,10 @@ async function invertOwn(file) {
     $("invert-result").textContent = `Nearest match: PSNR ${fmt(result.psnr, 1)} dB, SSIM ${fmt(result.ssim)} ` +
       `(${result.restarts} starts × ${result.steps} steps, ${fmt(result.seconds, 1)} s). The sliders now edit it.`;
     updateEdited();
-  } catch (error) { showError("edit-error", error); }
+  } catch (error) {
+    showError("edit-error", error);
+    $("edit-seed").textContent = state.editSeed !== null ? `seed ${state.editSeed}` : "(press ✎ edit on an image to pick it)";
+  }
   finally { clearInterval(timer); $("invert-busy").textContent = ""; input.disabled = false; input.value = ""; }
 }
 $("own-image").onchange = e => invertOwn(e.target.files[0]);
@@ -512,7 +520,7 @@ function drawChart() {
   const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
   const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
   g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
-  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last}`, canvas.width - 70, canvas.height - 5);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
   for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
     g.strokeStyle = color; g.beginPath();
     runRows.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
@@ -532,7 +540,7 @@ async function loadRuns() {
   select.innerHTML = "";
   for (const run of runs) select.add(new Option(run.name, run.name, false, run.name === chosen));
   $("runs-empty").hidden = runs.length > 0;
-  $("run-controls").hidden = runs.length === 0;
+  for (const id of ["run-controls", "run-figures", "run-metrics"]) $(id).hidden = runs.length === 0;
   const run = runs.find(r => r.name === select.value);
   if (run) {
     $("run-state").textContent = describeRunState(run);

@@ -25,7 +25,7 @@ public static class ImageTransform
     {
         using var data = SKData.CreateCopy(source.Encoded ?? []);
         using var codec = SKCodec.Create(data)
-            ?? throw new InvalidDataException($"{source.Name}: not a decodable image (jpg, png, webp or bmp)");
+            ?? throw new InvalidDataException($"{source.Name}: not a decodable image (png, jpg, webp, bmp or gif)");
         var info = codec.Info;
         if ((long)info.Width * info.Height > MaxPixels)
             throw new InvalidDataException($"{source.Name}: {info.Width}x{info.Height} pixels is too large to read (at most {MaxPixels / (1 << 20)} megapixels); scale it down first");
