@@ -139,6 +139,7 @@ async function switchModel(id) {
   for (const id of ["compute-error", "vectors-error", "edit-error", "interp-error", "arith-error"]) showError(id, null);
   $("edit-seed").textContent = "(press ✎ edit on an image to pick it)";
   setImage($("original"), null); setImage($("edited"), null);
+  $("edited-download").removeAttribute("href");
   describeModel();
   showGrid(state.shown[0] ?? 0n, state.shown.length || PAGE);
   updateInterpolation();
