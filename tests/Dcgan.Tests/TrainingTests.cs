@@ -166,6 +166,13 @@ public class TrainingTests
         Assert.True(result.Cancelled);
         Assert.Equal(3, result.StepsDone);
         Assert.Equal(3, Checkpoint.ReadState(Checkpoint.Resolve(options.OutDir)).Step);
+
+        // The checkpoint written on cancel resumes, and the run ends where an uninterrupted one does, weight for weight.
+        var resumed = new Trainer(Trainer.OptionsForResume(options.OutDir, epochs: null, maxSteps: null)).Run(resume: true);
+        Assert.Equal(4, resumed.StepsDone); // 2 epochs of 2 steps
+        var straight = new Trainer(options with { OutDir = Path.Combine(options.OutDir, "..", "straight") }).Run(resume: false);
+        var (a, b) = (Weights(straight.LastCheckpoint!), Weights(resumed.LastCheckpoint!));
+        foreach (var key in a.Keys) Assert.True(a[key].eq(b[key]).all().item<bool>(), $"{key} differs after cancel and resume");
     }
 
     [Fact]
