@@ -181,7 +181,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("no model with id", (await Problem("/api/models/0123456789abcdef/images/1.png", HttpStatusCode.NotFound)).GetString());
 
         var runs = await Client.GetFromJsonAsync<JsonElement>("/api/runs");
-        Assert.Contains(runs.EnumerateArray(), r => r.GetProperty("name").GetString() == "tiny");
+        var tiny = runs.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "tiny");
+        Assert.Equal("finished", tiny.GetProperty("status").GetProperty("state").GetString());
+        Assert.Equal(0, tiny.GetProperty("warnings").GetArrayLength());
         var metrics = await Client.GetFromJsonAsync<JsonElement>("/api/runs/tiny/metrics");
         Assert.Equal(2, metrics.GetArrayLength());
         Assert.True((await Png("/api/runs/tiny/samples/step-0000002.png")).Length > 0);

@@ -23,6 +23,7 @@ public static class RunEndpoints
             {
                 name = Path.GetFileName(d),
                 status = RunStatus.Of(d),
+                warnings = TrainingHealth.Read(d).TakeLast(3).ToList(),
                 checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
                 samples = RunFeeds.SampleFiles(d),
             }).ToList()

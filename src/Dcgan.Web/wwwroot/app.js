@@ -528,6 +528,10 @@ function drawChart() {
     g.stroke();
   }
 }
+// What the trainer noticed (D has won, G has collapsed), with what to try: beside the run, where a person looks.
+function showRunWarnings(run) {
+  showError("run-error", run.warnings?.length ? run.warnings.map(w => `Step ${w.step}: ${w.message}`).join(" ") : null);
+}
 function describeRunState(run) {
   const s = run.status;
   const of = s.totalSteps ? ` of ${s.totalSteps}` : "";
@@ -545,6 +549,7 @@ async function loadRuns() {
   const run = runs.find(r => r.name === select.value);
   if (run) {
     $("run-state").textContent = describeRunState(run);
+    showRunWarnings(run);
     if (run.name !== chosen) showRun(run);
     else showLosses(run.name, run);
   }
@@ -569,7 +574,7 @@ function showLosses(name, run) {
 }
 async function showRun(run) {
   const name = run.name;
-  showError("run-error", null);
+  showRunWarnings(run);
   runSamples = [...run.samples];
   runRows = await api(`/api/runs/${encodeURIComponent(name)}/metrics`);
   drawChart();
@@ -594,7 +599,10 @@ async function showRun(run) {
 $("run").onchange = async () => {
   const runs = await api("/api/runs");
   const run = runs.find(r => r.name === $("run").value);
-  if (run) { $("run-state").textContent = describeRunState(run); await showRun(run); }
+  if (run) {
+    $("run-state").textContent = describeRunState(run);
+    await showRun(run);
+  }
 };
 $("run-slider").oninput = e => showSample(Number(e.target.value));
 

@@ -56,6 +56,7 @@ public sealed class Trainer
         var (startStep, lastCheckpoint) = resume ? Resume(existing, gan) : StartFresh(gan);
         var fixedNoise = LatentSampler.ForSeeds(Enumerable.Range(0, o.FixedNoiseCount).Select(i => (long)i).ToList(), o.Model.Nz, o.Model.Prior).to(device);
         using var metrics = new MetricsLog(runDir, startStep);
+        var health = new TrainingHealth(o, runDir);
         gan.Generator.train();
         gan.Discriminator.train();
 
@@ -68,12 +69,13 @@ public sealed class Trainer
             var (row, seconds) = TrainStep(gan, loader, step, device, clock, ref lastLossG, lastCheckpoint);
             secondsPerStep = secondsPerStep == 0 ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
             if (step % o.LogEvery == 0) metrics.Append(row);
+            Warn(health.Observe(row));
 
             long done = step + 1;
             bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
             bool grid = done % o.SampleEvery == 0 || epochEnd || last, save = done % o.CheckpointEvery == 0 || epochEnd || last;
             if (grid || save) gan.MeasureEmaBatchNorm();
-            if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"));
+            if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"), done, health);
             if (save) lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan, metrics);
             progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
                 TimeSpan.FromSeconds(secondsPerStep * (totalSteps - done))));
@@ -188,8 +190,11 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it (with the EMA of G where kept).</summary>
-    private static void SaveFixedNoiseGrid(Models.Generator generator, Tensor fixedNoise, string path)
+    /// <summary>
+    /// The fixed noise batch (the latents of seeds 0..63) rendered in eval mode, as `dcgan sample` renders it (with the
+    /// EMA of G where kept), saved as the step's grid and looked at for a collapse.
+    /// </summary>
+    private void SaveFixedNoiseGrid(Models.Generator generator, Tensor fixedNoise, string path, long step, TrainingHealth health)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -198,6 +203,12 @@ public sealed class Trainer
         var images = generator.forward(fixedNoise);
         if (wasTraining) generator.train();
         Png.Save(ImageGrid.Make(PixelConverter.ToImages(images)), path);
+        Warn(health.ObserveGrid(step, images));
+    }
+
+    private void Warn(HealthWarning? warning)
+    {
+        if (warning is not null) Message?.Invoke($"warning at step {warning.Step}: {warning.Message}");
     }
 
     private string SaveCheckpoint(string runDir, long step, long epoch, GanPair gan, MetricsLog metrics)
