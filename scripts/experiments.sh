@@ -55,7 +55,7 @@ evaluate() { # ROW LABEL CHECKPOINT ARGS...
       (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' "$out/eval.json" >> "$root/results.tsv"
 }
 
-mkdir -p "$root"/{baseline,bce-logits,lsgan,hinge,wgan-gp,leaky-relu-g,ttur,augment}
+mkdir -p "$root"/{baseline,bce-logits,lsgan,hinge,wgan-gp,leaky-relu-g,ttur,augment,augment-tc}
 train baseline --ema 0.99
 train bce-logits --loss bce-logits
 train lsgan --loss lsgan
@@ -64,9 +64,10 @@ train wgan-gp --loss wgan-gp
 train leaky-relu-g --g-activation leaky-relu
 train ttur --lr-g 1e-4 --lr-d 4e-4
 train augment --augment color,translation,cutout
+train augment-tc --augment translation,cutout
 
 : > "$root/results.tsv"
-for row in baseline bce-logits lsgan hinge wgan-gp leaky-relu-g ttur augment; do
+for row in baseline bce-logits lsgan hinge wgan-gp leaky-relu-g ttur augment augment-tc; do
   evaluate "$row" "$row" "$root/$row/run" --weights raw
 done
 evaluate baseline ema-0.99 "$root/baseline/run" --weights ema
