@@ -44,11 +44,13 @@ public static class TrainCommand
         var initG = Optional<string>("--init-g", "Start G from a PyTorch state_dict (netG.pth), as pytorch/examples' --netG.");
         var ema = Optional<double?>("--ema", "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); samples and grids use it.");
         var augment = Make("--augment", "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; none is the tutorial.", "none");
+        var spectralNorm = Make("--spectral-norm", "Spectral normalisation of D's convolutions (Miyato et al. 2018); exported with PyTorch's spectral_norm keys.", false);
+        var r1 = Make("--r1", "R1 penalty weight gamma on real images (Mescheder et al. 2018), e.g. 10; 0 is none.", 0.0);
         var initD = Optional<string>("--init-d", "Start D from a PyTorch state_dict (netD.pth), as pytorch/examples' --netD.");
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema, augment);
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema, augment, spectralNorm, r1);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
@@ -58,6 +60,7 @@ public static class TrainCommand
             (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
             (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
+            (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
         };
         command.SetAction(r => CommandRunner.Guard("train", () =>
         {
@@ -75,7 +78,7 @@ public static class TrainCommand
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery), KeepCheckpoints = r.GetValue(keep),
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
-                    EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!),
+                    EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
                     InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null, InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
                     {
@@ -84,6 +87,7 @@ public static class TrainCommand
                         GeneratorActivation = DcganJson.ParseEnum<GeneratorActivation>(r.GetValue(activation)!, "--g-activation"),
                         Loss = DcganJson.ParseEnum<LossKind>(r.GetValue(loss)!, "--loss"),
                         Prior = DcganJson.ParseEnum<LatentPrior>(r.GetValue(prior)!, "--prior"),
+                        SpectralNorm = r.GetValue(spectralNorm),
                     },
                 };
             }

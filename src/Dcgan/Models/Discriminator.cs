@@ -20,16 +20,19 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         Options = options.Validate();
         var layers = new List<Module<Tensor, Tensor>>();
         long channels = options.Ndf;
-        layers.Add(Conv2d(options.Nc, channels, 4, stride: 2, padding: 1, bias: false));
+        Module<Tensor, Tensor> Conv(long from, long to, long stride, long padding) => options.SpectralNorm
+            ? new SpectralNormConv2d(from, to, 4, stride, padding)
+            : padding == 0 ? Conv2d(from, to, 4, stride: stride, bias: false) : Conv2d(from, to, 4, stride: stride, padding: padding, bias: false);
+        layers.Add(Conv(options.Nc, channels, 2, 1));
         layers.Add(new LeakyReLU(0.2));
         for (int block = 0; block < options.MiddleBlocks; block++)
         {
-            layers.Add(Conv2d(channels, channels * 2, 4, stride: 2, padding: 1, bias: false));
+            layers.Add(Conv(channels, channels * 2, 2, 1));
             if (options.DiscriminatorUsesBatchNorm) layers.Add(BatchNorm2d(channels * 2));
             layers.Add(new LeakyReLU(0.2));
             channels *= 2;
         }
-        layers.Add(Conv2d(channels, 1, 4, stride: 1, bias: false));
+        layers.Add(Conv(channels, 1, 1, 0));
         if (options.DiscriminatorEndsWithSigmoid) layers.Add(Sigmoid());
         main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
         RegisterComponents();

@@ -36,6 +36,9 @@ public sealed record ModelOptions
     [JsonIgnore]
     public bool DiscriminatorEndsWithSigmoid => Loss == LossKind.Bce;
 
+    /// <summary>D's convolutions spectrally normalised (torch.nn.utils.spectral_norm's keys: weight_orig, weight_u, weight_v).</summary>
+    public bool SpectralNorm { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public ModelOptions Validate()
     {

@@ -19,6 +19,9 @@ public static class WeightInit
                 case Conv2d conv:
                     conv.weight!.normal_(0.0, 0.02, random);
                     break;
+                case SpectralNormConv2d normalised:
+                    normalised.Initialise(random);
+                    break;
                 case ConvTranspose2d convT:
                     convT.weight!.normal_(0.0, 0.02, random);
                     break;

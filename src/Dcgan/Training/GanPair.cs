@@ -107,12 +107,14 @@ public sealed class GanPair : IDisposable
 
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
         OptimizerD.zero_grad();
-        var outReal = Discriminator.forward(Seen(real));
+        var seenReal = Seen(real);
+        var outReal = Discriminator.forward(seenReal);
         var fake = Generator.forward(z);
         var outFake = Discriminator.forward(Seen(fake.detach()));
         var lossD = Losses.DiscriminatorReal(loss, outReal).add(Losses.DiscriminatorFake(loss, outFake));
         if (loss == LossKind.WganGp)
             lossD = lossD.add(Losses.GradientPenalty(Discriminator, real, fake.detach(), random).mul(options.GradientPenalty));
+        if (options.R1 > 0) lossD = lossD.add(Losses.R1Penalty(Discriminator, seenReal).mul(options.R1 / 2));
         lossD.backward();
         OptimizerD.step();
         double dx = Losses.MeanScore(loss, outReal), dgz1 = Losses.MeanScore(loss, outFake);

@@ -34,6 +34,8 @@ public sealed record TrainingOptions
     public double? EmaDecay { get; init; }
     /// <summary>Differentiable augmentation of everything D sees (DiffAugment); none reproduces the tutorial.</summary>
     public AugmentPolicy Augment { get; init; } = AugmentPolicy.None;
+    /// <summary>Weight gamma of the R1 penalty on reals (0: none); the loss gets gamma / 2 * E|grad D(x)|^2.</summary>
+    public double R1 { get; init; }
 
     public string ResolvedCacheDir => CacheDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OutDir)) ?? ".", ".cache");
 
@@ -58,6 +60,7 @@ public sealed record TrainingOptions
         Require(InitG is null || File.Exists(InitG), $"--init-g '{InitG}' does not exist");
         Require(InitD is null || File.Exists(InitD), $"--init-d '{InitD}' does not exist");
         Require(EmaDecay is null or (> 0 and < 1), $"--ema must be in (0, 1), e.g. 0.999 (got {EmaDecay})");
+        Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
     }
