@@ -73,6 +73,31 @@ public class CliTests
     }
 
     [Fact]
+    public void Damaged_files_and_unwritable_paths_are_one_line_errors_that_name_the_file()
+    {
+        string dir = TestData.TempDir("messages");
+        string empty = Path.Combine(dir, "empty.pth"), folder = Path.Combine(dir, "folder.pth"), zip = Path.Combine(dir, "bad.zip"), file = Path.Combine(dir, "a-file");
+        File.WriteAllBytes(empty, []);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(zip, "PK this is not a zip");
+        File.WriteAllText(file, "x");
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["sample", "--checkpoint", empty, "--out", Path.Combine(dir, "x.png")], $"{empty} is empty (0 bytes)"),
+            (["sample", "--checkpoint", folder, "--out", Path.Combine(dir, "x.png")], "is a folder, not a PyTorch state_dict file"),
+            (["dataset", "inspect", "--data", zip], $"{zip} is not a readable zip archive"),
+            (["sample", "--out", Path.Combine(file, "x.png")], $"cannot write {Path.Combine(file, "x.png")}"),
+            (["loadtest", "--url", "http://127.0.0.1:9", "--requests", "1"], "could not reach the studio"),
+        })
+        {
+            var run = Run(args);
+            Assert.NotEqual(0, run.Code);
+            Assert.Contains(expected, run.Err);
+            Assert.Single(run.Err.Trim().Split('\n'));
+        }
+    }
+
+    [Fact]
     public void Resume_accepts_the_runs_own_flags_repeated_and_names_a_changed_one()
     {
         string data = TestData.ImageFolder(6);

@@ -67,22 +67,40 @@ public sealed class ZipImageSource(string path) : IImageSource
 
     public string Fingerprint() => SourceHash.Of(SourceHash.FileStamp(Path));
 
+    /// <summary>No image file is this large; an entry that claims more is a damaged or hostile zip.</summary>
+    public const long MaxEntryBytes = 64L << 20;
+
     public IEnumerable<SourceImage> Read()
     {
-        using var zip = ZipFile.OpenRead(Path);
+        using var zip = Open();
         foreach (var entry in zip.Entries.Where(e => SourceHash.IsImage(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
-            using var stream = entry.Open();
+            if (entry.Length > MaxEntryBytes)
+                throw new InvalidDataException($"{Path}: entry {entry.FullName} claims {entry.Length >> 20} MB, more than any image holds: the zip is damaged");
             var bytes = new byte[entry.Length];
-            stream.ReadExactly(bytes);
+            try
+            {
+                using var stream = entry.Open();
+                stream.ReadExactly(bytes);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+            {
+                throw new InvalidDataException($"{Path}: entry {entry.FullName} cannot be read ({e.Message}): the zip is damaged");
+            }
             yield return new SourceImage(entry.FullName, Encoded: bytes);
         }
+    }
+
+    private ZipArchive Open()
+    {
+        try { return ZipFile.OpenRead(Path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{Path} is not a readable zip archive ({e.Message})"); }
     }
 
     /// <summary>Reads one non-image entry (such as labels.json) as text, or null where the zip has none.</summary>
     public string? ReadText(string entryName)
     {
-        using var zip = ZipFile.OpenRead(Path);
+        using var zip = Open();
         var entry = zip.GetEntry(entryName);
         if (entry is null) return null;
         using var reader = new StreamReader(entry.Open());

@@ -18,7 +18,9 @@ public static class PyTorchStateDict
     /// <summary>Reads a state_dict as name -> tensor, without DataParallel's prefix.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a folder, not a PyTorch state_dict file (.pth) or a run directory with checkpoints");
         if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist");
+        if (new FileInfo(path).Length == 0) throw new InvalidDataException($"{path} is empty (0 bytes): an interrupted copy or save; save it again with torch.save(netG.state_dict(), path)");
         Hashtable table;
         try { table = PyTorchUnpickler.UnpickleStateDict(path); }
         catch (Exception e) when (e is not FileNotFoundException)
