@@ -55,7 +55,7 @@ evaluate() { # ROW LABEL CHECKPOINT ARGS...
       (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' "$out/eval.json" >> "$root/results.tsv"
 }
 
-mkdir -p "$root"/{baseline,bce-logits,lsgan,hinge,wgan-gp,leaky-relu-g,ttur,augment,augment-tc}
+mkdir -p "$root"/{baseline,bce-logits,lsgan,hinge,wgan-gp,leaky-relu-g,ttur,augment,augment-tc,spectral-norm}
 train baseline --ema 0.99
 train bce-logits --loss bce-logits
 train lsgan --loss lsgan
@@ -65,9 +65,10 @@ train leaky-relu-g --g-activation leaky-relu
 train ttur --lr-g 1e-4 --lr-d 4e-4
 train augment --augment color,translation,cutout
 train augment-tc --augment translation,cutout
+train spectral-norm --spectral-norm
 
 : > "$root/results.tsv"
-for row in baseline bce-logits lsgan hinge wgan-gp leaky-relu-g ttur augment augment-tc; do
+for row in baseline bce-logits lsgan hinge wgan-gp leaky-relu-g ttur augment augment-tc spectral-norm; do
   evaluate "$row" "$row" "$root/$row/run" --weights raw
 done
 evaluate baseline ema-0.99 "$root/baseline/run" --weights ema
