@@ -39,7 +39,8 @@ public static class ClassifyCommand
             var labels = ReadLabels(source, cache, r.GetValue(attribute)!, r.GetValue(against), r.GetValue(attributes), r.GetValue(idxLabels));
             Console.Error.WriteLine($"labels: {labels.Description}: {labels.Positives} with, {labels.Negatives} without");
             var result = AutoLabeller.Run(loaded, cache, labels,
-                new AutoLabelOptions(AttributeVector.CheckName(r.GetValue(name) ?? r.GetValue(attribute)!.Replace('=', '-'), "--name"), chosen, r.GetValue(n), r.GetValue(seed), r.GetValue(confidence), r.GetValue(epochs),
+                new AutoLabelOptions(AttributeVector.CheckName(r.GetValue(name) ?? r.GetValue(attribute)!.Replace('=', '-'), "--name"), chosen,
+                    r.GetValue(n), r.GetValue(seed), r.GetValue(confidence), r.GetValue(epochs),
                     AllowChance: r.GetValue(force)),
                 line => Console.Error.WriteLine(line));
             result.Vector.Save(r.GetValue(output)!);

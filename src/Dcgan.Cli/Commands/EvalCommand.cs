@@ -30,7 +30,12 @@ public static class EvalCommand
             var report = Evaluator.Evaluate(loaded, DataSource.Resolve(r.GetValue(data)!), extractor, r.GetValue(n), r.GetValue(realN),
                 r.GetValue(cacheDir)!, r.GetValue(seed), line => Console.Error.WriteLine(line), samplingMode);
             Console.WriteLine(report);
-            if (r.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(new { checkpoint = loaded.Path, mode = r.GetValue(mode), weights = r.GetValue(model.Weights), report }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            if (r.GetValue(json) is { } file)
+            {
+                var figures = new { checkpoint = loaded.Path, mode = r.GetValue(mode), weights = r.GetValue(model.Weights), report };
+                var style = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+                Imaging.AtomicFile.WriteAllText(file, JsonSerializer.Serialize(figures, style));
+            }
             return 0;
         }));
         return command;
