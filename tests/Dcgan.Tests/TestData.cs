@@ -1,4 +1,5 @@
 using Dcgan.Imaging;
+using Dcgan.Training;
 using SkiaSharp;
 
 namespace Dcgan.Tests;
@@ -44,5 +45,23 @@ public static class TestData
             }));
         }
         return dir;
+    }
+
+    /// <summary>A tiny run under root: 32x32, nz 8, 4 feature maps, batch 4, 5 steps, a checkpoint every 2 steps.</summary>
+    public static TrainingOptions TinyRun(string root) => new()
+    {
+        Data = ImageFolder(10), OutDir = Path.Combine(root, "straight"), BatchSize = 4, MaxSteps = 5, Seed = 11, SampleEvery = 100,
+        CheckpointEvery = 2, KeepCheckpoints = 10, CacheDir = Path.Combine(root, "cache"), FixedNoiseCount = 4,
+        Model = new Models.ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
+    };
+
+    /// <summary>Trains the run straight through, and again stopped after 2 steps and resumed from its saved config; both final checkpoints.</summary>
+    public static (string Straight, string Resumed, TrainingOptions ResumedOptions) StraightAndResumed(TrainingOptions options)
+    {
+        var straight = new Trainer(options).Run(resume: false);
+        string interrupted = Path.Combine(options.OutDir, "..", "interrupted");
+        new Trainer(options with { OutDir = interrupted, MaxSteps = 2 }).Run(resume: false);
+        var resumed = Trainer.OptionsForResume(interrupted, epochs: null, maxSteps: options.MaxSteps);
+        return (straight.LastCheckpoint!, new Trainer(resumed).Run(resume: true).LastCheckpoint!, resumed);
     }
 }
