@@ -52,6 +52,21 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     }
 
     [Fact]
+    public void A_vector_written_as_pt_applies_like_its_json()
+    {
+        string json = Out("v.json"), pt = Out("v_A.pt"), fromJson = Out("json.png"), fromPt = Out("pt.png");
+        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7", "--out", json).Code);
+        var fit = CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7", "--out", pt);
+        Assert.True(fit.Code == 0, fit.Err);
+        Assert.True(File.Exists(pt + ".json"), "the description beside the tensor");
+        Assert.Equal(0, CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", json, "--seed", "9", "--strengths", "-2,2", "--out", fromJson).Code);
+        var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", pt, "--seed", "9", "--strengths", "-2,2", "--out", fromPt);
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Equal(File.ReadAllBytes(fromJson), File.ReadAllBytes(fromPt));
+        Assert.DoesNotContain("does not say which model", apply.Out + apply.Err); // the JSON beside it names the model
+    }
+
+    [Fact]
     public void The_zero_strength_column_is_the_original_image()
     {
         string vector = Out("v.json"), strip = Out("strip.png"), each = Out("each");

@@ -80,4 +80,56 @@ public class FaultInjectionTests
         var rows = MetricsLog.Read(Path.Combine(killed, "metrics.csv"));
         Assert.Equal(Enumerable.Range(0, 120).Select(i => (long)i), rows.Select(r => r.Step)); // each step once, in order
     }
+
+    /// <summary>Runs mount/umount (the tests run as root here and in CI, which is what a tiny filesystem needs).</summary>
+    private static void Mount(params string[] args)
+    {
+        var start = new ProcessStartInfo(args[0] == "umount" ? "umount" : "mount") { RedirectStandardError = true };
+        foreach (var arg in args[(args[0] == "umount" ? 1 : 0)..]) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"mount {string.Join(' ', args)} failed (the disk-full test needs root, as CI has): {error}");
+    }
+
+    [Fact]
+    public void A_full_disk_stops_the_run_with_one_line_and_after_room_is_made_it_resumes_to_the_uninterrupted_weights()
+    {
+        string root = TestData.TempDir("disk-full");
+        string data = TestData.ImageFolder(12);
+        string disk = Path.Combine(root, "disk");
+        Directory.CreateDirectory(disk);
+        string[] Flags(string run) => ["train", "--data", data, "--out", run, "--image-size", "32", "--nz", "8", "--ngf", "4", "--ndf", "4",
+            "--batch-size", "3", "--epochs", "1000", "--max-steps", "60", "--checkpoint-every", "2", "--keep-checkpoints", "2", "--sample-every", "2",
+            "--seed", "9", "--cache-dir", Path.Combine(root, "cache")];
+        string straight = Path.Combine(root, "straight");
+        Assert.Equal(0, CliTests.Run(Flags(straight)).Code);
+
+        // The same run on a filesystem too small for it: the disk fills during some write (a checkpoint, a grid or metrics).
+        Mount("-t", "tmpfs", "-o", "size=160k", "tmpfs", disk);
+        try
+        {
+            string run = Path.Combine(disk, "run");
+            var full = CliTests.Run(Flags(run));
+            Assert.NotEqual(0, full.Code);
+            string message = full.Err.Trim();
+            Assert.DoesNotContain("\n", message);                 // one line, no stack trace
+            Assert.DoesNotContain(" at Dcgan", message);
+            Assert.Contains("disk", message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains(run, message);                         // names the file it could not write
+            Assert.Contains("--resume", message);                  // and what to do
+            Assert.True(Checkpoint.List(run).Count > 0, "the disk filled before any checkpoint: give it more room");
+            Assert.True(Checkpoint.ReadState(Checkpoint.Resolve(run)).Step < 59, "the run finished despite the full disk: make the disk smaller");
+
+            // Room is made (the person frees space); the same command with --resume finishes from the last good checkpoint.
+            Mount("-o", "remount,size=8m", disk);
+            var resumed = CliTests.Run([.. Flags(run), "--resume"]);
+            Assert.True(resumed.Code == 0, resumed.Err);
+            Assert.Empty(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories));
+            Assert.True(Weights(Checkpoint.Resolve(straight)).eq(Weights(Checkpoint.Resolve(run))).all().item<bool>(),
+                "after the full disk and the resume the weights differ from the uninterrupted run's");
+            Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), MetricsLog.Read(Path.Combine(run, "metrics.csv")).Select(r => r.Step));
+        }
+        finally { Mount("umount", disk); }
+    }
 }

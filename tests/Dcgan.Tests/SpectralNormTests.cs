@@ -41,20 +41,6 @@ public class SpectralNormTests
         Assert.True(D(straight).eq(D(resumed)).all().item<bool>(), "D (weights and u, v) differs after resume");
     }
 
-    /// <summary>Runs a script with Debian's python3-torch (installed by .ci/run) and returns what it prints.</summary>
-    private static string PyTorch(string script)
-    {
-        const string python = "/usr/bin/python3";
-        var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
-        return output;
-    }
-
     [Fact]
     public void Exported_networks_load_strictly_in_pytorch_and_compute_the_same_outputs()
     {
@@ -78,7 +64,7 @@ public class SpectralNormTests
         float[] ours, oursD;
         using (no_grad()) { ours = g.forward(z).flatten().data<float>().ToArray(); oursD = d.forward(x).flatten().data<float>().ToArray(); }
 
-        string output = PyTorch($$"""
+        string output = TestData.PyTorch($$"""
             import json, torch, torch.nn as nn
             SN = nn.utils.spectral_norm
             class G(nn.Module):

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dcgan.Imaging;
 using Dcgan.Training;
 using SkiaSharp;
@@ -63,5 +64,19 @@ public static class TestData
         new Trainer(options with { OutDir = interrupted, MaxSteps = 2 }).Run(resume: false);
         var resumed = Trainer.OptionsForResume(interrupted, epochs: null, maxSteps: options.MaxSteps);
         return (straight.LastCheckpoint!, new Trainer(resumed).Run(resume: true).LastCheckpoint!, resumed);
+    }
+
+    /// <summary>Runs a script with Debian's python3-torch (installed by .ci/run) and returns what it prints.</summary>
+    public static string PyTorch(string script)
+    {
+        const string python = "/usr/bin/python3";
+        var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        process.StandardInput.Write(script);
+        process.StandardInput.Close();
+        string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
+        return output;
     }
 }

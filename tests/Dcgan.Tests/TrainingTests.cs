@@ -203,6 +203,27 @@ public class TrainingTests
         string bogus = Path.Combine(TestData.TempDir("bogus"), "x.ckpt");
         File.WriteAllText(bogus, "hello");
         Assert.Contains("not a DCGAN Studio checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.ReadOptions(bogus)).Message);
+
+        // A real checkpoint whose config.json was edited to describe wider nets than its weights: every loader refuses
+        // it by the first weight that does not fit, with both shapes, instead of drawing with half-loaded weights.
+        string root = TestData.TempDir("mismatch");
+        var options = TestData.TinyRun(root);
+        string checkpoint = new Trainer(options).Run(resume: false).LastCheckpoint!;
+        using (var zip = System.IO.Compression.ZipFile.Open(checkpoint, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var config = zip.GetEntry("config.json")!;
+            config.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+            writer.Write(DcganJson.Serialize(options with { Model = options.Model with { Ngf = options.Model.Ngf * 2 } }));
+        }
+        var loading = Assert.Throws<InvalidDataException>(() => Generation.ModelLoader.LoadGenerator(checkpoint, out _));
+        Assert.Contains(checkpoint, loading.Message);
+        Assert.Contains("main.0.weight", loading.Message);
+        Assert.Contains($"[{options.Model.Nz}, {options.Model.Ngf * 8}, 4, 4]", loading.Message); // what the weights hold
+        var sample = CliTests.Run("sample", "--checkpoint", checkpoint, "--n", "1", "--out", Path.Combine(root, "x.png"));
+        Assert.Equal(1, sample.Code);
+        Assert.Contains("main.0.weight", sample.Err);
+        Assert.False(File.Exists(Path.Combine(root, "x.png")));
     }
 
     private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -152,6 +152,36 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task A_vector_saved_by_torch_uploads_and_edits_like_the_same_values_in_json()
+    {
+        float[] values = Enumerable.Range(0, 8).Select(i => (i - 3.5f) / 4).ToArray();
+        var torchFile = new MemoryStream();
+        Interop.TorchTensorFile.WriteVector(torchFile, values); // the bytes torch.load reads (checked against PyTorch in TorchVectorTests)
+        var upload = await Client.PostAsync($"{studio.M}/vectors/upload?name=v_A", new ByteArrayContent(torchFile.ToArray()));
+        string answer = await upload.Content.ReadAsStringAsync();
+        Assert.True(upload.StatusCode == HttpStatusCode.OK, answer);
+        using var uploaded = JsonDocument.Parse(answer);
+        Assert.Equal("v_A", uploaded.RootElement.GetProperty("vector").GetProperty("name").GetString());
+        Assert.Equal("imported", uploaded.RootElement.GetProperty("vector").GetProperty("method").GetString());
+        Assert.Contains("does not say which model", uploaded.RootElement.GetProperty("warning").GetString());
+
+        var asJson = new AttributeVector { Name = "v_json", Nz = 8, ModelHash = "0123456789abcdef", Vector = values };
+        var json = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", new StringContent(Training.DcganJson.Serialize(asJson), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        string version = asJson.Version;
+        Assert.Equal(await Png($"{studio.M}/edit.png?seed=5&v=v_json@{version}:1.5"), await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
+        Assert.NotEqual(await Png($"{studio.M}/images/5.png"), await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
+
+        var matrix = new MemoryStream();
+        Interop.TorchTensorFile.WriteVector(matrix, new float[9]);
+        var wrongNz = await Client.PostAsync($"{studio.M}/vectors/upload?name=wide", new ByteArrayContent(matrix.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongNz.StatusCode);
+        Assert.Contains("nz = 9, the model has nz = 8", await wrongNz.Content.ReadAsStringAsync());
+        await Client.DeleteAsync($"{studio.M}/vectors/v_A");
+        await Client.DeleteAsync($"{studio.M}/vectors/v_json");
+    }
+
+    [Fact]
     public async Task Interpolation_arithmetic_and_directions_answer()
     {
         var strip = await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=4");

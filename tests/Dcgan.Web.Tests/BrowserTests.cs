@@ -195,6 +195,14 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         string error = (await page.Locator("#vectors-error").TextContentAsync())!;
         Assert.Contains("is not a vector file", error);
         Assert.DoesNotContain("LineNumber", error);
+
+        // v_A as the recipe saves it in Python, torch.save(v_A, "v_A.pt"): loaded under the file's name, with a slider.
+        string torchFile = Path.Combine(browser.Studio.Root, "v_A.pt");
+        using (var stream = File.Create(torchFile)) Interop.TorchTensorFile.WriteVector(stream, Enumerable.Repeat(0.5f, 8).ToArray());
+        await page.Locator("#upload").SetInputFilesAsync(torchFile);
+        await page.Locator("#sliders input[data-vector='v_A']").WaitForAsync();
+        Assert.Contains("Loaded vector v_A (imported)", await page.Locator("#vectors-note").TextContentAsync());
+        Assert.Equal("", await page.Locator("#vectors-error").TextContentAsync());
     }
 
     [Fact]

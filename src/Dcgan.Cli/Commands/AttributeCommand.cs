@@ -25,7 +25,7 @@ public static class AttributeCommand
         var method = Make("--method", "mean-diff (mean of with minus mean of without), balanced, or svm (InterFaceGAN's boundary normal).", "mean-diff");
         var balanceWith = Optional<string>("--balance-with", "balanced: seeds (among the labelled) that show a correlated attribute B, whose share is removed.");
         var name = Make("--name", "A name for the vector.", "attribute");
-        var output = Required<string>("--out", "The vector file to write (.json).");
+        var output = Required<string>("--out", "The vector file to write: .json, or .pt/.pth for a tensor torch.load reads (its JSON beside it as PATH.json).");
         var command = new Command("fit", "Compute v = mean(z with A) - mean(z without A) (or balanced / svm) and report its held-out accuracy and ROC AUC.")
             .With([.. model.All, with, without, labels, method, balanceWith, name, output]);
         command.SetAction(r => CommandRunner.Guard("attribute fit", () =>
@@ -73,7 +73,7 @@ public static class AttributeCommand
     private static Command Apply()
     {
         var model = new ModelArguments();
-        var vectorFile = Required<string>("--vector", "The attribute vector file (.json) to add.");
+        var vectorFile = Required<string>("--vector", "The attribute vector file to add: .json from attribute fit, or a tensor saved by torch.save(v, path).");
         var seed = Make("--seed", "First seed.", 0L);
         var n = Make("--n", "Images (rows): seeds s..s+n-1.", 4);
         var latents = Optional<string>("--latents", "Rows of a latents file (.npy or JSON, e.g. from `dcgan invert`) instead of seeds: one strip row each (at most 64).");

@@ -25,7 +25,7 @@ public static class ClassifyCommand
         var cacheDir = Make("--cache-dir", "Where decoded pixels are cached.", ".cache");
         var saveLabels = Optional<string>("--save-labels", "Also write the labels found ({\"with\": [...], \"without\": [...]}, the format of `attribute fit --labels`).");
         var name = Optional<string>("--name", "A name for the vector (default: the attribute, e.g. skin_tone-dark).");
-        var output = Required<string>("--out", "The vector file to write (.json).");
+        var output = Required<string>("--out", "The vector file to write: .json, or .pt/.pth for a tensor torch.load reads (its JSON beside it as PATH.json).");
         var force = Make("--force", "Label with the classifier even when its held-out accuracy cannot be told from chance.", false);
         var command = new Command("classify", "Train a small attribute classifier on labelled real images, label generated images with it, and fit the attribute vector.")
             .With([.. model.All, data, attribute, against, attributes, idxLabels, n, seed, confidence, epochs, method, cacheDir, saveLabels, name, output, force]);

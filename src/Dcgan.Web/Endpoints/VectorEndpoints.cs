@@ -50,11 +50,13 @@ public static class VectorEndpoints
         vectors.MapPost("/upload", async (string id, HttpRequest request, ModelRegistry models) =>
         {
             var served = models.Get(id);
-            var vector = AttributeVector.Parse(await ReadBody(request), "the uploaded file");
+            string name = request.Query["name"].ToString() is { Length: > 0 } given ? given : "uploaded";
+            var vector = AttributeVector.Read(await ReadBody(request), "the uploaded file", name);
             string? warning = vector.CheckFits(served.Model.Options.Nz, served.Model.Hash, allowOtherModel: QueryParser.Flag(request.Query["force"]));
             served.Vectors.Put(vector);
             return Results.Ok(new { vector = Summary(vector), warning });
-        }).WithSummary("Load a vector file (the command's format). A vector of another model needs ?force=1.");
+        }).WithSummary("Load a vector file: the command's JSON, or a tensor saved by torch.save(v, path) (named by ?name=). " +
+            "A vector of another model needs ?force=1.");
 
         vectors.MapPost("/directions", (string id, DirectionsRequest body, ModelRegistry models) =>
         {
@@ -66,8 +68,8 @@ public static class VectorEndpoints
         }).WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...");
     }
 
-    /// <summary>The request body as text, refused with 413 past <see cref="MaxBodyBytes"/> whatever server runs this.</summary>
-    private static async Task<string> ReadBody(HttpRequest request)
+    /// <summary>The request body, refused with 413 past <see cref="MaxBodyBytes"/> whatever server runs this.</summary>
+    private static async Task<byte[]> ReadBody(HttpRequest request)
     {
         if (request.ContentLength > MaxBodyBytes) throw new BadHttpRequestException($"body: {request.ContentLength} bytes, at most {MaxBodyBytes}", StatusCodes.Status413PayloadTooLarge);
         var buffer = new MemoryStream();
@@ -77,6 +79,6 @@ public static class VectorEndpoints
             if (buffer.Length + read > MaxBodyBytes) throw new BadHttpRequestException($"body: more than {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
             buffer.Write(chunk, 0, read);
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
     }
 }

@@ -373,17 +373,21 @@ function discover(method, button) {
 $("upload").onchange = async e => {
   const file = e.target.files[0];
   e.target.value = "";
-  if (file) await upload(await file.text(), false);
+  if (file) await upload(file, false);
 };
-async function upload(text, force) {
+// A vector file as it is: the JSON that "attribute fit" writes, or a tensor from torch.save(v, "v_A.pt"), named after the file.
+async function upload(file, force) {
   showError("vectors-error", null);
   $("vectors-note").textContent = "";
   try {
-    const { vector, warning } = await api(modelUrl(`/vectors/upload${force ? "?force=1" : ""}`), jsonPost(text));
+    const query = new URLSearchParams({ name: file.name.replace(/\.(json|pt|pth)$/i, "") });
+    if (force) query.set("force", "1");
+    const { vector, warning } = await api(modelUrl(`/vectors/upload?${query}`),
+      { method: "POST", body: file, headers: { "Content-Type": /\.json$/i.test(file.name) ? "application/json" : "application/octet-stream" } });
     const replacing = state.vectors.some(v => v.name === vector.name);
     await loadVectors();
     $("vectors-note").textContent = `Loaded vector ${vector.name} (${vector.method})${replacing ? ", replacing the earlier one of that name" : ""}` +
-      `${warning ? "; " + warning.replace(/^warning: /, "note: ") : ""}.`;
+      `${warning ? "; " + warning.replace(/^(warning|note): /, "note: ") : ""}.`;
   } catch (error) {
     if (!force && /was made for model/.test(error.message)) {
       // Offer what the command's --force does, in the page's words.
@@ -392,7 +396,7 @@ async function upload(text, force) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Load it anyway";
-      button.onclick = () => upload(text, true);
+      button.onclick = () => upload(file, true);
       box.appendChild(button);
     } else showError("vectors-error", error);
   }

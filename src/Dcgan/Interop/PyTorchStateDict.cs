@@ -21,8 +21,16 @@ public static class PyTorchStateDict
         if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a folder, not a PyTorch state_dict file (.pth) or a run directory with checkpoints");
         if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist");
         if (new FileInfo(path).Length == 0) throw new InvalidDataException($"{path} is empty (0 bytes): an interrupted copy or save; save it again with torch.save(netG.state_dict(), path)");
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads a state_dict from a stream (a checkpoint's entry, say); <paramref name="source"/> names it in errors.</summary>
+    public static Dictionary<string, Tensor> Read(Stream stream, string source)
+    {
+        string path = source;
         Hashtable table;
-        try { table = PyTorchUnpickler.UnpickleStateDict(path); }
+        try { table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true); }
         catch (Exception e) when (e is not FileNotFoundException)
         {
             throw new InvalidDataException($"{path} is not a PyTorch state_dict ({e.GetType().Name}: {e.Message}). A whole pickled model cannot be read: " +

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Latent;
 
-public enum AttributeMethod { MeanDiff, Balanced, Svm, Sefa, Pca }
+/// <summary>How a vector was made; Imported is a bare tensor from PyTorch (torch.save(v_A, path)), which says nothing more.</summary>
+public enum AttributeMethod { MeanDiff, Balanced, Svm, Sefa, Pca, Imported }
 
 /// <summary>How well the score z . v separates held-out labels (cross-validated where labels are few).</summary>
 public sealed record VectorValidation(double Accuracy, double RocAuc, int Folds, bool HeldOut);
@@ -43,12 +44,57 @@ public sealed record AttributeVector
         return name;
     }
 
-    public void Save(string path) => AtomicFile.WriteAllText(path, DcganJson.Serialize(this));
+    /// <summary>
+    /// Saves as the JSON vector file, or, for a .pt or .pth path, as a tensor torch.load reads (float32 [nz]) with
+    /// this JSON beside it as PATH.json, so the name, model and validation come back when the file is loaded here.
+    /// </summary>
+    public void Save(string path)
+    {
+        if (!IsTorchPath(path)) { AtomicFile.WriteAllText(path, DcganJson.Serialize(this)); return; }
+        AtomicFile.Write(path, stream => Interop.TorchTensorFile.WriteVector(stream, Vector));
+        AtomicFile.WriteAllText(path + ".json", DcganJson.Serialize(this));
+    }
 
+    public static bool IsTorchPath(string path) =>
+        path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A vector file: the JSON this program writes, or a tensor saved by torch.save (see <see cref="Read"/>).</summary>
     public static AttributeVector Load(string path)
     {
+        if (Directory.Exists(path)) throw new InvalidDataException($"vector file '{path}' is a folder");
         if (!File.Exists(path)) throw new FileNotFoundException($"vector file '{path}' does not exist");
-        return Parse(File.ReadAllText(path), path);
+        if (new FileInfo(path).Length > Interop.TorchTensorFile.MaxBytes)
+            throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is too large for a vector file (at most {Interop.TorchTensorFile.MaxBytes >> 20} MB)");
+        var vector = Read(File.ReadAllBytes(path), path, Path.GetFileNameWithoutExtension(path));
+        // The JSON written beside a .pt by Save carries what the bare tensor cannot, as long as it describes these values.
+        if (vector.Method == AttributeMethod.Imported && File.Exists(path + ".json"))
+        {
+            try
+            {
+                var described = Parse(File.ReadAllText(path + ".json"), path + ".json");
+                if (described.Vector.AsSpan().SequenceEqual(vector.Vector)) return described;
+            }
+            catch (InvalidDataException) { } // a broken or foreign JSON beside it: the tensor alone still stands
+        }
+        return vector;
+    }
+
+    /// <summary>
+    /// A vector file's bytes: torch.save's zip (a tensor of shape [nz] or [1, nz, 1, 1], named
+    /// <paramref name="nameIfBare"/> and tied to no model) or this program's JSON.
+    /// </summary>
+    public static AttributeVector Read(byte[] bytes, string source, string nameIfBare)
+    {
+        if (!Interop.TorchTensorFile.IsZip(bytes)) return Parse(System.Text.Encoding.UTF8.GetString(bytes), source);
+        float[] values = Interop.TorchTensorFile.ReadVector(bytes, source);
+        if (values.Any(v => !float.IsFinite(v))) throw new InvalidDataException($"{source}: the tensor holds values that are not finite numbers (NaN or infinity)");
+        string name = new string(nameIfBare.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(64).ToArray());
+        using var t = tensor(values);
+        return new AttributeVector
+        {
+            Name = name.Length == 0 || name.Contains("..") ? "imported" : name,
+            Method = AttributeMethod.Imported, Nz = values.Length, Vector = values, Norm = t.norm().item<float>(),
+        };
     }
 
     /// <summary>A vector file's text (the command's format), checked: a valid name, nz values, all finite.</summary>
@@ -83,6 +129,8 @@ public sealed record AttributeVector
     {
         if (Nz != nz) throw new ArgumentException($"vector '{Name}' was made for nz = {Nz}, the model has nz = {nz}");
         if (ModelHash == modelHash) return null;
+        // A tensor from PyTorch does not say which model it was made for; nz is all that can be checked.
+        if (ModelHash.Length == 0) return $"note: vector '{Name}' does not say which model it was made for (a bare tensor); its nz ({Nz}) fits";
         string message = $"vector '{Name}' was made for model {ModelHash[..Math.Min(12, ModelHash.Length)]}, this is {modelHash[..Math.Min(12, modelHash.Length)]}";
         if (!allowOtherModel) throw new ArgumentException(message + " (add --force to apply it anyway)");
         return "warning: " + message;

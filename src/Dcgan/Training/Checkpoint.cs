@@ -90,13 +90,16 @@ public static class Checkpoint
 
     private static void LoadModule(string path, string entry, nn.Module module)
     {
+        // Read, then copied key by key with every shape checked: PyBridge's own load_py would fill a larger
+        // parameter from a smaller saved one without a word (it reads the saved bytes into a strided view).
+        using var scope = NewDisposeScope();
         using var stream = ReadEntry(path, entry);
-        try { module.load_py(stream, strict: true); }
-        catch (Exception e) when (e is not InvalidDataException)
+        var state = Interop.PyTorchStateDict.Read(stream, $"{path}: {entry}");
+        try { Interop.PyTorchStateDict.LoadInto(module, state, $"{path}: {entry}"); }
+        catch (InvalidDataException e) when (e.Message.Contains("shape") || e.Message.Contains("key"))
         {
-            throw new InvalidDataException($"{path}: {entry} does not fit the model described by its config.json ({e.Message})", e);
+            throw new InvalidDataException($"{e.Message}: the weights do not fit the model its config.json describes", e);
         }
-        Models.FiniteWeights.Require(module, $"{path}: {entry}");
     }
 
     private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The multi-seed study of docs/experiments.md: each row trained with several seeds at equal steps, then every run
+# judged by FID/KID (ResNet-18) of N generated images, for its raw G and for its moving average (--ema does not
+# change training, so one run gives both rows). Rows run seed by seed, so a stopped study still compares rows.
+#
+#   scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]
+#     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
+#   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
+#
+# Writes runs/study/SET/SEED/ROW/{run,eval-raw.json,eval-ema.json,grid-*.png} and appends one tab-separated line per
+# evaluation to runs/study/SET/results.tsv; scripts/study-summary.sh turns that into the table of means and spreads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+set_name=${1:?usage: scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]}
+steps=${2:-1000}
+seeds=${3:-1 2 3}
+rows=${4:-baseline augment spectral-norm r1 leaky-relu-g augment-sn}
+dcgan=${DCGAN:-./dcgan}
+n=1000
+case "$set_name" in
+  fashion-mnist)
+    data=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+    [ -f "$data" ] || { echo "Fashion-MNIST missing: apt-get install dataset-fashion-mnist" >&2; exit 1; }
+    real_n=(--real-n 2000) ;;
+  emoji) data=emoji; real_n=() ;;
+  *) echo "unknown set '$set_name': fashion-mnist or emoji" >&2; exit 1 ;;
+esac
+
+row_args() { # ROW -> the training flags that make it
+  case "$1" in
+    baseline) ;;
+    augment) echo "--augment translation,cutout" ;;  # colour is left out: it greys the emoji backgrounds
+    spectral-norm) echo "--spectral-norm" ;;
+    r1) echo "--r1 1" ;;
+    leaky-relu-g) echo "--g-activation leaky-relu" ;;
+    augment-sn) echo "--augment translation,cutout --spectral-norm" ;;
+    augment-r1) echo "--augment translation,cutout --r1 1" ;;
+    *) echo "unknown row '$1'" >&2; return 1 ;;
+  esac
+}
+
+root=runs/study/$set_name
+cache=runs/.cache
+mkdir -p "$root"
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+
+for seed in $seeds; do
+  for row in $rows; do
+    args=$(row_args "$row")
+    dir=$root/$seed/$row
+    mkdir -p "$dir"
+    if [ ! -f "$dir/trained" ]; then
+      rm -rf "$dir/run"
+      start=$SECONDS
+      # shellcheck disable=SC2086 # row_args yields separate flags
+      "$dcgan" train --data "$data" --image-size 32 --batch-size 64 --seed "$seed" --epochs 100000 --max-steps "$steps" \
+        --sample-every 250 --checkpoint-every 250 --keep-checkpoints 1 --ema 0.99 $args \
+        --out "$dir/run" --cache-dir "$cache" > "$dir/train.log" 2>&1
+      echo $((SECONDS - start)) > "$dir/trained"
+    fi
+    for weights in raw ema; do
+      label=$row; [ "$weights" = ema ] && label="$row+ema"
+      if [ ! -f "$dir/eval-$weights.json" ]; then
+        "$dcgan" eval --checkpoint "$dir/run" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
+          --cache-dir "$cache" --json "$dir/eval-$weights.json" > "$dir/eval-$weights.log" 2>&1
+        "$dcgan" sample --checkpoint "$dir/run" --weights "$weights" --n 64 --out "$dir/grid-$weights.png" > /dev/null
+        jq -r --arg label "$label" --arg seed "$seed" --arg seconds "$(cat "$dir/trained")" \
+          '[$label, $seed, (.report.fid|tostring), (.report.kid.mean|tostring),
+            (.report.precisionRecall.precision|tostring), (.report.precisionRecall.recall|tostring),
+            (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
+          "$dir/eval-$weights.json" >> "$root/results.tsv"
+      fi
+    done
+  done
+done
