@@ -159,6 +159,11 @@ public class PyTorchReferenceTests
         Save(Path.Combine(dir, "epsilon.pt"), epsilon);
         rows.Add(Losses.GradientPenalty(critic, images, fakes, new TorchGenerator(9)).item<float>());
         rows.Add(Losses.R1Penalty(critic, images).item<float>());
+        // R1 for the tutorial's D is taken on its logit, before the Sigmoid.
+        var tutorialD = new Discriminator(Tiny);
+        using (var random = new TorchGenerator(10)) WeightInit.Apply(tutorialD, random);
+        PyTorchStateDict.Save(tutorialD, Path.Combine(dir, "d.pth"));
+        rows.Add(Losses.R1Penalty(tutorialD, images).item<float>());
 
         string printed = TestData.PyTorch(TutorialNets + $$"""
             d = r'{{dir}}'
@@ -191,10 +196,15 @@ public class PyTorchReferenceTests
             out = critic(mixed)
             grad, = torch.autograd.grad(out, mixed, torch.ones_like(out), create_graph=True)
             rows.append(((grad.view({{Batch}}, -1).norm(2, dim=1) - 1) ** 2).mean().item())
-            x = images.clone().requires_grad_(True)
-            out = critic(x)
-            grad, = torch.autograd.grad(out, x, torch.ones_like(out), create_graph=True)
-            rows.append(grad.view({{Batch}}, -1).pow(2).sum(1).mean().item())
+            def r1(logits):
+                x = images.clone().requires_grad_(True)
+                out = logits(x)
+                grad, = torch.autograd.grad(out, x, torch.ones_like(out), create_graph=True)
+                return grad.view({{Batch}}, -1).pow(2).sum(1).mean().item()
+            rows.append(r1(critic))
+            netD = Discriminator()
+            netD.load_state_dict(torch.load(d + '/d.pth'))
+            rows.append(r1(netD.main[:-1]))
             print(json.dumps(rows))
             """);
         double[] theirs = JsonSerializer.Deserialize<double[]>(printed)!;

@@ -47,6 +47,15 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         return main.forward(images).view(-1);
     }
 
+    /// <summary>D's raw score before the tutorial's Sigmoid (the same as <see cref="forward"/> for the logit losses): [B].</summary>
+    public Tensor Logits(Tensor images)
+    {
+        if (!Options.DiscriminatorEndsWithSigmoid) return forward(images);
+        var x = images;
+        foreach (var layer in main.children().Cast<Module<Tensor, Tensor>>().SkipLast(1)) x = layer.forward(x);
+        return x.view(-1);
+    }
+
     /// <summary>
     /// The activations after each LeakyReLU, from fine to coarse: what D has learned to look at in this domain, used as
     /// a perceptual distance (GAN inversion's feature loss). Differentiable with respect to the images.

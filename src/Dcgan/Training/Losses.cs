@@ -65,12 +65,13 @@ public static class Losses
 
     /// <summary>
     /// R1 (Mescheder et al. 2018): E[|grad D(x)|^2] on real images, which keeps D from growing steep around the data it
-    /// has memorised. Taken on D's output as it is (the probability for bce); the caller weights it by gamma / 2.
+    /// has memorised. Taken on D's logit, as the paper defines it (for the tutorial's D, before its Sigmoid: the
+    /// probability's gradient vanishes exactly where D is sure, which is where D overfits); the caller weights it by gamma / 2.
     /// </summary>
-    public static Tensor R1Penalty(nn.Module<Tensor, Tensor> discriminator, Tensor seenReal)
+    public static Tensor R1Penalty(Discriminator discriminator, Tensor seenReal)
     {
         var x = seenReal.detach().requires_grad_(true);
-        var scores = discriminator.forward(x);
+        var scores = discriminator.Logits(x);
         var gradient = autograd.grad([scores], [x], [ones_like(scores)], retain_graph: true, create_graph: true)[0];
         return gradient.view(gradient.shape[0], -1).square().sum(1).mean();
     }
