@@ -7,8 +7,8 @@
 #     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
 #
-# Writes runs/study/SET/SEED/ROW/{run,eval-raw.json,eval-ema.json,grid-*.png} and appends one tab-separated line per
-# evaluation to runs/study/SET/results.tsv; scripts/study-summary.sh turns that into the table of means and spreads.
+# Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
+# gathered after each run in runs/study/SET/results.tsv; scripts/study-summary.sh makes the table of means and spreads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,7 @@ row_args() { # ROW -> the training flags that make it
   esac
 }
 
+rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1"
 root=runs/study/$set_name
 cache=runs/.cache
 mkdir -p "$root"
@@ -65,12 +66,16 @@ for seed in $seeds; do
         "$dcgan" eval --checkpoint "$dir/run" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
           --cache-dir "$cache" --json "$dir/eval-$weights.json" > "$dir/eval-$weights.log" 2>&1
         "$dcgan" sample --checkpoint "$dir/run" --weights "$weights" --n 64 --out "$dir/grid-$weights.png" > /dev/null
-        jq -r --arg label "$label" --arg seed "$seed" --arg seconds "$(cat "$dir/trained")" \
-          '[$label, $seed, (.report.fid|tostring), (.report.kid.mean|tostring),
-            (.report.precisionRecall.precision|tostring), (.report.precisionRecall.recall|tostring),
-            (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
-          "$dir/eval-$weights.json" >> "$root/results.tsv"
       fi
+      jq -r --arg row "$label" --arg seed "$seed" --arg seconds "$(cat "$dir/trained")" \
+        '[$row, $seed, (.report.fid|tostring), (.report.kid.mean|tostring),
+          (.report.precisionRecall.precision|tostring), (.report.precisionRecall.recall|tostring),
+          (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
+        "$dir/eval-$weights.json" > "$dir/result-$weights.tsv"
     done
+    # results.tsv: every evaluation so far, seed by seed in the order of the rows
+    for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
+      for r in $rows_all; do cat "$root/$s/$r"/result-{raw,ema}.tsv 2>/dev/null || true; done
+    done > "$root/results.tsv"
   done
 done
