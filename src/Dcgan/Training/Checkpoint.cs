@@ -8,7 +8,11 @@ using static TorchSharp.torch;
 namespace Dcgan.Training;
 
 /// <summary>Where a run stands: steps done, the epoch, and the global random state (all step noise is derived from the seed).</summary>
-public sealed record CheckpointState(long Step, long Epoch, string GlobalRngState, DateTimeOffset SavedAt);
+public sealed record CheckpointState(long Step, long Epoch, string GlobalRngState, DateTimeOffset SavedAt)
+{
+    /// <summary>The adaptive augmentation's p and pending signal (--augment-p auto); absent in older checkpoints.</summary>
+    public AugmentState? Augment { get; init; }
+}
 
 /// <summary>
 /// One file per checkpoint: a zip holding config.json, state.json and PyTorch-format state_dicts (netG.pth, netD.pth,

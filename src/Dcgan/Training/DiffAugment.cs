@@ -37,12 +37,24 @@ public static class DiffAugment
     public static string Name(AugmentPolicy policy) => policy == AugmentPolicy.None ? "none"
         : string.Join(",", new[] { AugmentPolicy.Color, AugmentPolicy.Translation, AugmentPolicy.Cutout }.Where(p => policy.HasFlag(p)).Select(p => p.ToString().ToLowerInvariant()));
 
-    /// <summary>Images [B, C, H, W] in [-1, 1] -> augmented images of the same shape, differentiable in <paramref name="x"/>.</summary>
-    public static Tensor Apply(Tensor x, AugmentPolicy policy, TorchGenerator random)
+    /// <summary>
+    /// Images [B, C, H, W] in [-1, 1] -> augmented images of the same shape, differentiable in <paramref name="x"/>.
+    /// With p below 1 each augmentation reaches each image with probability p (ADA's way of dosing it); at 1 every
+    /// image gets every one, drawing exactly what the paper's always-on policy draws.
+    /// </summary>
+    public static Tensor Apply(Tensor x, AugmentPolicy policy, TorchGenerator random, double p = 1)
     {
-        if (policy.HasFlag(AugmentPolicy.Color)) x = Color(x, random);
-        if (policy.HasFlag(AugmentPolicy.Translation)) x = Translate(x, random);
-        if (policy.HasFlag(AugmentPolicy.Cutout)) x = Cutout(x, random);
+        Tensor Dose(Tensor original, Func<Tensor, TorchGenerator, Tensor> augment)
+        {
+            if (p >= 1) return augment(original, random);
+            var chosen = rand(new long[] { original.shape[0], 1, 1, 1 }, generator: random).to(original.device).lt(p);
+            // Contiguous: translation's result is channels-last, which would send D's convolutions down another kernel
+            // (last-bit differences) even for the images that were not augmented.
+            return where(chosen, augment(original, random), original).contiguous();
+        }
+        if (policy.HasFlag(AugmentPolicy.Color)) x = Dose(x, Color);
+        if (policy.HasFlag(AugmentPolicy.Translation)) x = Dose(x, Translate);
+        if (policy.HasFlag(AugmentPolicy.Cutout)) x = Dose(x, Cutout);
         return x;
     }
 

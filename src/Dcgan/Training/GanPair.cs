@@ -24,12 +24,15 @@ public sealed class GanPair : IDisposable
     public Discriminator Discriminator { get; }
     public Adam OptimizerG { get; }
     public Adam OptimizerD { get; }
+    /// <summary>How often each augmentation reaches each image D sees (fixed, or steered by D's overfitting).</summary>
+    public AugmentStrength Augment { get; }
     /// <summary>The moving average of G (null without --ema): ema = decay * ema + (1 - decay) * G after each G update.</summary>
     public Models.Generator? GeneratorEma { get; }
 
     public GanPair(TrainingOptions options, Device device)
     {
         this.options = options;
+        Augment = new AugmentStrength(options.AugmentP, options.AugmentAdaptive);
         Generator = new Models.Generator(options.Model);
         Discriminator = new Discriminator(options.Model);
         using (var initRandom = new TorchGenerator(SeedMixer.Mix(options.Seed, InitStream)))
@@ -103,7 +106,8 @@ public sealed class GanPair : IDisposable
         var z = LatentSampler.Draw(real.shape[0], options.Model.Nz, options.Model.Prior, random).to(real.device);
 
         // Everything D sees goes through the same augmentation policy (none by default), reals and fakes alike.
-        Tensor Seen(Tensor images) => options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random);
+        double p = Augment.P; // one dose for the whole step: D's reals, D's fakes and G's fakes alike
+        Tensor Seen(Tensor images) => options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random, p);
 
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
         OptimizerD.zero_grad();
@@ -118,6 +122,7 @@ public sealed class GanPair : IDisposable
         lossD.backward();
         OptimizerD.step();
         double dx = Losses.MeanScore(loss, outReal), dgz1 = Losses.MeanScore(loss, outFake);
+        Augment.Observe(outReal, loss, step);
 
         // (2) Update G: maximise log D(G(z)), the non-saturating loss (WGAN-GP: once per CriticSteps critic updates).
         if (loss == LossKind.WganGp && step % options.CriticSteps != options.CriticSteps - 1)

@@ -3,26 +3,30 @@ using Dcgan.Imaging;
 
 namespace Dcgan.Training;
 
-/// <summary>One logged step, as metrics.csv holds it.</summary>
-public sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2, double ImagesPerSecond, double Seconds)
+/// <summary>One logged step, as metrics.csv holds it; AugmentP is the augmentation probability (0 without --augment).</summary>
+public sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2, double ImagesPerSecond,
+    double Seconds, double AugmentP = 0)
 {
-    public const string Header = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_second,seconds";
+    public const string Header = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_second,seconds,augment_p";
 
     public string ToCsv() => string.Join(',', new[] { Step.ToString(CultureInfo.InvariantCulture), Epoch.ToString(CultureInfo.InvariantCulture) }
-        .Concat(new[] { LossD, LossG, DX, DGZ1, DGZ2, ImagesPerSecond, Seconds }.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+        .Concat(new[] { LossD, LossG, DX, DGZ1, DGZ2, ImagesPerSecond, Seconds, AugmentP }.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
 
-    /// <summary>A row of nine numbers; anything else (a line cut short by a full disk or a kill) is not a row.</summary>
+    /// <summary>
+    /// A row of ten numbers (nine in runs made before augment_p was logged); anything else (a line cut short by a full
+    /// disk or a kill) is not a row.
+    /// </summary>
     public static bool TryParse(string line, out MetricsRow row)
     {
         row = null!;
         var f = line.Split(',');
-        if (f.Length != 9) return false;
-        var d = new double[9];
-        for (int i = 2; i < 9; i++)
+        if (f.Length is not (9 or 10)) return false;
+        var d = new double[10];
+        for (int i = 2; i < f.Length; i++)
             if (!double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out d[i])) return false;
         if (!long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ||
             !long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long epoch)) return false;
-        row = new MetricsRow(step, epoch, d[2], d[3], d[4], d[5], d[6], d[7], d[8]);
+        row = new MetricsRow(step, epoch, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9]);
         return true;
     }
 }

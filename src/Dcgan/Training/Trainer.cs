@@ -134,6 +134,7 @@ public sealed class Trainer
     {
         var state = LoadNewestGoodCheckpoint(checkpoints, gan, out string chosen);
         set_rng_state(tensor(Convert.FromBase64String(state.GlobalRngState)));
+        gan.Augment.Restore(state.Augment);
         Message?.Invoke($"Resuming from {Path.GetFileName(chosen)} at step {state.Step}");
         return (state.Step, chosen);
     }
@@ -147,12 +148,13 @@ public sealed class Trainer
         var pixels = loader.Take(step, out int count);
         var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
         using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, NoiseStream, (ulong)step));
+        double augmentP = Options.Augment == AugmentPolicy.None ? 0 : gan.Augment.P; // the dose this step trains with
         var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
         if (!double.IsNaN(lossG)) lastLossG = lossG; // WGAN-GP's critic-only steps have no G loss: the last one stands
         if (double.IsNaN(lossD) || double.IsInfinity(lossD))
             throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; the last good checkpoint is {lastCheckpoint ?? "none"}");
         double seconds = stepClock.Elapsed.TotalSeconds;
-        return (new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds), seconds);
+        return (new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds, augmentP), seconds);
     }
 
     /// <summary>
@@ -216,7 +218,10 @@ public sealed class Trainer
         string path = Checkpoint.PathFor(runDir, step);
         using (var rng = get_rng_state())
         {
-            var state = new CheckpointState(step, epoch, Convert.ToBase64String(rng.data<byte>().ToArray()), DateTimeOffset.UtcNow);
+            var state = new CheckpointState(step, epoch, Convert.ToBase64String(rng.data<byte>().ToArray()), DateTimeOffset.UtcNow)
+            {
+                Augment = Options.AugmentAdaptive ? gan.Augment.State : null,
+            };
             Checkpoint.Save(path, Options, state, gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
         }
         foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);

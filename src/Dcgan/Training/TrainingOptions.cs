@@ -34,6 +34,10 @@ public sealed record TrainingOptions
     public double? EmaDecay { get; init; }
     /// <summary>Differentiable augmentation of everything D sees (DiffAugment); none reproduces the tutorial.</summary>
     public AugmentPolicy Augment { get; init; } = AugmentPolicy.None;
+    /// <summary>Probability of each augmentation per image (1: always, the paper's policy); see <see cref="AugmentStrength"/>.</summary>
+    public double AugmentP { get; init; } = 1;
+    /// <summary>Steer the probability by D's overfitting, as ADA does (--augment-p auto); it starts at 0.</summary>
+    public bool AugmentAdaptive { get; init; }
     /// <summary>Weight gamma of the R1 penalty on reals (0: none); the loss gets gamma / 2 * E|grad D(x)|^2.</summary>
     public double R1 { get; init; }
 
@@ -60,6 +64,9 @@ public sealed record TrainingOptions
         Require(InitG is null || File.Exists(InitG), $"--init-g '{InitG}' does not exist");
         Require(InitD is null || File.Exists(InitD), $"--init-d '{InitD}' does not exist");
         Require(EmaDecay is null or (> 0 and < 1), $"--ema must be in (0, 1), e.g. 0.999 (got {EmaDecay})");
+        Require(AugmentP is >= 0 and <= 1, $"--augment-p must be between 0 and 1, or auto (got {AugmentP})");
+        Require(Augment != AugmentPolicy.None || (AugmentP == 1 && !AugmentAdaptive),
+            "--augment-p doses the augmentations of --augment: name them too, e.g. --augment translation,cutout --augment-p auto");
         Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
