@@ -570,7 +570,8 @@ function showSample(index) {
 function showMetrics(m) {
   const f = v => Number.isFinite(v) ? v.toFixed(3) : "-";
   // Rows count steps from 0; people (and the train command) count them from 1.
-  $("run-metrics").textContent = m ? `after step ${m.step + 1}, epoch ${m.epoch + 1}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
+  $("run-metrics").textContent = m ? `after step ${m.step + 1}, epoch ${m.epoch + 1}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ` +
+    `${m.augmentP > 0 ? `augmentation p ${f(m.augmentP)}, ` : ""}${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
 }
 // losses.png is rewritten with each checkpoint: its URL names the newest checkpoint, so a new one shows at once.
 function showLosses(name, run) {
