@@ -7,11 +7,11 @@ namespace Dcgan.Web;
 /// <summary>What a load test asks for: only single images by random seed, or a mix with grids and interpolation strips.</summary>
 public enum LoadMix { Single, Mixed }
 
-public sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8, int TimeLimitSeconds = 900,
-    long Seed = 0, LoadMix Mix = LoadMix.Mixed, string? Model = null);
+public sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8,
+    int TimeLimitSeconds = 900, long Seed = 0, LoadMix Mix = LoadMix.Mixed, string? Model = null);
 
-public sealed record LoadTestReport(int Requests, int Failures, int Images, double Seconds, double P50Ms, double P90Ms, double P99Ms, double MaxMs,
-    long WorkingSetBefore, long WorkingSetAfterTenth, long WorkingSetAfter)
+public sealed record LoadTestReport(int Requests, int Failures, int Images, double Seconds, double P50Ms, double P90Ms, double P99Ms,
+    double MaxMs, long WorkingSetBefore, long WorkingSetAfterTenth, long WorkingSetAfter)
 {
     public double RequestsPerSecond => Requests / Seconds;
     public double ImagesPerSecond => Images / Seconds;
@@ -19,7 +19,8 @@ public sealed record LoadTestReport(int Requests, int Failures, int Images, doub
     public override string ToString() =>
         $"{Requests} requests ({Failures} failed) in {Seconds:F1} s: {RequestsPerSecond:F1} requests/s, {ImagesPerSecond:F1} images/s; " +
         $"latency p50 {P50Ms:F1} ms, p90 {P90Ms:F1} ms, p99 {P99Ms:F1} ms, max {MaxMs:F0} ms; " +
-        $"server working set {WorkingSetBefore / 1048576} MB before, {WorkingSetAfterTenth / 1048576} MB after the first tenth, {WorkingSetAfter / 1048576} MB after";
+        $"server working set {WorkingSetBefore / 1048576} MB before, {WorkingSetAfterTenth / 1048576} MB after the first tenth, " +
+        $"{WorkingSetAfter / 1048576} MB after";
 }
 
 /// <summary>
@@ -88,5 +89,6 @@ public static class LoadTest
     }
 
     private static async Task<StudioServer.ServerStatus> Status(HttpClient client) =>
-        await client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status") ?? throw new InvalidDataException("the server gave no status");
+        await client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status")
+            ?? throw new InvalidDataException("the server gave no status");
 }

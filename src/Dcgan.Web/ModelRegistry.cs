@@ -37,14 +37,17 @@ public sealed class ModelRegistry : IDisposable
 
     public ModelRegistry(StudioOptions options)
     {
-        if (options.MaxBatch is < 1 or > 1024) throw new ArgumentException($"--max-batch must be between 1 and 1024 (got {options.MaxBatch})");
-        if (!(options.BatchWindow.TotalMilliseconds is >= 0 and <= 100)) throw new ArgumentException($"--batch-wait must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
+        if (options.MaxBatch is < 1 or > 1024)
+            throw new ArgumentException($"--max-batch must be between 1 and 1024 (got {options.MaxBatch})");
+        if (!(options.BatchWindow.TotalMilliseconds is >= 0 and <= 100))
+            throw new ArgumentException($"--batch-wait must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
         this.options = options;
         RunsDir = Path.GetFullPath(options.RunsDir);
         if (options.Checkpoint is { } named)
             namedCheckpoint = Path.GetFullPath(PyTorchOrCheckpoint(named));
         if (List().Count == 0)
-            throw new FileNotFoundException($"nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint under {options.RunsDir}; train one with ./dcgan train");
+            throw new FileNotFoundException("nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint " +
+                $"under {options.RunsDir}; train one with ./dcgan train");
     }
 
     /// <summary>The models on offer now, the default first (the named checkpoint, else the bundled model, else the newest run).</summary>
@@ -54,7 +57,8 @@ public sealed class ModelRegistry : IDisposable
         foreach (var (path, label, source) in Candidates())
         {
             try { entries.Add(Describe(path, label, source)); }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException)
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
+                                           or System.Runtime.InteropServices.ExternalException)
             {
                 // A file being written or a damaged file is left out of the list; the others are still served.
             }
@@ -83,8 +87,10 @@ public sealed class ModelRegistry : IDisposable
             throw new KeyNotFoundException($"model: no model with id '{id}' (GET /api/models lists them)");
         var model = LoadedModel.Open(entry.Path, options.Device);
         if (!model.Hash.StartsWith(id, StringComparison.Ordinal))
-            throw new KeyNotFoundException($"model: the file of model '{id}' ({entry.Label}) has changed since it was listed; pick it again from GET /api/models");
-        var served = new ServedModel(entry, model, new BatchedRenderer(model.Sampler, options.MaxBatch, options.BatchWindow), VectorsOf(id));
+            throw new KeyNotFoundException($"model: the file of model '{id}' ({entry.Label}) has changed since it was listed; " +
+                "pick it again from GET /api/models");
+        var served = new ServedModel(entry, model, new BatchedRenderer(model.Sampler, options.MaxBatch, options.BatchWindow),
+            VectorsOf(id));
         lock (gate)
         {
             if (loaded.FirstOrDefault(m => m.Entry.Id == id) is { } raced) return raced; // another request loaded it meanwhile
@@ -106,7 +112,8 @@ public sealed class ModelRegistry : IDisposable
     {
         get
         {
-            lock (gate) return loaded.Select(m => m.Renderer.Drawn).Aggregate((0L, 0L), (sum, d) => (sum.Item1 + d.Batches, sum.Item2 + d.Images));
+            lock (gate)
+                return loaded.Select(m => m.Renderer.Drawn).Aggregate((0L, 0L), (sum, d) => (sum.Item1 + d.Batches, sum.Item2 + d.Images));
         }
     }
 
@@ -147,7 +154,8 @@ public sealed class ModelRegistry : IDisposable
 
     private IEnumerable<(string Path, string Label, string Source)> Candidates()
     {
-        if (namedCheckpoint is not null && File.Exists(namedCheckpoint)) yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint");
+        if (namedCheckpoint is not null && File.Exists(namedCheckpoint))
+            yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint");
         if (File.Exists(ModelLoader.BundledModelPath)) yield return (ModelLoader.BundledModelPath, "bundled: emoji-dcgan", "bundled");
         if (Directory.Exists(RunsDir))
         {

@@ -73,6 +73,8 @@ public sealed class RunFeeds
     public static List<string> SampleFiles(string runDir)
     {
         string dir = Path.Combine(runDir, "samples");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
+        return Directory.Exists(dir)
+            ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
+            : [];
     }
 }

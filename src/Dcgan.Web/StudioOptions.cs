@@ -3,7 +3,9 @@ namespace Dcgan.Web;
 /// <summary>How `dcgan serve` was asked to run.</summary>
 public sealed record StudioOptions
 {
-    /// <summary>A checkpoint, run directory or .pth offered first; null: the bundled model, else the newest run under <see cref="RunsDir"/>.</summary>
+    /// <summary>
+    /// A checkpoint, run directory or .pth offered first; null: the bundled model, else the newest run under <see cref="RunsDir"/>.
+    /// </summary>
     public string? Checkpoint { get; init; }
     public string RunsDir { get; init; } = "runs";
     /// <summary>An extra folder of models (.ckpt / .pth) offered in the model picker.</summary>

@@ -30,7 +30,8 @@ public static class StudioServer
         {
             // Enums as the files and the command write them ("bce-logits"), not as numbers.
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals; // WGAN-GP logs NaN for G
+            // WGAN-GP logs NaN for G
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(_ => new ModelRegistry(options));
@@ -57,13 +58,15 @@ public static class StudioServer
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var (batches, images) = models.Drawn;
-            return new ServerStatus(models.LoadedCount, batches, images, feeds.Viewers, process.WorkingSet64, GC.GetTotalMemory(false), GC.CollectionCount(0), GC.CollectionCount(2));
+            return new ServerStatus(models.LoadedCount, batches, images, feeds.Viewers, process.WorkingSet64, GC.GetTotalMemory(false),
+                GC.CollectionCount(0), GC.CollectionCount(2));
         }).WithSummary("Loaded models and the process's memory (for load tests).");
         app.Services.GetRequiredService<ModelRegistry>(); // read the models now: nothing to serve fails at start, not at the first request
         return app;
     }
 
-    public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes, long ManagedBytes, int Gen0Collections, int Gen2Collections);
+    public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes,
+        long ManagedBytes, int Gen0Collections, int Gen2Collections);
 
     /// <summary>Bad input -> 400, unknown names -> 404, too large -> 413; each as problem details naming the parameter.</summary>
     private static async Task TranslateErrors(HttpContext context, Func<Task> next)
@@ -72,7 +75,8 @@ public static class StudioServer
         {
             await next();
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FileNotFoundException or InvalidDataException or BadHttpRequestException or JsonException)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FileNotFoundException or InvalidDataException
+                                       or BadHttpRequestException or JsonException)
         {
             int status = e switch
             {
@@ -83,9 +87,11 @@ public static class StudioServer
             if (context.Response.HasStarted) throw;
             context.Response.Clear();
             string detail = e is BadHttpRequestException { InnerException: JsonException json }
-                ? $"body: not the JSON this endpoint takes ({json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}); see /openapi/v1.json"
+                ? "body: not the JSON this endpoint takes " +
+                    $"({json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}); see /openapi/v1.json"
                 : e.Message;
-            await Results.Problem(statusCode: status, title: status == 404 ? "Not found" : "Invalid request", detail: detail).ExecuteAsync(context);
+            await Results.Problem(statusCode: status, title: status == 404 ? "Not found" : "Invalid request", detail: detail)
+                .ExecuteAsync(context);
         }
     }
 }

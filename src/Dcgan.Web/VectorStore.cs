@@ -32,6 +32,7 @@ public sealed class VectorStore
             return current.TryGetValue(name, out var latest) ? latest
                 : throw new KeyNotFoundException($"{parameter}: no vector named '{name}' for this model (GET its vectors to list them)");
         return versions.TryGetValue(reference, out var exact) ? exact
-            : throw new KeyNotFoundException($"{parameter}: no vector '{reference}' for this model: it was made by a server that has since restarted, or never existed; compute or upload it again");
+            : throw new KeyNotFoundException($"{parameter}: no vector '{reference}' for this model: " +
+                "it was made by a server that has since restarted, or never existed; compute or upload it again");
     }
 }

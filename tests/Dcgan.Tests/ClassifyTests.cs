@@ -23,7 +23,8 @@ public class ClassifyTests
         var manVsRest = ImageLabels.FromLabelsJson(json, "gender=man", null);
         Assert.False(manVsRest.For("1f9d1.png"));
         Assert.Equal(manVsWoman.GroupOf("1f468.png"), manVsWoman.GroupOf("1f468-1f3fb.png"));
-        Assert.Contains("no field 'age'", Assert.Throws<ArgumentException>(() => ImageLabels.FromLabelsJson(json, "age=old", null)).Message);
+        Assert.Contains("no field 'age'",
+            Assert.Throws<ArgumentException>(() => ImageLabels.FromLabelsJson(json, "age=old", null)).Message);
         Assert.Contains("field=value", Assert.Throws<ArgumentException>(() => ImageLabels.FromLabelsJson(json, "man", null)).Message);
     }
 
@@ -37,7 +38,8 @@ public class ClassifyTests
         Assert.Null(pair.For("000001"));
         string path = Path.Combine(TestData.TempDir("celeba"), "list_attr_celeba.txt");
         File.WriteAllText(path, "2\nMale Smiling\n000001.jpg 1 -1\n000002.jpg -1 1\n");
-        var celeba = ImageLabels.FromCeleba(CelebaAttributes.Read(path), "Smiling", ["img_align_celeba/000001.jpg", "img_align_celeba/000002.jpg"]);
+        var celeba = ImageLabels.FromCeleba(CelebaAttributes.Read(path), "Smiling",
+            ["img_align_celeba/000001.jpg", "img_align_celeba/000002.jpg"]);
         Assert.False(celeba.For("img_align_celeba/000001.jpg"));
         Assert.True(celeba.For("img_align_celeba/000002.jpg"));
     }
@@ -60,7 +62,8 @@ public class ClassifyTests
         var optimizers = (optim.Adam(g.parameters()), optim.Adam(g.parameters()));
         string checkpoint = Path.Combine(root, "model.ckpt");
         var d = new Discriminator(options);
-        Checkpoint.Save(checkpoint, trainOptions, new CheckpointState(0, 0, "", DateTimeOffset.UtcNow), g, d, optimizers.Item1, optimizers.Item2);
+        Checkpoint.Save(checkpoint, trainOptions, new CheckpointState(0, 0, "", DateTimeOffset.UtcNow), g, d, optimizers.Item1,
+            optimizers.Item2);
 
         using var model = LoadedModel.Open(checkpoint);
         var seeds = Enumerable.Range(0, 400).Select(i => (long)i).ToList();
@@ -72,7 +75,8 @@ public class ClassifyTests
         var labels = ImageLabels.FromIdx(brightness.Select(b => (byte)(b > median ? 1 : 0)).ToArray(), "class=1", null);
 
         using var cache = PixelCache.Open(DataSource.Resolve(idx), 32, 1, Path.Combine(root, "cache"));
-        var result = AutoLabeller.Run(model, cache, labels, new AutoLabelOptions("bright", Count: 200, FirstSeed: 1000, Confidence: 0.7, Epochs: 12));
+        var result = AutoLabeller.Run(model, cache, labels,
+            new AutoLabelOptions("bright", Count: 200, FirstSeed: 1000, Confidence: 0.7, Epochs: 12));
         Assert.True(result.Classifier.HeldOutAccuracy > 0.8, $"classifier held-out accuracy {result.Classifier.HeldOutAccuracy}");
         Assert.True(result.With.Count >= 10 && result.Without.Count >= 10, $"{result.With.Count} with, {result.Without.Count} without");
 

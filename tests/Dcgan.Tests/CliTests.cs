@@ -32,7 +32,8 @@ public class CliTests
         // Wait for training to be under way (metrics rows appear), then send what `kill` sends.
         string metrics = Path.Combine(run, "metrics.csv");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!(File.Exists(metrics) && File.ReadLines(metrics).Count() > 3) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(100);
+        while (!(File.Exists(metrics) && File.ReadLines(metrics).Count() > 3) && clock.Elapsed < TimeSpan.FromSeconds(60))
+            Thread.Sleep(100);
         System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the run did not stop on SIGTERM");
         Assert.True(process.ExitCode == 0, errors.Result);
@@ -54,7 +55,8 @@ public class CliTests
         Assert.Contains("Done: 3 steps", train.Out);
 
         string each = Path.Combine(root, "each"), grid = Path.Combine(root, "grid.png"), latents = Path.Combine(root, "z.npy");
-        var sample = Run("sample", "--checkpoint", run, "--seed", "5", "--n", "4", "--nrow", "2", "--out", grid, "--each", each, "--save-latents", latents);
+        var sample = Run("sample", "--checkpoint", run, "--seed", "5", "--n", "4", "--nrow", "2", "--out", grid, "--each", each,
+            "--save-latents", latents);
         Assert.True(sample.Code == 0, sample.Err);
         Assert.Equal(new[] { "5.png", "6.png", "7.png", "8.png" }, Directory.GetFiles(each).Select(Path.GetFileName).Order());
         using (var bitmap = SKBitmap.Decode(grid))
@@ -76,7 +78,8 @@ public class CliTests
     public void Damaged_files_and_unwritable_paths_are_one_line_errors_that_name_the_file()
     {
         string dir = TestData.TempDir("messages");
-        string empty = Path.Combine(dir, "empty.pth"), folder = Path.Combine(dir, "folder.pth"), zip = Path.Combine(dir, "bad.zip"), file = Path.Combine(dir, "a-file");
+        string empty = Path.Combine(dir, "empty.pth"), folder = Path.Combine(dir, "folder.pth"), zip = Path.Combine(dir, "bad.zip"),
+            file = Path.Combine(dir, "a-file");
         File.WriteAllBytes(empty, []);
         Directory.CreateDirectory(folder);
         File.WriteAllText(zip, "PK this is not a zip");
@@ -102,7 +105,8 @@ public class CliTests
     {
         string data = TestData.ImageFolder(6);
         string run = Path.Combine(TestData.TempDir("resume-flags"), "run");
-        string[] flags = ["train", "--data", data, "--out", run, "--batch-size", "3", "--image-size", "32", "--nz", "8", "--ngf", "4", "--ndf", "4", "--lr", "0.0003"];
+        string[] flags = ["train", "--data", data, "--out", run, "--batch-size", "3", "--image-size", "32", "--nz", "8", "--ngf", "4",
+            "--ndf", "4", "--lr", "0.0003"];
         var first = Run([.. flags, "--max-steps", "1"]);
         Assert.True(first.Code == 0, first.Err);
         // The same command with --resume added (and a new bound): accepted.

@@ -11,8 +11,9 @@ public class DamagedFileTests
 {
     private static TrainingOptions Tiny(string outDir) => new()
     {
-        Data = TestData.ImageFolder(6), OutDir = outDir, BatchSize = 3, MaxSteps = 4, CheckpointEvery = 2, KeepCheckpoints = 5, SampleEvery = 100,
-        CacheDir = Path.Combine(outDir, "..", "cache"), FixedNoiseCount = 4, Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
+        Data = TestData.ImageFolder(6), OutDir = outDir, BatchSize = 3, MaxSteps = 4, CheckpointEvery = 2, KeepCheckpoints = 5,
+        SampleEvery = 100, CacheDir = Path.Combine(outDir, "..", "cache"), FixedNoiseCount = 4,
+        Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
     };
 
     /// <summary>Flips 20 bytes inside one entry of a checkpoint (entries are stored uncompressed), as a bad disk would.</summary>
@@ -61,7 +62,8 @@ public class DamagedFileTests
         var trainer = new Trainer(Trainer.OptionsForResume(run, epochs: null, maxSteps: 6));
         trainer.Message += messages.Add;
         var result = trainer.Run(resume: true);
-        Assert.Contains(messages, m => m.Contains("step-0000004.ckpt is damaged and is passed over") && m.Contains("trying step-0000002.ckpt"));
+        Assert.Contains(messages, m => m.Contains("step-0000004.ckpt is damaged and is passed over") &&
+            m.Contains("trying step-0000002.ckpt"));
         Assert.Contains(messages, m => m.Contains("Resuming from step-0000002.ckpt at step 2"));
         Assert.Contains(messages, m => m.Contains("Removed step-0000006.ckpt.123.abc.tmp"));
         Assert.Equal(6, result.StepsDone);
@@ -88,9 +90,12 @@ public class DamagedFileTests
         using (var z = zeros(2, 8)) { z[1, 3] = tensor(float.NaN); Dcgan.Latent.LatentFile.Write(npy, z); }
         File.WriteAllText(json, "[[0,0,0,0,0,0,0,1e300]]");
         using (var z = zeros(1500, 8)) Dcgan.Latent.LatentFile.Write(many, z);
-        Assert.Contains("latent 1 holds values that are not finite", Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(npy, 8)).Message);
-        Assert.Contains("latent 0 holds values that are not finite or beyond", Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(json, 8)).Message);
-        var sample = CliTests.Run("sample", "--latents", many, "--checkpoint", Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch", "netG.pth"), "--out", Path.Combine(dir, "x.png"));
+        Assert.Contains("latent 1 holds values that are not finite",
+            Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(npy, 8)).Message);
+        Assert.Contains("latent 0 holds values that are not finite or beyond",
+            Assert.Throws<InvalidDataException>(() => Dcgan.Latent.LatentFile.Read(json, 8)).Message);
+        var sample = CliTests.Run("sample", "--latents", many,
+            "--checkpoint", Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch", "netG.pth"), "--out", Path.Combine(dir, "x.png"));
         Assert.NotEqual(0, sample.Code);
         Assert.Contains("holds 1500 latent vectors, at most 1024", sample.Err);
     }

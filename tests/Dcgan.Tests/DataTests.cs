@@ -40,7 +40,8 @@ public class DataTests
     public void Transparent_pixels_are_composited_on_white_and_gray_uses_luma()
     {
         string dir = TestData.TempDir("alpha");
-        File.WriteAllBytes(Path.Combine(dir, "clear.png"), TestData.EncodePng(8, 8, (x, _) => x < 4 ? ((byte)0, (byte)0, (byte)0, (byte)0) : ((byte)0, (byte)255, (byte)0, (byte)255)));
+        File.WriteAllBytes(Path.Combine(dir, "clear.png"),
+            TestData.EncodePng(8, 8, (x, _) => x < 4 ? ((byte)0, (byte)0, (byte)0, (byte)0) : ((byte)0, (byte)255, (byte)0, (byte)255)));
         using var rgb = PixelCache.Open(new FolderImageSource(dir), 8, 3, TestData.TempDir("cache"));
         var p = Pixel(rgb, 0);
         Assert.Equal(new byte[] { 255, 255, 255 }, new[] { p[3 * 8 + 1], p[64 + 3 * 8 + 1], p[128 + 3 * 8 + 1] }); // transparent -> white
@@ -167,7 +168,8 @@ public class CelebaLayoutTests
     public void List_attr_celeba_reads_as_the_file_lays_it_out()
     {
         // The real file's layout: a count, the names, then rows padded with two spaces before positive values.
-        string path = AttributeFile("3\n5_o_Clock_Shadow Arched_Eyebrows Male Smiling \n000001.jpg -1  1 -1  1\n000002.jpg -1 -1  1  1\n000003.jpg  1 -1  1 -1\n");
+        string path = AttributeFile("3\n5_o_Clock_Shadow Arched_Eyebrows Male Smiling \n" +
+            "000001.jpg -1  1 -1  1\n000002.jpg -1 -1  1  1\n000003.jpg  1 -1  1 -1\n");
         var table = CelebaAttributes.Read(path);
         Assert.Equal(new[] { "5_o_Clock_Shadow", "Arched_Eyebrows", "Male", "Smiling" }, table.Names);
         Assert.Equal(3, table.Count);

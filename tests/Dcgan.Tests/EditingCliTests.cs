@@ -15,8 +15,8 @@ public sealed class TinyModelFixture
     {
         var options = new TrainingOptions
         {
-            Data = TestData.ImageFolder(6), OutDir = Run, BatchSize = 3, MaxSteps = 2, CacheDir = Path.Combine(Root, "cache"), FixedNoiseCount = 4,
-            Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
+            Data = TestData.ImageFolder(6), OutDir = Run, BatchSize = 3, MaxSteps = 2, CacheDir = Path.Combine(Root, "cache"),
+            FixedNoiseCount = 4, Model = new ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
         };
         new Trainer(options).Run(resume: false);
     }
@@ -36,7 +36,8 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     public void Attribute_fit_then_apply_renders_one_row_per_image_and_one_column_per_strength()
     {
         string vector = Out("v.json");
-        var fit = CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-5", "--without", "6-11", "--name", "test", "--out", vector);
+        var fit = CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-5", "--without", "6-11", "--name", "test",
+            "--out", vector);
         Assert.True(fit.Code == 0, fit.Err);
         Assert.Contains("6 with, 6 without", fit.Out);
         Assert.Contains("3-fold held-out accuracy", fit.Out);
@@ -55,12 +56,15 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     public void A_vector_written_as_pt_applies_like_its_json()
     {
         string json = Out("v.json"), pt = Out("v_A.pt"), fromJson = Out("json.png"), fromPt = Out("pt.png");
-        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7", "--out", json).Code);
+        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7",
+            "--out", json).Code);
         var fit = CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7", "--out", pt);
         Assert.True(fit.Code == 0, fit.Err);
         Assert.True(File.Exists(pt + ".json"), "the description beside the tensor");
-        Assert.Equal(0, CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", json, "--seed", "9", "--strengths", "-2,2", "--out", fromJson).Code);
-        var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", pt, "--seed", "9", "--strengths", "-2,2", "--out", fromPt);
+        Assert.Equal(0, CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", json, "--seed", "9",
+            "--strengths", "-2,2", "--out", fromJson).Code);
+        var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", pt, "--seed", "9", "--strengths", "-2,2",
+            "--out", fromPt);
         Assert.True(apply.Code == 0, apply.Err);
         Assert.Equal(File.ReadAllBytes(fromJson), File.ReadAllBytes(fromPt));
         Assert.DoesNotContain("does not say which model", apply.Out + apply.Err); // the JSON beside it names the model
@@ -70,8 +74,10 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     public void The_zero_strength_column_is_the_original_image()
     {
         string vector = Out("v.json"), strip = Out("strip.png"), each = Out("each");
-        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7", "--out", vector).Code);
-        Assert.Equal(0, CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--seed", "9", "--n", "1", "--strengths", "0", "--out", strip).Code);
+        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-3", "--without", "4-7",
+            "--out", vector).Code);
+        Assert.Equal(0, CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--seed", "9", "--n", "1",
+            "--strengths", "0", "--out", strip).Code);
         Assert.Equal(0, CliTests.Run("sample", "--checkpoint", model.Run, "--seed", "9", "--n", "1", "--each", each).Code);
         Assert.Equal(File.ReadAllBytes(Path.Combine(each, "9.png")), File.ReadAllBytes(strip));
     }
@@ -80,7 +86,8 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     public void Interpolate_arithmetic_and_directions_write_their_figures()
     {
         string strip = Out("interp.png"), frames = Out("frames");
-        var interp = CliTests.Run("interpolate", "--checkpoint", model.Run, "--from", "1", "--to", "2", "--through", "3", "--steps", "4", "--out", strip, "--frames", frames);
+        var interp = CliTests.Run("interpolate", "--checkpoint", model.Run, "--from", "1", "--to", "2", "--through", "3", "--steps", "4",
+            "--out", strip, "--frames", frames);
         Assert.True(interp.Code == 0, interp.Err);
         Assert.Equal(7, Directory.GetFiles(frames, "frame-*.png").Length);
         Assert.Equal((7 * 34 + 2, 36), Size(strip));
@@ -93,7 +100,8 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
         foreach (var method in new[] { "sefa", "pca" })
         {
             string dir = Out(method);
-            var result = CliTests.Run("directions", "--checkpoint", model.Run, "--method", method, "--k", "2", "--samples", "64", "--out", dir);
+            var result = CliTests.Run("directions", "--checkpoint", model.Run, "--method", method, "--k", "2", "--samples", "64",
+                "--out", dir);
             Assert.True(result.Code == 0, result.Err);
             Assert.Equal(2, Directory.GetFiles(dir, "direction-*.json").Length);
             Assert.Equal(2, Directory.GetFiles(dir, "direction-*.png").Length);
@@ -105,10 +113,12 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     [InlineData("attribute fit --checkpoint RUN --with 1 --without 2,3 --out x.json", "at least 2 images with and 2 without")]
     [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 2,3 --out x.json", "labelled both with and without")]
     [InlineData("attribute fit --checkpoint RUN --with 1,a --without 2,3 --out x.json", "'a' is not a seed")]
-    [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 3,4 --method pca --out x.json", "--method must be mean-diff, balanced or svm")]
+    [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 3,4 --method pca --out x.json",
+        "--method must be mean-diff, balanced or svm")]
     [InlineData("attribute apply --checkpoint RUN --vector /no/v.json --out x.png", "does not exist")]
     [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1,x --out x.png", "--strengths: 'x' is not a number")]
-    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1000 --out x.png", "--strengths: 1000 is out of range (-100 to 100)")]
+    [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1000 --out x.png",
+        "--strengths: 1000 is out of range (-100 to 100)")]
     [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --steps 1 --out x.png", "--steps must be between 2 and 256")]
     [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --mode cubic --out x.png", "--mode must be one of slerp, lerp (got 'cubic')")]
     [InlineData("directions --checkpoint RUN --method svm --out d", "--method must be sefa or pca")]
@@ -127,11 +137,13 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     public void A_vector_of_another_model_needs_force()
     {
         string vector = Out("other.json");
-        new AttributeVector { Name = "other", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.1f, 8).ToArray() }.Save(vector);
+        new AttributeVector { Name = "other", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.1f, 8).ToArray() }
+            .Save(vector);
         var refused = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--n", "1", "--out", Out("x.png"));
         Assert.Equal(2, refused.Code);
         Assert.Contains("add --force", refused.Err);
-        var forced = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--n", "1", "--force", "--out", Out("x.png"));
+        var forced = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--n", "1", "--force",
+            "--out", Out("x.png"));
         Assert.Equal(0, forced.Code);
         Assert.Contains("warning: vector 'other' was made for model 0123456789ab", forced.Err);
     }

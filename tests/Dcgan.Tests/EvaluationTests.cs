@@ -21,9 +21,13 @@ public class EvaluationTests
     public void Frechet_distance_matches_the_closed_form_for_known_gaussians()
     {
         // Diagonal: |mu|^2 = 1 + 4; trace terms (1 + 4 - 2*2) + (4 + 1 - 2*2) = 2.
-        Assert.Equal(7.0, QualityMetrics.FrechetDistance(Stats([0, 0], new double[,] { { 1, 0 }, { 0, 4 } }), Stats([1, 2], new double[,] { { 4, 0 }, { 0, 1 } })), 9);
+        Assert.Equal(7.0, QualityMetrics.FrechetDistance(
+            Stats([0, 0], new double[,] { { 1, 0 }, { 0, 4 } }),
+            Stats([1, 2], new double[,] { { 4, 0 }, { 0, 1 } })), 9);
         // Correlated against identity: S1 has eigenvalues 3 and 1, so Tr(S1 + I - 2 S1^(1/2)) = 6 - 2 (sqrt 3 + 1).
-        Assert.Equal(4 - 2 * Math.Sqrt(3), QualityMetrics.FrechetDistance(Stats([0, 0], new double[,] { { 2, 1 }, { 1, 2 } }), Stats([0, 0], new double[,] { { 1, 0 }, { 0, 1 } })), 9);
+        Assert.Equal(4 - 2 * Math.Sqrt(3), QualityMetrics.FrechetDistance(
+            Stats([0, 0], new double[,] { { 2, 1 }, { 1, 2 } }),
+            Stats([0, 0], new double[,] { { 1, 0 }, { 0, 1 } })), 9);
     }
 
     [Fact]
@@ -32,7 +36,9 @@ public class EvaluationTests
         // A = [[2,1],[1,2]] and B = diag(1,4) do not commute. For 2x2 matrices Tr sqrt(AB) = sqrt(Tr(AB) + 2 sqrt(det A det B)):
         // Tr(AB) = 2 + 8 = 10, det A det B = 3 * 4 = 12. A shortcut such as Tr(sqrt(A) sqrt(B)) gives another number.
         double expected = 4 + 5 - 2 * Math.Sqrt(10 + 2 * Math.Sqrt(12));
-        Assert.Equal(expected, QualityMetrics.FrechetDistance(Stats([0, 0], new double[,] { { 2, 1 }, { 1, 2 } }), Stats([0, 0], new double[,] { { 1, 0 }, { 0, 4 } })), 9);
+        Assert.Equal(expected, QualityMetrics.FrechetDistance(
+            Stats([0, 0], new double[,] { { 2, 1 }, { 1, 2 } }),
+            Stats([0, 0], new double[,] { { 1, 0 }, { 0, 4 } })), 9);
     }
 
     [Fact]
@@ -68,7 +74,8 @@ public class EvaluationTests
 
         var kidSame = QualityMetrics.KernelDistance(a, b, subsets: 20, subsetSize: 200);
         var kidShifted = QualityMetrics.KernelDistance(a, shifted, subsets: 20, subsetSize: 200);
-        Assert.True(Math.Abs(kidSame.Mean) < 3 * kidSame.StandardDeviation + 0.05, $"KID of one distribution {kidSame.Mean} +- {kidSame.StandardDeviation}");
+        Assert.True(Math.Abs(kidSame.Mean) < 3 * kidSame.StandardDeviation + 0.05,
+            $"KID of one distribution {kidSame.Mean} +- {kidSame.StandardDeviation}");
         Assert.True(kidShifted.Mean > 10 * Math.Abs(kidSame.Mean) && kidShifted.Mean > 0.5, $"KID shifted {kidShifted.Mean}");
     }
 
@@ -97,7 +104,8 @@ public class EvaluationTests
         static PixelImage Image(Func<int, int, int, byte> value)
         {
             var pixels = new byte[64 * 64 * 3];
-            for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) for (int c = 0; c < 3; c++) pixels[(y * 64 + x) * 3 + c] = value(x, y, c);
+            for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) for (int c = 0; c < 3; c++)
+                pixels[(y * 64 + x) * 3 + c] = value(x, y, c);
             return new PixelImage(64, 64, 3, pixels);
         }
         var disc = Image((x, y, c) => (x - 32) * (x - 32) + (y - 32) * (y - 32) < 400 ? (byte)(c == 0 ? 220 : 40) : (byte)255);
@@ -111,13 +119,16 @@ public class EvaluationTests
         Assert.True(Distance(a, extractor.ExtractOne(discShifted)) < 0.5 * Distance(a, extractor.ExtractOne(stripes)));
 
         // Batched runs (the shipped network has a fixed batch of 1; the extractor frees it) give each image's own features.
-        var many = Enumerable.Range(0, FeatureExtractor.BatchSize + 3).Select(i => i % 3 == 0 ? disc : i % 3 == 1 ? discShifted : stripes).ToList();
+        var many = Enumerable.Range(0, FeatureExtractor.BatchSize + 3)
+            .Select(i => i % 3 == 0 ? disc : i % 3 == 1 ? discShifted : stripes)
+            .ToList();
         var batched = extractor.Extract(many);
         Assert.Equal(many.Count, batched.Length);
         for (int i = 0; i < many.Count; i++)
         {
             var alone = extractor.ExtractOne(many[i]);
-            Assert.True(Distance(alone, batched[i]) <= 1e-5 * Math.Sqrt(alone.Sum(v => v * v)), $"image {i}: batched features differ from its own");
+            Assert.True(Distance(alone, batched[i]) <= 1e-5 * Math.Sqrt(alone.Sum(v => v * v)),
+                $"image {i}: batched features differ from its own");
         }
         Assert.NotEqual(batched[0], batched[2]);
     }

@@ -40,8 +40,8 @@ public class FaultInjectionTests
         string root = TestData.TempDir("kill");
         string data = TestData.ImageFolder(12);
         string[] Flags(string run) => ["train", "--data", data, "--out", run, "--image-size", "32", "--nz", "8", "--ngf", "4", "--ndf", "4",
-            "--batch-size", "3", "--epochs", "1000", "--max-steps", "120", "--checkpoint-every", "1", "--keep-checkpoints", "3", "--sample-every", "4", "--seed", "5",
-            "--cache-dir", Path.Combine(root, "cache")];
+            "--batch-size", "3", "--epochs", "1000", "--max-steps", "120", "--checkpoint-every", "1", "--keep-checkpoints", "3",
+            "--sample-every", "4", "--seed", "5", "--cache-dir", Path.Combine(root, "cache")];
         string straight = Path.Combine(root, "straight"), killed = Path.Combine(root, "killed");
         Assert.Equal(0, CliTests.Run(Flags(straight)).Code);
 
@@ -100,8 +100,8 @@ public class FaultInjectionTests
         string disk = Path.Combine(root, "disk");
         Directory.CreateDirectory(disk);
         string[] Flags(string run) => ["train", "--data", data, "--out", run, "--image-size", "32", "--nz", "8", "--ngf", "4", "--ndf", "4",
-            "--batch-size", "3", "--epochs", "1000", "--max-steps", "60", "--checkpoint-every", "2", "--keep-checkpoints", "2", "--sample-every", "2",
-            "--seed", "9", "--cache-dir", Path.Combine(root, "cache")];
+            "--batch-size", "3", "--epochs", "1000", "--max-steps", "60", "--checkpoint-every", "2", "--keep-checkpoints", "2",
+            "--sample-every", "2", "--seed", "9", "--cache-dir", Path.Combine(root, "cache")];
         string straight = Path.Combine(root, "straight");
         Assert.Equal(0, CliTests.Run(Flags(straight)).Code);
 
@@ -119,7 +119,8 @@ public class FaultInjectionTests
             Assert.Contains(run, message);                         // names the file it could not write
             Assert.Contains("--resume", message);                  // and what to do
             Assert.True(Checkpoint.List(run).Count > 0, "the disk filled before any checkpoint: give it more room");
-            Assert.True(Checkpoint.ReadState(Checkpoint.Resolve(run)).Step < 59, "the run finished despite the full disk: make the disk smaller");
+            Assert.True(Checkpoint.ReadState(Checkpoint.Resolve(run)).Step < 59,
+                "the run finished despite the full disk: make the disk smaller");
 
             // Room is made (the person frees space); the same command with --resume finishes from the last good checkpoint.
             Mount("-o", "remount,size=8m", disk);
@@ -128,7 +129,8 @@ public class FaultInjectionTests
             Assert.Empty(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories));
             Assert.True(Weights(Checkpoint.Resolve(straight)).eq(Weights(Checkpoint.Resolve(run))).all().item<bool>(),
                 "after the full disk and the resume the weights differ from the uninterrupted run's");
-            Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), MetricsLog.Read(Path.Combine(run, "metrics.csv")).Select(r => r.Step));
+            Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i),
+                MetricsLog.Read(Path.Combine(run, "metrics.csv")).Select(r => r.Step));
         }
         finally { Mount("umount", disk); }
     }

@@ -48,9 +48,11 @@ public class InteropTests
         var state = PyTorchStateDict.Read(Fixture("netG.pth"));
         using var g = new Models.Generator(new ModelOptions { Nz = 8, Ngf = 4, ImageSize = 32 });
         var missing = new Dictionary<string, Tensor>(state); missing.Remove("main.1.running_var");
-        Assert.Contains("missing key 'main.1.running_var'", Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(g, missing, "x.pth")).Message);
+        Assert.Contains("missing key 'main.1.running_var'",
+            Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(g, missing, "x.pth")).Message);
         var extra = new Dictionary<string, Tensor>(state) { ["main.99.weight"] = zeros(1) };
-        Assert.Contains("unexpected key 'main.99.weight'", Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(g, extra, "x.pth")).Message);
+        Assert.Contains("unexpected key 'main.99.weight'",
+            Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(g, extra, "x.pth")).Message);
         using var wider = new Models.Generator(new ModelOptions { Nz = 8, Ngf = 8, ImageSize = 32 });
         Assert.Contains("key 'main.0.weight' has shape [8, 16, 4, 4], the model expects [8, 32, 4, 4]",
             Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(wider, state, "x.pth")).Message);
@@ -68,7 +70,8 @@ public class InteropTests
         using var d = new Discriminator(options.Model);
         PyTorchStateDict.LoadInto(d, PyTorchStateDict.Read(Fixture("netD.pth")), "netD.pth");
         string checkpoint = Path.Combine(root, "model.ckpt");
-        Checkpoint.Save(checkpoint, options, new CheckpointState(0, 0, "", DateTimeOffset.UtcNow), g, d, optim.Adam(g.parameters()), optim.Adam(d.parameters()));
+        Checkpoint.Save(checkpoint, options, new CheckpointState(0, 0, "", DateTimeOffset.UtcNow), g, d, optim.Adam(g.parameters()),
+            optim.Adam(d.parameters()));
 
         var (code, _, err) = CliTests.Run("export", "--checkpoint", checkpoint, "--out", Path.Combine(root, "out"));
         Assert.True(code == 0, err);
@@ -91,8 +94,8 @@ public class InteropTests
         string root = TestData.TempDir("init");
         var options = new TrainingOptions
         {
-            Data = TestData.ImageFolder(4), OutDir = Path.Combine(root, "run"), BatchSize = 2, MaxSteps = 1, CacheDir = Path.Combine(root, "cache"),
-            FixedNoiseCount = 2, InitG = Fixture("netG.pth"), InitD = Fixture("netD.pth"),
+            Data = TestData.ImageFolder(4), OutDir = Path.Combine(root, "run"), BatchSize = 2, MaxSteps = 1,
+            CacheDir = Path.Combine(root, "cache"), FixedNoiseCount = 2, InitG = Fixture("netG.pth"), InitD = Fixture("netD.pth"),
             Model = new ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 }, LrG = 1e-12, LrD = 1e-12,
         };
         var result = new Trainer(options).Run(resume: false);
@@ -135,12 +138,15 @@ public class BundledModelTests
         // Emoji are drawn on white: the frame of a real image is near white, noise is mid-grey, and the model's
         // images must have learned the white (measured: real ~250, bundled 211, untrained 127 of 255).
         var seeds = Enumerable.Range(0, 64).Select(i => (long)i).ToList();
-        double realFrame, bundledFrame = MeanFrame(model.Sampler.RenderSeeds(seeds)), untrainedFrame = MeanFrame(untrainedModel.Sampler.RenderSeeds(seeds));
+        double realFrame, bundledFrame = MeanFrame(model.Sampler.RenderSeeds(seeds)),
+            untrainedFrame = MeanFrame(untrainedModel.Sampler.RenderSeeds(seeds));
         using (var pixels = Data.PixelCache.Open(emoji, 64, 3, Path.Combine(root, "cache")))
         {
             var indices = Enumerable.Range(0, 64).Select(i => i * 31).ToArray();
             var bytes = pixels.Gather(indices);
-            realFrame = MeanFrame(indices.Select((_, k) => Data.DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), 64)).ToList());
+            realFrame = MeanFrame(indices
+                .Select((_, k) => Data.DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), 64))
+                .ToList());
         }
         Assert.True(realFrame > 235, $"real frame {realFrame:F0}");
         Assert.True(untrainedFrame < 150, $"untrained frame {untrainedFrame:F0}");
@@ -164,7 +170,8 @@ public class BundledModelTests
     public void Without_a_checkpoint_or_the_bundled_model_the_commands_say_what_to_do()
     {
         var error = Assert.Throws<FileNotFoundException>(() => Dcgan.Generation.ModelLoader.ResolveOrBundled(null, "/no/such/netG.pth"));
-        Assert.Contains("no --checkpoint given and the bundled model /no/such/netG.pth is missing: pass --checkpoint runs/NAME", error.Message);
+        Assert.Contains("no --checkpoint given and the bundled model /no/such/netG.pth is missing: pass --checkpoint runs/NAME",
+            error.Message);
         Assert.Equal("runs/x", Dcgan.Generation.ModelLoader.ResolveOrBundled("runs/x", "/no/such/netG.pth"));
     }
 }

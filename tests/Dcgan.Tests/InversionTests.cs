@@ -57,12 +57,16 @@ public class InversionTests(TinyModelFixture model) : IClassFixture<TinyModelFix
         Assert.Equal(File.ReadAllBytes(reconstruction), File.ReadAllBytes(Path.Combine(samples, "latent-0000.png")));
 
         string vector = Out("v.json"), strip = Out("strip.png");
-        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-5", "--without", "6-11", "--out", vector).Code);
-        var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--latents", z, "--vector", vector, "--strengths", "-1,0,1", "--out", strip);
+        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "0-5", "--without", "6-11",
+            "--out", vector).Code);
+        var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--latents", z, "--vector", vector,
+            "--strengths", "-1,0,1", "--out", strip);
         Assert.True(apply.Code == 0, apply.Err);
-        using (var bitmap = SKBitmap.Decode(strip)) Assert.Equal((2 + 3 * 34, 2 + 34), (bitmap.Width, bitmap.Height)); // one row, three columns of 32 px
+        // one row, three columns of 32 px
+        using (var bitmap = SKBitmap.Decode(strip)) Assert.Equal((2 + 3 * 34, 2 + 34), (bitmap.Width, bitmap.Height));
         Assert.Equal(0, CliTests.Run("interpolate", "--checkpoint", model.Run, "--from", z, "--to", "3", "--out", Out("walk.png")).Code);
-        var arithmetic = CliTests.Run("arithmetic", "--checkpoint", model.Run, "--a", z, "--b", "1,2", "--c", "3", "--out", Out("arith.png"));
+        var arithmetic = CliTests.Run("arithmetic", "--checkpoint", model.Run, "--a", z, "--b", "1,2", "--c", "3",
+            "--out", Out("arith.png"));
         Assert.True(arithmetic.Code == 0, arithmetic.Err);
     }
 
@@ -97,7 +101,9 @@ public class InversionTests(TinyModelFixture model) : IClassFixture<TinyModelFix
         {
             case "text": path += ".png"; File.WriteAllText(path, "hello"); break;
             case "empty-folder": Directory.CreateDirectory(path); break;
-            case "steps": path += ".png"; File.WriteAllBytes(path, TestData.EncodePng(8, 8, (_, _) => (1, 2, 3, 255))); extra = ["--steps", "0"]; break;
+            case "steps":
+                path += ".png"; File.WriteAllBytes(path, TestData.EncodePng(8, 8, (_, _) => (1, 2, 3, 255)));
+                extra = ["--steps", "0"]; break;
             case "huge": path += ".png"; File.WriteAllBytes(path, PngClaiming(20000, 20000)); break;
         }
         var run = CliTests.Run(["invert", "--checkpoint", model.Run, "--image", path, "--out", Out("z.npy"), .. extra]);

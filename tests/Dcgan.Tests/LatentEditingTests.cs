@@ -59,7 +59,8 @@ public class LatentEditingTests
     public void Too_few_labels_is_a_clear_error_and_few_labels_are_reported_as_not_held_out()
     {
         using var z = Normal(5, 8, 3);
-        var e = Assert.Throws<ArgumentException>(() => AttributeFitter.Direction(AttributeMethod.MeanDiff, z, [true, false, false, false, false]));
+        var e = Assert.Throws<ArgumentException>(() =>
+            AttributeFitter.Direction(AttributeMethod.MeanDiff, z, [true, false, false, false, false]));
         Assert.Contains("at least 2 images with and 2 without", e.Message);
         var (_, validation) = AttributeFitter.FitAndValidate(AttributeMethod.MeanDiff, z[..4], [true, true, false, false]);
         Assert.False(validation.HeldOut);
@@ -131,7 +132,8 @@ public class LatentEditingTests
         Assert.Equal(AttributeMethod.Svm, back.Method);
         Assert.Contains("\"method\": \"svm\"", File.ReadAllText(path));
         Assert.Null(back.CheckFits(3, "abc123", false));
-        Assert.Contains("nz = 3, the model has nz = 100", Assert.Throws<ArgumentException>(() => back.CheckFits(100, "abc123", false)).Message);
+        Assert.Contains("nz = 3, the model has nz = 100",
+            Assert.Throws<ArgumentException>(() => back.CheckFits(100, "abc123", false)).Message);
         Assert.Contains("--force", Assert.Throws<ArgumentException>(() => back.CheckFits(3, "other", false)).Message);
         Assert.StartsWith("warning:", back.CheckFits(3, "other", true));
     }

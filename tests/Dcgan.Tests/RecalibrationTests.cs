@@ -43,7 +43,8 @@ public class RecalibrationTests
         Assert.True(code == 0, err);
         Assert.Contains("re-measured over 128 latents", output);
         Assert.Equal(0, CliTests.Run("sample", "--checkpoint", pth, "--n", "2", "--out", Path.Combine(root, "grid.png")).Code);
-        Assert.Contains("--out must end in .pth", CliTests.Run("recalibrate", "--checkpoint", fixture, "--out", Path.Combine(root, "x.ckpt")).Err);
+        Assert.Contains("--out must end in .pth",
+            CliTests.Run("recalibrate", "--checkpoint", fixture, "--out", Path.Combine(root, "x.ckpt")).Err);
     }
 
     [Fact]

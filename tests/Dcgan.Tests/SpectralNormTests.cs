@@ -53,7 +53,8 @@ public class SpectralNormTests
         using (no_grad())
         {
             g.train(); d.train();
-            for (int i = 0; i < 3; i++) { g.forward(randn(8, 8, 1, 1)); d.forward(rand(8, 3, 32, 32).mul(2).sub(1)); } // statistics and u, v move
+            // statistics and u, v move
+            for (int i = 0; i < 3; i++) { g.forward(randn(8, 8, 1, 1)); d.forward(rand(8, 3, 32, 32).mul(2).sub(1)); }
         }
         g.eval(); d.eval();
         string dir = TestData.TempDir("export");
@@ -98,6 +99,7 @@ public class SpectralNormTests
         Assert.Equal(ours.Length, theirs.Length);
         Assert.True(ours.Zip(theirs).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, "G's outputs differ between this program and PyTorch");
         Assert.Equal(2, theirsD.Length);
-        Assert.True(oursD.Zip(theirsD).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, $"D's outputs differ: {string.Join(", ", oursD)} against {string.Join(", ", theirsD)}");
+        Assert.True(oursD.Zip(theirsD).Max(p => Math.Abs(p.First - p.Second)) < 1e-5,
+            $"D's outputs differ: {string.Join(", ", oursD)} against {string.Join(", ", theirsD)}");
     }
 }

@@ -56,7 +56,9 @@ public static class TestData
         Model = new Models.ModelOptions { ImageSize = 32, Nz = 8, Ngf = 4, Ndf = 4 },
     };
 
-    /// <summary>Trains the run straight through, and again stopped after 2 steps and resumed from its saved config; both final checkpoints.</summary>
+    /// <summary>
+    /// Trains the run straight through, and again stopped after 2 steps and resumed from its saved config; both final checkpoints.
+    /// </summary>
     public static (string Straight, string Resumed, TrainingOptions ResumedOptions) StraightAndResumed(TrainingOptions options)
     {
         var straight = new Trainer(options).Run(resume: false);
@@ -70,13 +72,17 @@ public static class TestData
     public static string PyTorch(string script)
     {
         const string python = "/usr/bin/python3";
-        var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(python)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true
+        };
         using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
         process.StandardInput.Write(script);
         process.StandardInput.Close();
         string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
+        Assert.True(process.ExitCode == 0,
+            $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
         return output;
     }
 }

@@ -34,7 +34,8 @@ public class TrainingHealthTests
     [Fact]
     public void Losses_without_a_probability_scale_are_not_judged_by_it()
     {
-        var health = new TrainingHealth(new TrainingOptions { Model = new ModelOptions { Loss = LossKind.Hinge } }, TestData.TempDir("health"));
+        var health = new TrainingHealth(new TrainingOptions { Model = new ModelOptions { Loss = LossKind.Hinge } },
+            TestData.TempDir("health"));
         for (int s = 0; s < 300; s++) Assert.Null(health.Observe(Row(s, 0.0, 0.0)));
     }
 

@@ -44,7 +44,8 @@ public class TrainingTests
         new Trainer(options).Run(resume: false);
         Assert.Equal(new RunStatus(RunState.Finished, 2, 2), RunStatus.Of(options.OutDir));
         // Asked for more steps than it has done (as `--resume --max-steps 3` records): stopped, not finished.
-        File.WriteAllText(Path.Combine(options.OutDir, "config.json"), File.ReadAllText(Path.Combine(options.OutDir, "config.json")).Replace("\"totalSteps\": 2", "\"totalSteps\": 3"));
+        File.WriteAllText(Path.Combine(options.OutDir, "config.json"),
+            File.ReadAllText(Path.Combine(options.OutDir, "config.json")).Replace("\"totalSteps\": 2", "\"totalSteps\": 3"));
         Assert.Equal(RunState.Stopped, RunStatus.Of(options.OutDir).State);
     }
 
@@ -68,7 +69,8 @@ public class TrainingTests
         var a = Weights(straightResult.LastCheckpoint!);
         var b = Weights(result.LastCheckpoint!);
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
-        foreach (var key in a.Keys) Assert.True(a[key].shape.SequenceEqual(b[key].shape) && a[key].eq(b[key]).all().item<bool>(), $"{key} differs after resume");
+        foreach (var key in a.Keys)
+            Assert.True(a[key].shape.SequenceEqual(b[key].shape) && a[key].eq(b[key]).all().item<bool>(), $"{key} differs after resume");
         Assert.True(Checkpoint.ReadState(result.LastCheckpoint!).Step == 5);
 
         // metrics.csv holds each step once, in order, even though steps 2-4 ran in a second process.
@@ -79,7 +81,8 @@ public class TrainingTests
     [Fact]
     public void The_ema_of_g_averages_weights_copies_batchnorm_statistics_resumes_exactly_and_is_what_sampling_uses()
     {
-        var options = Tiny(TestData.ImageFolder(10), Path.Combine(TestData.TempDir("ema"), "straight")) with { EmaDecay = 0.9, MaxSteps = 5 };
+        var options = Tiny(TestData.ImageFolder(10), Path.Combine(TestData.TempDir("ema"), "straight"))
+            with { EmaDecay = 0.9, MaxSteps = 5 };
         using (var gan = new GanPair(options, CPU))
         {
             var before = gan.Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
@@ -127,8 +130,12 @@ public class TrainingTests
         Assert.Equal(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(rawByChoice));
         using var emaByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema);
         Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(emaByChoice));
-        var noEma = new Trainer(options with { OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "no-ema"), EmaDecay = null, MaxSteps = 1 }).Run(resume: false);
-        var error = Assert.Throws<ArgumentException>(() => Generation.ModelLoader.LoadGenerator(noEma.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema));
+        var noEma = new Trainer(options with
+        {
+            OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "no-ema"), EmaDecay = null, MaxSteps = 1
+        }).Run(resume: false);
+        var error = Assert.Throws<ArgumentException>(() =>
+            Generation.ModelLoader.LoadGenerator(noEma.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema));
         Assert.Contains("--ema", error.Message);
     }
 

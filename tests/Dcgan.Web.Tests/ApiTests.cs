@@ -41,7 +41,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     public async Task Image_and_grid_are_byte_for_byte_the_commands_files()
     {
         string dir = Path.Combine(studio.Root, "cli-" + Guid.NewGuid().ToString("N"));
-        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "7", "--n", "3", "--each", dir, "--out", Path.Combine(dir, "grid.png"), "--nrow", "2"));
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "7", "--n", "3", "--each", dir,
+            "--out", Path.Combine(dir, "grid.png"), "--nrow", "2"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "7.png")), await Png($"{studio.M}/images/7.png"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "9.png")), await Png($"{studio.M}/images/9.png"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await Png($"{studio.M}/grid.png?seed=7&n=3&nrow=2"));
@@ -52,15 +53,21 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     {
         string dir = Path.Combine(studio.Root, "figures-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        Assert.Equal(0, Cli("arithmetic", "--checkpoint", studio.Model, "--a", "1,2", "--b", "3", "--c", "4,5", "--out", Path.Combine(dir, "arith.png")));
+        Assert.Equal(0, Cli("arithmetic", "--checkpoint", studio.Model, "--a", "1,2", "--b", "3", "--c", "4,5",
+            "--out", Path.Combine(dir, "arith.png")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "arith.png")), await Png($"{studio.M}/arithmetic.png?a=1,2&b=3&c=4,5"));
-        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "1", "--to", "2", "--steps", "5", "--mode", "lerp", "--out", Path.Combine(dir, "walk.png")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=5&mode=lerp"));
-        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "stripped", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "1", "--to", "2", "--steps", "5", "--mode", "lerp",
+            "--out", Path.Combine(dir, "walk.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")),
+            await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=5&mode=lerp"));
+        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors",
+            new { name = "stripped", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
         string vector = Path.Combine(dir, "v.json");
         File.WriteAllBytes(vector, await Client.GetByteArrayAsync($"{studio.M}/vectors/stripped"));
-        Assert.Equal(0, Cli("attribute", "apply", "--checkpoint", studio.Model, "--vector", vector, "--seed", "20", "--n", "2", "--strengths", "-1,0,2", "--out", Path.Combine(dir, "strip.png")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "strip.png")), await Png($"{studio.M}/strip.png?seeds=20,21&vector=stripped&strengths=-1,0,2"));
+        Assert.Equal(0, Cli("attribute", "apply", "--checkpoint", studio.Model, "--vector", vector, "--seed", "20", "--n", "2",
+            "--strengths", "-1,0,2", "--out", Path.Combine(dir, "strip.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "strip.png")),
+            await Png($"{studio.M}/strip.png?seeds=20,21&vector=stripped&strengths=-1,0,2"));
         await Client.DeleteAsync($"{studio.M}/vectors/stripped");
         _ = created;
     }
@@ -84,7 +91,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [Fact]
     public async Task Unknown_names_are_404_problems()
     {
-        Assert.Contains("no vector named 'ghost'", (await Problem($"{studio.M}/edit.png?seed=1&v=ghost:1", HttpStatusCode.NotFound)).GetString());
+        Assert.Contains("no vector named 'ghost'",
+            (await Problem($"{studio.M}/edit.png?seed=1&v=ghost:1", HttpStatusCode.NotFound)).GetString());
         Assert.Contains("no run named 'ghost'", (await Problem("/api/runs/ghost/metrics", HttpStatusCode.NotFound)).GetString());
         Assert.Contains("no sample 'x.png'", (await Problem("/api/runs/tiny/samples/x.png", HttpStatusCode.NotFound)).GetString());
     }
@@ -92,7 +100,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [Fact]
     public async Task Vectors_are_created_from_labels_listed_fetched_applied_and_deleted()
     {
-        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "bright", method = "mean-diff", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors",
+            new { name = "bright", method = "mean-diff", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var summary = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("mean-diff", summary.GetProperty("method").GetString());
@@ -106,16 +115,19 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         string file = Path.Combine(studio.Root, $"bright-{Guid.NewGuid():N}.json");
         File.WriteAllBytes(file, await Client.GetByteArrayAsync($"{studio.M}/vectors/bright"));
         string cliFile = Path.Combine(studio.Root, $"bright-cli-{Guid.NewGuid():N}.json");
-        Assert.Equal(0, Cli("attribute", "fit", "--checkpoint", studio.Model, "--with", "1,2,3", "--without", "4,5,6", "--name", "bright", "--out", cliFile));
+        Assert.Equal(0, Cli("attribute", "fit", "--checkpoint", studio.Model, "--with", "1,2,3", "--without", "4,5,6", "--name", "bright",
+            "--out", cliFile));
         Assert.Equal(AttributeVector.Load(cliFile).Vector, AttributeVector.Load(file).Vector);
 
         var original = await Png($"{studio.M}/images/11.png");
         Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:0"));
-        Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5&condition=bright")); // conditioned on itself: nothing left to move
+        // conditioned on itself: nothing left to move
+        Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5&condition=bright"));
         var strip = await Png($"{studio.M}/strip.png?seeds=11&vector=bright&strengths=0");
         Assert.Equal(original, strip);
         Assert.NotEqual(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5"));
-        Assert.Contains("out of range", (await Problem($"{studio.M}/edit.png?seed=11&v=bright:1000", HttpStatusCode.BadRequest)).GetString());
+        Assert.Contains("out of range",
+            (await Problem($"{studio.M}/edit.png?seed=11&v=bright:1000", HttpStatusCode.BadRequest)).GetString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"{studio.M}/vectors/bright")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"{studio.M}/vectors/bright")).StatusCode);
@@ -127,9 +139,11 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var tooFew = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "x", with = new[] { 1 }, without = new[] { 2, 3 } });
         Assert.Equal(HttpStatusCode.BadRequest, tooFew.StatusCode);
         Assert.Contains("at least 2 images with", await tooFew.Content.ReadAsStringAsync());
-        var badName = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "../evil", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
+        var badName = await Client.PostAsJsonAsync($"{studio.M}/vectors",
+            new { name = "../evil", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
         Assert.Contains("name: '../evil' is not a valid name", await badName.Content.ReadAsStringAsync());
-        var badMethod = await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "x", method = "magic", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
+        var badMethod = await Client.PostAsJsonAsync($"{studio.M}/vectors",
+            new { name = "x", method = "magic", with = new[] { 1, 2 }, without = new[] { 3, 4 } });
         Assert.Contains("method must be one of", await badMethod.Content.ReadAsStringAsync());
         var huge = new ByteArrayContent(new byte[2 << 20]);
         huge.Headers.ContentType = new("application/json");
@@ -140,12 +154,17 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [Fact]
     public async Task Uploaded_vectors_of_another_model_need_force()
     {
-        var vector = new AttributeVector { Name = "foreign", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray() };
+        var vector = new AttributeVector
+        {
+            Name = "foreign", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray()
+        };
         string json = Training.DcganJson.Serialize(vector);
-        var refused = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var refused = await Client.PostAsync($"{studio.M}/vectors/upload",
+            new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("--force", await refused.Content.ReadAsStringAsync());
-        var forced = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var forced = await Client.PostAsync($"{studio.M}/vectors/upload?force=1",
+            new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
         Assert.Contains("warning: vector 'foreign'", await forced.Content.ReadAsStringAsync());
         await Client.DeleteAsync($"{studio.M}/vectors/foreign");
@@ -166,10 +185,12 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("does not say which model", uploaded.RootElement.GetProperty("warning").GetString());
 
         var asJson = new AttributeVector { Name = "v_json", Nz = 8, ModelHash = "0123456789abcdef", Vector = values };
-        var json = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", new StringContent(Training.DcganJson.Serialize(asJson), System.Text.Encoding.UTF8, "application/json"));
+        var json = await Client.PostAsync($"{studio.M}/vectors/upload?force=1",
+            new StringContent(Training.DcganJson.Serialize(asJson), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
         string version = asJson.Version;
-        Assert.Equal(await Png($"{studio.M}/edit.png?seed=5&v=v_json@{version}:1.5"), await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
+        Assert.Equal(await Png($"{studio.M}/edit.png?seed=5&v=v_json@{version}:1.5"),
+            await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
         Assert.NotEqual(await Png($"{studio.M}/images/5.png"), await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
 
         var matrix = new MemoryStream();
@@ -208,7 +229,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("tiny", models[2].GetProperty("label").GetString());
         Assert.All(models, m => Assert.Matches("^[0-9a-f]{16}$", m.GetProperty("id").GetString()));
         Assert.Contains("not a model id", (await Problem("/api/models/..%2Fetc/images/1.png", HttpStatusCode.BadRequest)).GetString());
-        Assert.Contains("no model with id", (await Problem("/api/models/0123456789abcdef/images/1.png", HttpStatusCode.NotFound)).GetString());
+        Assert.Contains("no model with id",
+            (await Problem("/api/models/0123456789abcdef/images/1.png", HttpStatusCode.NotFound)).GetString());
 
         var runs = await Client.GetFromJsonAsync<JsonElement>("/api/runs");
         var tiny = runs.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "tiny");
@@ -220,7 +242,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.True((await Png("/api/runs/tiny/losses.png")).Length > 0);
 
         var openapi = await Client.GetStringAsync("/openapi/v1.json");
-        foreach (var path in new[] { "/api/models/{id}/images/{seed}.png", "/api/models/{id}/grid.png", "/api/models/{id}/edit.png", "/api/models/{id}/vectors", "/api/runs" }) Assert.Contains(path, openapi);
+        foreach (var path in new[] { "/api/models/{id}/images/{seed}.png", "/api/models/{id}/grid.png", "/api/models/{id}/edit.png",
+                     "/api/models/{id}/vectors", "/api/runs" })
+            Assert.Contains(path, openapi);
         Assert.Contains("<title>DCGAN Studio</title>", await Client.GetStringAsync("/"));
     }
 
@@ -233,7 +257,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(0, Cli("sample", "--seed", "4", "--n", "1", "--each", dir));
         Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "4", "--n", "1", "--each", Path.Combine(dir, "fixture")));
         // Interleaved requests for two models: each answer is its own model's, with nothing selected on the server.
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Png($"/api/models/{(i % 2 == 0 ? bundled : studio.ModelId)}/images/4.png")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(i => Png($"/api/models/{(i % 2 == 0 ? bundled : studio.ModelId)}/images/4.png")));
         for (int i = 0; i < answers.Length; i++)
             Assert.Equal(File.ReadAllBytes(Path.Combine(i % 2 == 0 ? dir : Path.Combine(dir, "fixture"), "4.png")), answers[i]);
     }
@@ -247,7 +272,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         new Dcgan.Training.Trainer(new Dcgan.Training.TrainingOptions
         {
             Data = Path.Combine(studio.Root, "images"), OutDir = Path.Combine(studio.RunsDir, name), BatchSize = 2, MaxSteps = 1, Seed = 5,
-            FixedNoiseCount = 4, CacheDir = Path.Combine(studio.Root, "cache"), Model = new Dcgan.Models.ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 },
+            FixedNoiseCount = 4, CacheDir = Path.Combine(studio.Root, "cache"),
+            Model = new Dcgan.Models.ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 },
         }).Run(resume: false);
         var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
         Assert.Equal(before + 1, models.Count);
@@ -268,7 +294,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
             ("{\"name\": \"a\", \"nz\": \"eight\"}", "'nz' holds the wrong kind of value"),
         })
         {
-            var response = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            var response = await Client.PostAsync($"{studio.M}/vectors/upload",
+                new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains(expected, await response.Content.ReadAsStringAsync());
         }
@@ -298,7 +325,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     public async Task A_recomputed_vector_gets_a_new_version_and_old_urls_keep_their_pixels()
     {
         async Task<JsonElement> Fit(int[] with, int[] without) =>
-            await (await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "mood", with, without })).Content.ReadFromJsonAsync<JsonElement>();
+            await (await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "mood", with, without }))
+                .Content.ReadFromJsonAsync<JsonElement>();
         var v1 = await Fit([1, 2, 3], [4, 5, 6]);
         string url1 = $"{studio.M}/edit.png?seed=9&v=mood@{v1.GetProperty("version").GetString()}:2";
         var before = await Client.GetAsync(url1);
@@ -315,18 +343,21 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var byName = await Client.GetAsync($"{studio.M}/edit.png?seed=9&v=mood:2");
         Assert.Equal("no-cache", byName.Headers.CacheControl?.ToString());
         Assert.Equal(pixels2, await byName.Content.ReadAsByteArrayAsync());
-        Assert.Contains("no vector 'mood@000000000000'", (await Problem($"{studio.M}/edit.png?seed=9&v=mood@000000000000:1", HttpStatusCode.NotFound)).GetString());
+        Assert.Contains("no vector 'mood@000000000000'",
+            (await Problem($"{studio.M}/edit.png?seed=9&v=mood@000000000000:1", HttpStatusCode.NotFound)).GetString());
         await Client.DeleteAsync($"{studio.M}/vectors/mood");
     }
 
     [Fact]
     public async Task Malformed_json_bodies_are_400_problems()
     {
-        var response = await Client.PostAsync($"{studio.M}/vectors", new StringContent("{\"name\": \"x\", \"with\": [1,", System.Text.Encoding.UTF8, "application/json"));
+        var response = await Client.PostAsync($"{studio.M}/vectors",
+            new StringContent("{\"name\": \"x\", \"with\": [1,", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("body: not the JSON this endpoint takes", await response.Content.ReadAsStringAsync());
-        var upload = await Client.PostAsync($"{studio.M}/vectors/upload", new StringContent("hello", System.Text.Encoding.UTF8, "application/json"));
+        var upload = await Client.PostAsync($"{studio.M}/vectors/upload",
+            new StringContent("hello", System.Text.Encoding.UTF8, "application/json"));
         string text = await upload.Content.ReadAsStringAsync();
         Assert.Contains("the uploaded file is not a vector file", text);
         Assert.DoesNotContain("LineNumber", text);
@@ -360,7 +391,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--latents", Path.Combine(dir, "z.npy"), "--each", dir));
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "latent-0000.png")), reconstruction);
 
-        var vector = await (await Client.PostAsJsonAsync($"{studio.M}/vectors", new { name = "lift", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } }))
+        var vector = await (await Client.PostAsJsonAsync($"{studio.M}/vectors",
+                new { name = "lift", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var edited = await Png($"{studio.M}/edit.png?z={z}&v=lift@{vector.GetProperty("version").GetString()}:3");
         Assert.NotEqual(reconstruction, edited);
@@ -375,10 +407,12 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var text = new MultipartFormDataContent { { new StringContent("hello"), "image", "notes.png" } };
         Assert.Contains("not a decodable image", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, text)).GetString());
         var wrongField = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "picture", "x.png" } };
-        Assert.Contains("no file in a form field named 'image'", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, wrongField)).GetString());
+        Assert.Contains("no file in a form field named 'image'",
+            (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, wrongField)).GetString());
         var notForm = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
         Assert.Contains("multipart/form-data", (await Problem($"{studio.M}/invert", HttpStatusCode.BadRequest, notForm)).GetString());
-        Assert.Contains("steps: 0 is out of range", (await Problem($"{studio.M}/invert?steps=0", HttpStatusCode.BadRequest, new MultipartFormDataContent())).GetString());
+        Assert.Contains("steps: 0 is out of range",
+            (await Problem($"{studio.M}/invert?steps=0", HttpStatusCode.BadRequest, new MultipartFormDataContent())).GetString());
     }
 
     [Fact]
@@ -401,7 +435,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         string metrics = Path.Combine(run, "metrics.csv");
         File.WriteAllText(metrics, Dcgan.Training.MetricsRow.Header + "\n0,0,1.5,0.7,0.5,0.4,0.3,10,1\n");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var response = await Client.GetAsync($"/api/runs/{Path.GetFileName(run)}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var response = await Client.GetAsync($"/api/runs/{Path.GetFileName(run)}/events", HttpCompletionOption.ResponseHeadersRead,
+            cancel.Token);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
         Assert.Equal("event: metrics", await reader.ReadLineAsync(cancel.Token));
@@ -431,7 +466,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         // The server still answers everything else meanwhile.
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{studio.M}/images/1.png", cancel.Token)).StatusCode);
         foreach (var r in open) r.Dispose();
-        for (int i = 0; i < 50 && (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers > 0; i++) await Task.Delay(100);
+        for (int i = 0; i < 50 && (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers > 0; i++)
+            await Task.Delay(100);
         Assert.Equal(0, (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers);
     }
 
@@ -442,8 +478,10 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         string dir = Path.Combine(studio.Root, "batched-" + Guid.NewGuid().ToString("N"));
         var seeds = Enumerable.Range(100, 24).ToList();
         Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "100", "--n", "24", "--each", dir));
-        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "100", "--n", "6", "--nrow", "3", "--out", Path.Combine(dir, "grid.png")));
-        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "100", "--to", "101", "--steps", "4", "--out", Path.Combine(dir, "walk.png")));
+        Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "100", "--n", "6", "--nrow", "3",
+            "--out", Path.Combine(dir, "grid.png")));
+        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "100", "--to", "101", "--steps", "4",
+            "--out", Path.Combine(dir, "walk.png")));
         var before = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
         var singles = seeds.Select(s => Client.GetByteArrayAsync($"{studio.M}/images/{s}.png")).ToList();
         var grid = Client.GetByteArrayAsync($"{studio.M}/grid.png?seed=100&n=6&nrow=3");

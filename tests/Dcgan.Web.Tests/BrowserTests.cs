@@ -31,7 +31,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run"],
         });
     }
 
@@ -46,7 +47,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    public string Screenshot(string name) => Path.Combine(Directory.CreateDirectory(Path.Combine(studio.Root, "screenshots")).FullName, name);
+    public string Screenshot(string name) =>
+        Path.Combine(Directory.CreateDirectory(Path.Combine(studio.Root, "screenshots")).FullName, name);
 
     public async Task DisposeAsync()
     {
@@ -58,7 +60,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The page as a person uses it, in Debian's chromium: first view, keyboard labelling, edits, errors, huge seeds, a phone.</summary>
+/// <summary>
+/// The page as a person uses it, in Debian's chromium: first view, keyboard labelling, edits, errors, huge seeds, a phone.
+/// </summary>
 public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string ImageBytes = @"async (selector) => {
@@ -69,7 +73,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
     private async Task<string> ApiImage(string url) => Convert.ToBase64String(await browser.Client.GetByteArrayAsync(url));
 
     private static Task WaitLoaded(IPage page, string selector) =>
-        page.WaitForFunctionAsync($"() => {{ const i = document.querySelector('{selector}'); return i.complete && i.naturalWidth > 0 && !i.closest('.frame').classList.contains('empty'); }}");
+        page.WaitForFunctionAsync($"() => {{ const i = document.querySelector('{selector}'); " +
+            $"return i.complete && i.naturalWidth > 0 && !i.closest('.frame').classList.contains('empty'); }}");
 
     [Fact]
     public async Task First_view_says_what_to_do_and_shows_no_broken_image()
@@ -96,7 +101,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
               .filter(([, ratio]) => ratio < 4.5).map(([e, ratio]) => `${e.tagName}.${e.className} ${ratio.toFixed(2)}: ${e.textContent.trim().slice(0, 30)}`); }");
         Assert.Empty(lowContrast);
         Assert.True(await page.EvaluateAsync<int>(@"() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null
-            && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).length") > 40, "the contrast check saw too few texts");
+            && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).length") > 40,
+            "the contrast check saw too few texts");
         await page.ScreenshotAsync(new() { Path = browser.Screenshot("first-view-1300.png"), FullPage = true });
     }
 
@@ -128,7 +134,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
 
         await page.Locator(".tile").Nth(10).Locator(".edit").ClickAsync();
         // The edit panel comes into view and its first slider takes the focus.
-        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement.type === 'range' && document.activeElement.closest('#sliders') !== null"));
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => document.activeElement.type === 'range' && document.activeElement.closest('#sliders') !== null"));
         await page.Locator("#sliders input[data-vector='smile']").FillAsync("1.5");
         await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('smile%40')");
         await WaitLoaded(page, "#edited");
@@ -151,10 +158,13 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
 
         // Another model: every tile is that model's, the labels and the edit are reset.
         var models = (await browser.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
-        string bundled = models.EnumerateArray().Single(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
+        string bundled = models.EnumerateArray().Single(m => m.GetProperty("source").GetString() == "bundled")
+            .GetProperty("id").GetString()!;
         await page.Locator("#model").SelectOptionAsync(bundled);
-        await page.WaitForFunctionAsync($"() => [...document.querySelectorAll('.tile img')].every(i => i.src.includes('{bundled}') && i.complete && i.naturalWidth > 0)");
-        Assert.True(await ApiImage($"/api/models/{bundled}/images/2.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile:nth-child(3) img"),
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')]" +
+            $".every(i => i.src.includes('{bundled}') && i.complete && i.naturalWidth > 0)");
+        Assert.True(
+            await ApiImage($"/api/models/{bundled}/images/2.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile:nth-child(3) img"),
             "the shown tile of seed 2 differs from the API's image of the new model");
         Assert.NotEqual(await ApiImage($"{browser.Studio.M}/images/2.png"), await ApiImage($"/api/models/{bundled}/images/2.png"));
         Assert.Equal("0 with, 0 without", await page.Locator("#counts").TextContentAsync());
@@ -173,7 +183,9 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.WaitForFunctionAsync("() => document.querySelector('.tile').dataset.seed === '9007199254740993'");
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')].every(i => i.complete && i.naturalWidth > 0)");
         Assert.EndsWith("/images/9007199254740994.png", await page.Locator(".tile img").Nth(1).GetAttributeAsync("src"));
-        Assert.True(await ApiImage($"{browser.Studio.M}/images/9007199254740993.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile img"), "huge seed tile");
+        Assert.True(
+            await ApiImage($"{browser.Studio.M}/images/9007199254740993.png") == await page.EvaluateAsync<string>(ImageBytes, ".tile img"),
+            "huge seed tile");
 
         await page.Locator("#seed").FillAsync("9223372036854775808"); // 2^63
         await page.Locator("#show").ClickAsync();
@@ -214,7 +226,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         string file = Path.Combine(browser.Studio.Root, "my-picture.png");
         await File.WriteAllBytesAsync(file, await browser.Client.GetByteArrayAsync($"{browser.Studio.M}/images/7.png"));
         await page.Locator("#own-image").SetInputFilesAsync(file);
-        await page.WaitForFunctionAsync("() => document.getElementById('invert-result').textContent.includes('PSNR')", null, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('invert-result').textContent.includes('PSNR')", null,
+            new() { Timeout = 60_000 });
         Assert.Contains("my-picture.png", await page.Locator("#edit-seed").TextContentAsync());
         await WaitLoaded(page, "#reconstruction");
         await WaitLoaded(page, "#edited");
@@ -246,7 +259,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await WaitLoaded(page, "#arith");
         var wide = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > 390).map(e => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)");
-        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "the page scrolls sideways at 390 px: " + string.Join("; ", wide.Take(12)));
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390,
+            "the page scrolls sideways at 390 px: " + string.Join("; ", wide.Take(12)));
         var edit = await page.Locator(".tile .edit").First.BoundingBoxAsync();
         Assert.True(edit!.Width >= 44 && edit.Height >= 44, $"the edit button is {edit.Width}x{edit.Height} px");
         var small = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('button, select')]

@@ -30,7 +30,8 @@ public sealed class StudioFixture : IAsyncLifetime
             var info = new SkiaSharp.SKImageInfo(32, 32, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
             using var surface = SkiaSharp.SKSurface.Create(info);
             surface.Canvas.Clear(new SkiaSharp.SKColor((byte)(i * 60), 100, 200));
-            File.WriteAllBytes(Path.Combine(images, $"{i}.png"), surface.Snapshot().Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray());
+            File.WriteAllBytes(Path.Combine(images, $"{i}.png"),
+                surface.Snapshot().Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray());
         }
         new Trainer(new TrainingOptions
         {
@@ -39,7 +40,8 @@ public sealed class StudioFixture : IAsyncLifetime
         }).Run(resume: false);
 
         // A generous batching window, so requests sent together are drawn together even on a busy machine.
-        App = StudioServer.Build(new StudioOptions { Checkpoint = Model, RunsDir = RunsDir, BatchWindow = TimeSpan.FromMilliseconds(50) }, b => b.WebHost.UseTestServer());
+        App = StudioServer.Build(new StudioOptions { Checkpoint = Model, RunsDir = RunsDir, BatchWindow = TimeSpan.FromMilliseconds(50) },
+            b => b.WebHost.UseTestServer());
         await App.StartAsync();
         Client = App.GetTestClient();
         var models = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/models");

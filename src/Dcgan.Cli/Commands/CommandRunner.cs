@@ -8,7 +8,11 @@ public static class CommandRunner
     public const int UsageError = 2, Failure = 1;
 
     /// <summary>--verbose (any command): unexpected errors also print their stack trace, for a bug report.</summary>
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print the stack trace of unexpected errors (for a bug report).", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the stack trace of unexpected errors (for a bug report).",
+        Recursive = true
+    };
     private static bool verbose;
 
     public static int Run(RootCommand root, string[] args)
@@ -32,11 +36,13 @@ public static class CommandRunner
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException
-                                       or UnauthorizedAccessException or HttpRequestException or IOException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                                       or InvalidOperationException or UnauthorizedAccessException or HttpRequestException or IOException)
         {
             // Files and the disk (full, read-only, a path under a file) and the network are the world, not a bug: one line.
-            string detail = e is HttpRequestException http ? $"could not reach the studio: {http.Message} (is `dcgan serve` running there?)" : e.Message;
+            string detail = e is HttpRequestException http
+                ? $"could not reach the studio: {http.Message} (is `dcgan serve` running there?)"
+                : e.Message;
             Console.Error.WriteLine($"dcgan {command}: {detail}");
             if (verbose) Console.Error.WriteLine(e);
             return e is ArgumentException ? UsageError : Failure;
@@ -44,7 +50,8 @@ public static class CommandRunner
         catch (Exception e)
         {
             // Not an input problem: say what happened on one line; the trace with --verbose, for a bug report.
-            Console.Error.WriteLine($"dcgan {command}: unexpected error: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (verbose ? "" : " (--verbose shows where)"));
+            Console.Error.WriteLine($"dcgan {command}: unexpected error: {e.GetType().Name}: {e.Message.Split('\n')[0]}" +
+                (verbose ? "" : " (--verbose shows where)"));
             if (verbose) Console.Error.WriteLine(e);
             return Failure;
         }

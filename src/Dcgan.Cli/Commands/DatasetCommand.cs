@@ -11,11 +11,13 @@ public static class DatasetCommand
         var from = Required<string>("--from", "Folder of images (and optionally labels.json) to pack.");
         var output = Required<string>("--out", "The .zip to write.");
         var size = Make("--size", "Image size of the packed images (resize shorter side, center crop).", 64);
-        var pack = new Command("pack", "Pack a folder into a zip of PNGs composited on white (how data/emoji.zip is built).").With(from, output, size);
+        var pack = new Command("pack", "Pack a folder into a zip of PNGs composited on white (how data/emoji.zip is built).")
+            .With(from, output, size);
         pack.SetAction(r => CommandRunner.Guard("dataset pack", () =>
         {
             var info = DatasetPacker.Pack(r.GetValue(from)!, r.GetValue(output)!, CheckSize(r.GetValue(size)));
-            Console.WriteLine($"{info.Count} images packed into {r.GetValue(output)} ({new FileInfo(r.GetValue(output)!).Length / 1024} KiB); {info.Skipped.Count} skipped");
+            Console.WriteLine($"{info.Count} images packed into {r.GetValue(output)} " +
+                $"({new FileInfo(r.GetValue(output)!).Length / 1024} KiB); {info.Skipped.Count} skipped");
             return 0;
         }));
 
@@ -32,5 +34,6 @@ public static class DatasetCommand
         return new Command("dataset", "Data set tools.") { pack, inspect };
     }
 
-    private static int CheckSize(int size) => size is >= 8 and <= 1024 ? size : throw new ArgumentException($"--size must be between 8 and 1024 pixels (got {size})");
+    private static int CheckSize(int size) =>
+        size is >= 8 and <= 1024 ? size : throw new ArgumentException($"--size must be between 8 and 1024 pixels (got {size})");
 }

@@ -11,12 +11,14 @@ public static class DirectionsCommand
     public static Command Create()
     {
         var model = new ModelArguments();
-        var method = Make("--method", "sefa (closed form from G's first layer) or pca (GANSpace: PCA of first-layer features, regressed to z).", "sefa");
+        var method = Make("--method",
+            "sefa (closed form from G's first layer) or pca (GANSpace: PCA of first-layer features, regressed to z).", "sefa");
         var k = Make("--k", "How many directions.", 10);
         var samples = Make("--samples", "pca: latents sampled.", Directions.PcaSamples);
         var strength = Make("--strength", "Preview strips go from -strength to +strength sigmas.", 3.0);
         var previewSeeds = Make("--preview-seeds", "Seeds shown in each preview strip (one row each).", "0-2");
-        var output = Required<string>("--out", "Folder for the vector files (direction-00.json, ...) and previews (direction-00.png, ...).");
+        var output = Required<string>("--out",
+            "Folder for the vector files (direction-00.json, ...) and previews (direction-00.png, ...).");
         var command = new Command("directions", "Discover unsupervised directions in z (SeFa or PCA) and preview each as a strip.")
             .With([.. model.All, method, k, samples, strength, previewSeeds, output]);
         command.SetAction(r => CommandRunner.Guard("directions", () =>
@@ -42,7 +44,8 @@ public static class DirectionsCommand
                 Png.Save(Editing.StripFigure(z, vector, strengths, []).Draw(loaded.Sampler), Path.Combine(dir, $"direction-{i:D2}.png"));
                 Console.WriteLine($"direction {i:D2}: sigma {sigma:F3}");
             }
-            Console.WriteLine($"{directions.Count} directions in {dir}/ (direction-NN.json vectors, direction-NN.png previews from -{range} to +{range} sigma)");
+            Console.WriteLine($"{directions.Count} directions in {dir}/ " +
+                $"(direction-NN.json vectors, direction-NN.png previews from -{range} to +{range} sigma)");
             return 0;
         }));
         return command;

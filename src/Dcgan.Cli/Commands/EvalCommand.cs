@@ -15,11 +15,13 @@ public static class EvalCommand
         var n = Make("--n", "Generated images: seeds s..s+n-1.", 2000);
         var seed = Make("--seed", "First seed.", 0L);
         var realN = Optional<int?>("--real-n", "Use at most this many real images (a fixed subset); default all.");
-        var features = Optional<string>("--features", "Another feature network (.onnx, input [N, 3, H, W]), e.g. an Inception v3 for standard FID.");
+        var features = Optional<string>("--features",
+            "Another feature network (.onnx, input [N, 3, H, W]), e.g. an Inception v3 for standard FID.");
         var cacheDir = Make("--cache-dir", "Where decoded pixels and real-set features are cached.", ".cache");
         var json = Optional<string>("--json", "Also write the figures as JSON.");
         var mode = ModelArguments.ModeOption("each batch of 64 normalised by its own statistics, as the training notebook renders");
-        var command = new Command("eval", "FID and KID (ResNet-18 features) and k-NN precision / recall of generated images against a data set.")
+        var command = new Command("eval",
+                "FID and KID (ResNet-18 features) and k-NN precision / recall of generated images against a data set.")
             .With([.. model.All, data, n, seed, realN, features, cacheDir, json, mode]);
         command.SetAction(r => CommandRunner.Guard("eval", () =>
         {

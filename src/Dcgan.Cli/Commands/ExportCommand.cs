@@ -12,7 +12,8 @@ public static class ExportCommand
     {
         var checkpoint = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
         var output = Required<string>("--out", "Folder for netG.pth and netD.pth.");
-        var command = new Command("export", "Write G and D as PyTorch state_dicts (netG.pth, netD.pth) that load with load_state_dict(torch.load(path)).")
+        var command = new Command("export",
+                "Write G and D as PyTorch state_dicts (netG.pth, netD.pth) that load with load_state_dict(torch.load(path)).")
             .With(checkpoint, output);
         command.SetAction(r => CommandRunner.Guard("export", () =>
         {
@@ -29,7 +30,9 @@ public static class ExportCommand
             using var average = new Generator(options);
             bool hasEma = Checkpoint.TryLoadGeneratorEma(path, average);
             if (hasEma) PyTorchStateDict.Save(average, Path.Combine(dir, "netG_ema.pth"));
-            Console.WriteLine($"wrote {dir}/netG.pth{(hasEma ? $", {dir}/netG_ema.pth" : "")} and {dir}/netD.pth (nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, loss {DcganJson.Name(options.Loss)})");
+            Console.WriteLine($"wrote {dir}/netG.pth{(hasEma ? $", {dir}/netG_ema.pth" : "")} and {dir}/netD.pth " +
+                $"(nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, " +
+                $"loss {DcganJson.Name(options.Loss)})");
             return 0;
         }));
         return command;

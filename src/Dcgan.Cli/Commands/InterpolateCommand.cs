@@ -22,13 +22,15 @@ public static class InterpolateCommand
             .With([.. model.All, from, to, through, steps, mode, output, nrow, frames]);
         command.SetAction(r => CommandRunner.Guard("interpolate", () =>
         {
-            if (r.GetValue(output) is null && r.GetValue(frames) is null) throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
+            if (r.GetValue(output) is null && r.GetValue(frames) is null)
+                throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
             int k = r.GetValue(steps);
             if (k is < 2 or > 256) throw new ArgumentException($"--steps must be between 2 and 256 (got {k})");
             var chosen = Training.DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };
-            if (r.GetValue(through) is { } middle) waypoints.AddRange(LatentSampler.ParseSeedList(middle).Select(s => loaded.LatentFrom(s.ToString())));
+            if (r.GetValue(through) is { } middle)
+                waypoints.AddRange(LatentSampler.ParseSeedList(middle).Select(s => loaded.LatentFrom(s.ToString())));
             waypoints.Add(loaded.LatentFrom(r.GetValue(to)!));
             var figure = Editing.InterpolationFigure(waypoints, k, chosen, r.GetValue(nrow));
             var images = loaded.Sampler.Render(figure.Latents, figure.Count);

@@ -19,14 +19,17 @@ public static class InvertCommand
         var defaults = new InversionOptions();
         var image = Required<string>("--image", "An image file, or a folder of them (inverted in file-name order).");
         var output = Required<string>("--out", "The latents to write (.npy or JSON): one row per image.");
-        var reconstruction = Optional<string>("--reconstruction", "Also write G(z) (.png): the image itself for one input, a grid (as `sample --out`) for several.");
+        var reconstruction = Optional<string>("--reconstruction",
+            "Also write G(z) (.png): the image itself for one input, a grid (as `sample --out`) for several.");
         var steps = Make("--steps", "Adam steps per image.", defaults.Steps);
         var restarts = Make("--restarts", "Random starts searched together; the best one wins.", defaults.Restarts);
         var seed = Make("--seed", "Seed of the random starts (the result is deterministic for a seed).", defaults.Seed);
         var lr = Make("--lr", "Adam's learning rate on z (cosine-decayed to 5 %).", defaults.LearningRate);
-        var featureWeight = Make("--feature-weight", "Weight of D's activations as a perceptual loss (used where the checkpoint holds D).", defaults.FeatureWeight);
+        var featureWeight = Make("--feature-weight",
+            "Weight of D's activations as a perceptual loss (used where the checkpoint holds D).", defaults.FeatureWeight);
         var priorWeight = Make("--prior-weight", "Weight of the term keeping |z|^2 / nz near 1 (the prior's shell).", defaults.PriorWeight);
-        var command = new Command("invert", "Find the latent z of your own image (GAN inversion), to edit it with `attribute apply --latents` or interpolate from it.")
+        var command = new Command("invert",
+                "Find the latent z of your own image (GAN inversion), to edit it with `attribute apply --latents` or interpolate from it.")
             .With([.. model.All, image, output, reconstruction, steps, restarts, seed, lr, featureWeight, priorWeight]);
         command.SetAction(r => CommandRunner.Guard("invert", () =>
         {
@@ -47,7 +50,8 @@ public static class InvertCommand
                 var clock = Stopwatch.StartNew();
                 var result = loaded.Invert(Path.GetFileName(file), File.ReadAllBytes(file), options);
                 latents.Add(result.Latent);
-                Console.WriteLine($"{Path.GetFileName(file)}: PSNR {result.Psnr:F2} dB, SSIM {result.Ssim:F3} (start {result.BestRestart + 1} of {options.Restarts}, {clock.Elapsed.TotalSeconds:F1} s)");
+                Console.WriteLine($"{Path.GetFileName(file)}: PSNR {result.Psnr:F2} dB, SSIM {result.Ssim:F3} " +
+                    $"(start {result.BestRestart + 1} of {options.Restarts}, {clock.Elapsed.TotalSeconds:F1} s)");
             }
             using var z = tensor(latents.SelectMany(l => l).ToArray(), [latents.Count, loaded.Options.Nz]);
             LatentFile.Write(r.GetValue(output)!, z);
@@ -68,14 +72,20 @@ public static class InvertCommand
         List<string> files;
         if (Directory.Exists(path))
         {
-            files = Directory.EnumerateFiles(path).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new FileNotFoundException($"--image: the folder '{path}' holds no images ({string.Join(", ", ImageExtensions)})");
-            if (files.Count > 1024) throw new ArgumentException($"--image: the folder '{path}' holds {files.Count} images, at most 1024 at once");
+            files = Directory.EnumerateFiles(path)
+                .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            if (files.Count == 0)
+                throw new FileNotFoundException($"--image: the folder '{path}' holds no images ({string.Join(", ", ImageExtensions)})");
+            if (files.Count > 1024)
+                throw new ArgumentException($"--image: the folder '{path}' holds {files.Count} images, at most 1024 at once");
         }
         else if (File.Exists(path)) files = [path];
         else throw new FileNotFoundException($"--image: '{path}' does not exist");
         foreach (var file in files)
-            if (new FileInfo(file).Length > MaxFileBytes) throw new ArgumentException($"--image: {file} is {new FileInfo(file).Length >> 20} MB, at most {MaxFileBytes >> 20} MB");
+            if (new FileInfo(file).Length > MaxFileBytes)
+                throw new ArgumentException($"--image: {file} is {new FileInfo(file).Length >> 20} MB, at most {MaxFileBytes >> 20} MB");
         return files;
     }
 }

@@ -8,10 +8,13 @@ namespace Dcgan.Cli.Commands;
 /// <summary>The --checkpoint / --device pair every generating command takes, and parsing of seed lists.</summary>
 internal sealed class ModelArguments
 {
-    public Option<string?> Checkpoint { get; } = Optional<string>("--checkpoint", "A checkpoint (.ckpt), a run directory (its newest checkpoint) or a PyTorch netG.pth; default: the bundled emoji model.");
+    public Option<string?> Checkpoint { get; } = Optional<string>("--checkpoint",
+        "A checkpoint (.ckpt), a run directory (its newest checkpoint) or a PyTorch netG.pth; default: the bundled emoji model.");
     public Option<string> Device { get; } = Make("--device", "cpu or cuda.", "cpu");
 
-    public Option<string> Weights { get; } = Make("--weights", "Which generator of a checkpoint: auto (the moving average where the run kept one with --ema), raw (the trained G) or ema.", "auto");
+    public Option<string> Weights { get; } = Make("--weights",
+        "Which generator of a checkpoint: auto (the moving average where the run kept one with --ema), raw (the trained G) or ema.",
+        "auto");
 
     public Option[] All => [Checkpoint, Device, Weights];
 
@@ -25,7 +28,9 @@ internal sealed class ModelArguments
     public static SamplingMode Mode(ParseResult r, Option<string> option) =>
         Training.DcganJson.ParseEnum<SamplingMode>(r.GetValue(option)!, "--mode");
 
-    /// <summary>Seeds as a person writes them ("3,7,12-20"), or a latents file (.npy or JSON, e.g. from `dcgan invert`): its rows.</summary>
+    /// <summary>
+    /// Seeds as a person writes them ("3,7,12-20"), or a latents file (.npy or JSON, e.g. from `dcgan invert`): its rows.
+    /// </summary>
     public static TorchSharp.torch.Tensor SeedsOrLatents(LoadedModel model, string text, string option, int max)
     {
         if (File.Exists(text))

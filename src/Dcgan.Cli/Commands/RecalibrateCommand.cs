@@ -13,8 +13,10 @@ public static class RecalibrateCommand
         var samples = Make("--samples", "Latents drawn from the prior to measure the statistics over.", 8192);
         var batchSize = Make("--batch-size", "Batch size of the measuring passes.", 64);
         var seed = Make("--seed", "Seed of the latents.", 0L);
-        var output = Required<string>("--out", "The recalibrated generator to write, as a PyTorch state_dict (.pth); use it with --checkpoint.");
-        var command = new Command("recalibrate", "Re-measure G's BatchNorm running statistics over many z (eval-mode sampling then matches the prior).")
+        var output = Required<string>("--out",
+            "The recalibrated generator to write, as a PyTorch state_dict (.pth); use it with --checkpoint.");
+        var command = new Command("recalibrate",
+                "Re-measure G's BatchNorm running statistics over many z (eval-mode sampling then matches the prior).")
             .With([.. model.All, samples, batchSize, seed, output]);
         command.SetAction(r => CommandRunner.Guard("recalibrate", () =>
         {

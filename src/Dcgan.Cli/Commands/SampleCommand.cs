@@ -19,20 +19,25 @@ public static class SampleCommand
         var each = Optional<string>("--each", "Write one PNG per image into this folder, named by seed (e.g. 42.png).");
         var latents = Optional<string>("--latents", "Read explicit z vectors (.npy or JSON) instead of seeds.");
         var saveLatents = Optional<string>("--save-latents", "Write the z vectors used (.npy or JSON).");
-        var mode = ModelArguments.ModeOption("all n images as one batch normalised by its own statistics, as the training notebook renders; images then depend on the batch");
+        var mode = ModelArguments.ModeOption(
+            "all n images as one batch normalised by its own statistics, as the training notebook renders; " +
+            "images then depend on the batch");
         var command = new Command("sample", "Generate images from a trained generator, deterministic per seed (G in eval mode).")
             .With([.. model.All, seed, n, output, nrow, each, latents, saveLatents, mode]);
         command.SetAction(r => CommandRunner.Guard("sample", () =>
         {
-            string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents), latentsOut = r.GetValue(saveLatents);
+            string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents),
+                latentsOut = r.GetValue(saveLatents);
             if (outPath is null && eachDir is null && latentsOut is null)
                 throw new ArgumentException("nothing to write: give --out FILE.png, --each DIR or --save-latents FILE");
             int count = r.GetValue(n);
             if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
             if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             if (r.GetValue(seed) > long.MaxValue - (count - 1))
-                throw new ArgumentException($"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
-            foreach (var (option, value) in new[] { ("--out", outPath), ("--each", eachDir), ("--save-latents", latentsOut), ("--latents", latentsIn) })
+                throw new ArgumentException(
+                    $"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
+            foreach (var (option, value) in
+                     new[] { ("--out", outPath), ("--each", eachDir), ("--save-latents", latentsOut), ("--latents", latentsIn) })
                 if (value is not null && string.IsNullOrWhiteSpace(value)) throw new ArgumentException($"{option}: the path is empty");
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
             var samplingMode = ModelArguments.Mode(r, mode);
@@ -42,7 +47,9 @@ public static class SampleCommand
             string resolved = loaded.Path;
             var seeds = Enumerable.Range(0, count).Select(i => r.GetValue(seed) + i).ToList();
             using var z = latentsIn is null ? sampler.LatentsFor(seeds) : LatentFile.Read(latentsIn, sampler.Options.Nz, maxRows: 1024);
-            var names = latentsIn is null ? seeds.Select(s => s.ToString()).ToList() : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
+            var names = latentsIn is null
+                ? seeds.Select(s => s.ToString()).ToList()
+                : Enumerable.Range(0, (int)z.shape[0]).Select(i => $"latent-{i:D4}").ToList();
             IReadOnlyList<PixelImage> images;
             using (var pixels = sampler.Generate(z, samplingMode)) images = PixelConverter.ToImages(pixels);
 
@@ -54,7 +61,8 @@ public static class SampleCommand
             }
             if (latentsOut is not null) LatentFile.Write(latentsOut, z);
             Console.WriteLine($"{images.Count} image(s) from {resolved}" +
-                (outPath is null ? "" : $"; grid {outPath}") + (eachDir is null ? "" : $"; files in {eachDir}/") + (latentsOut is null ? "" : $"; latents {latentsOut}"));
+                (outPath is null ? "" : $"; grid {outPath}") + (eachDir is null ? "" : $"; files in {eachDir}/") +
+                (latentsOut is null ? "" : $"; latents {latentsOut}"));
             return 0;
         }));
         return command;

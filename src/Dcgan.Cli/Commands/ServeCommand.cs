@@ -11,26 +11,32 @@ public static class ServeCommand
     public static Command Create()
     {
         var defaults = new StudioOptions();
-        var checkpoint = Optional<string>("--checkpoint", "Model to serve (checkpoint, run directory or .pth); default: the bundled model, else the newest run.");
+        var checkpoint = Optional<string>("--checkpoint",
+            "Model to serve (checkpoint, run directory or .pth); default: the bundled model, else the newest run.");
         var models = Optional<string>("--models", "A folder of further models (.ckpt, .pth) for the model picker.");
         var runs = Make("--runs", "The runs folder shown in the training view.", defaults.RunsDir);
         var urls = Make("--urls", "Where to listen (loopback unless you name another address).", defaults.Urls);
         var device = Make("--device", "cpu or cuda.", defaults.Device);
-        var maxBatch = Make("--max-batch", "Images drawn by one forward pass of G at most: requests arriving together are batched (1: one request at a time).", defaults.MaxBatch);
-        var batchWait = Make("--batch-wait", "Milliseconds the batcher waits for more requests once one has arrived (0 to 100).", defaults.BatchWindow.TotalMilliseconds);
+        var maxBatch = Make("--max-batch",
+            "Images drawn by one forward pass of G at most: requests arriving together are batched (1: one request at a time).",
+            defaults.MaxBatch);
+        var batchWait = Make("--batch-wait",
+            "Milliseconds the batcher waits for more requests once one has arrived (0 to 100).", defaults.BatchWindow.TotalMilliseconds);
         var command = new Command("serve", "The web studio: generate, label, edit, interpolate and watch training in the browser.")
             .With(checkpoint, models, runs, urls, device, maxBatch, batchWait);
         command.SetAction(r => CommandRunner.Guard("serve", () =>
         {
             var options = new StudioOptions
             {
-                Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!, Urls = r.GetValue(urls)!, Device = r.GetValue(device)!,
-                MaxBatch = r.GetValue(maxBatch), BatchWindow = TimeSpan.FromMilliseconds(r.GetValue(batchWait)),
+                Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!,
+                Urls = r.GetValue(urls)!, Device = r.GetValue(device)!, MaxBatch = r.GetValue(maxBatch),
+                BatchWindow = TimeSpan.FromMilliseconds(r.GetValue(batchWait)),
             };
             var app = StudioServer.Build(options);
             app.Start();
             var offered = ((ModelRegistry)app.Services.GetService(typeof(ModelRegistry))!).List();
-            Console.WriteLine($"DCGAN Studio at {string.Join(", ", app.Urls)}: {offered.Count} model(s), first {offered[0].Label} (Ctrl+C to stop)");
+            Console.WriteLine($"DCGAN Studio at {string.Join(", ", app.Urls)}: {offered.Count} model(s), " +
+                $"first {offered[0].Label} (Ctrl+C to stop)");
             app.WaitForShutdown();
             return 0;
         }));

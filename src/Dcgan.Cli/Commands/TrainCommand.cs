@@ -13,7 +13,8 @@ public static class TrainCommand
     {
         var defaults = new TrainingOptions();
         var model = new ModelOptions();
-        var data = Make("--data", "Training images: 'emoji' (built in), a folder, a .zip (e.g. img_align_celeba.zip) or an IDX file.", defaults.Data);
+        var data = Make("--data",
+            "Training images: 'emoji' (built in), a folder, a .zip (e.g. img_align_celeba.zip) or an IDX file.", defaults.Data);
         var output = Make("--out", "Run directory: config.json, metrics.csv, samples/, losses.png, checkpoints/.", defaults.OutDir);
         var resume = Make("--resume", "Continue the run in --out from its newest checkpoint (its config.json settings are kept).", false);
         var epochs = Optional<int?>("--epochs", $"Epochs to train (default {defaults.Epochs}).");
@@ -33,8 +34,10 @@ public static class TrainCommand
         var activation = Make("--g-activation", "Generator activation: relu (tutorial) or leaky-relu.", "relu");
         var loss = Make("--loss", "bce (tutorial: Sigmoid + BCELoss), bce-logits, lsgan, hinge or wgan-gp.", "bce");
         var prior = Make("--prior", "Latent prior: normal (tutorial) or uniform.", "normal");
-        var sampleEvery = Make("--sample-every", "Render the fixed-noise grid every this many steps (and at each epoch end).", defaults.SampleEvery);
-        var checkpointEvery = Make("--checkpoint-every", "Write a checkpoint every this many steps (and at each epoch end).", defaults.CheckpointEvery);
+        var sampleEvery = Make("--sample-every",
+            "Render the fixed-noise grid every this many steps (and at each epoch end).", defaults.SampleEvery);
+        var checkpointEvery = Make("--checkpoint-every",
+            "Write a checkpoint every this many steps (and at each epoch end).", defaults.CheckpointEvery);
         var keep = Make("--keep-checkpoints", "How many of the newest checkpoints to keep.", defaults.KeepCheckpoints);
         var logEvery = Make("--log-every", "Write a metrics.csv row every this many steps.", defaults.LogEvery);
         var criticSteps = Make("--critic-steps", "WGAN-GP: critic updates per generator update.", defaults.CriticSteps);
@@ -42,22 +45,29 @@ public static class TrainCommand
         var device = Make("--device", "cpu or cuda.", defaults.Device);
         var cacheDir = Optional<string>("--cache-dir", "Where decoded pixels are cached (default: .cache beside the run directory).");
         var initG = Optional<string>("--init-g", "Start G from a PyTorch state_dict (netG.pth), as pytorch/examples' --netG.");
-        var ema = Optional<double?>("--ema", "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); samples and grids use it.");
-        var augment = Make("--augment", "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; none is the tutorial.", "none");
-        var spectralNorm = Make("--spectral-norm", "Spectral normalisation of D's convolutions (Miyato et al. 2018); exported with PyTorch's spectral_norm keys.", false);
+        var ema = Optional<double?>("--ema",
+            "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); samples and grids use it.");
+        var augment = Make("--augment",
+            "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; " +
+            "none is the tutorial.",
+            "none");
+        var spectralNorm = Make("--spectral-norm",
+            "Spectral normalisation of D's convolutions (Miyato et al. 2018); exported with PyTorch's spectral_norm keys.", false);
         var r1 = Make("--r1", "R1 penalty weight gamma on real images (Mescheder et al. 2018), e.g. 10; 0 is none.", 0.0);
         var initD = Optional<string>("--init-d", "Start D from a PyTorch state_dict (netD.pth), as pytorch/examples' --netD.");
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG, initD, ema, augment, spectralNorm, r1);
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG,
+                  initD, ema, augment, spectralNorm, r1);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
             (data, o => o.Data), (batchSize, o => o.BatchSize), (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD),
-            (beta1, o => o.Beta1), (beta2, o => o.Beta2), (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf), (ndf, o => o.Model.Ndf),
-            (nc, o => o.Model.Nc), (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
-            (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
+            (beta1, o => o.Beta1), (beta2, o => o.Beta2), (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf),
+            (ndf, o => o.Model.Ndf), (nc, o => o.Model.Nc), (imageSize, o => o.Model.ImageSize),
+            (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss), (prior, o => o.Model.Prior),
+            (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
             (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
             (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
@@ -67,19 +77,22 @@ public static class TrainCommand
             TrainingOptions FromFlags()
             {
                 string dataSpec = r.GetValue(data)!;
-                if (Directory.Exists(dataSpec) || File.Exists(dataSpec)) dataSpec = Path.GetFullPath(dataSpec); // config.json must not depend on the working directory
+                // config.json must not depend on the working directory
+                if (Directory.Exists(dataSpec) || File.Exists(dataSpec)) dataSpec = Path.GetFullPath(dataSpec);
                 var source = DataSource.Resolve(dataSpec);
                 return new TrainingOptions
                 {
-                    Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs, MaxSteps = r.GetValue(maxSteps),
-                    BatchSize = r.GetValue(batchSize),
+                    Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs,
+                    MaxSteps = r.GetValue(maxSteps), BatchSize = r.GetValue(batchSize),
                     LrG = r.GetValue(lrG) ?? r.GetValue(lr) ?? defaults.LrG, LrD = r.GetValue(lrD) ?? r.GetValue(lr) ?? defaults.LrD,
                     Beta1 = r.GetValue(beta1), Beta2 = r.GetValue(beta2), Seed = r.GetValue(seed),
-                    SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery), KeepCheckpoints = r.GetValue(keep),
+                    SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery),
+                    KeepCheckpoints = r.GetValue(keep),
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
                     EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
-                    InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null, InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
+                    InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null,
+                    InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
                     {
                         Nz = r.GetValue(nz), Ngf = r.GetValue(ngf), Ndf = r.GetValue(ndf), ImageSize = r.GetValue(imageSize),
@@ -105,8 +118,8 @@ public static class TrainCommand
                     var changed = given.Where(f => !Equals(f.Value(requested), f.Value(options)))
                         .Select(f => $"{f.Flag.Name} is {Show(f.Value(options))} in the run, {Show(f.Value(requested))} here").ToList();
                     if (changed.Count > 0)
-                        throw new ArgumentException($"--resume keeps the run's saved settings, and only --epochs and --max-steps may change: {string.Join("; ", changed)}. " +
-                                                    "Drop the flag, or start a new run with another --out");
+                        throw new ArgumentException("--resume keeps the run's saved settings, and only --epochs and --max-steps " +
+                            $"may change: {string.Join("; ", changed)}. Drop the flag, or start a new run with another --out");
                 }
             }
             else options = FromFlags();
@@ -136,11 +149,13 @@ public static class TrainCommand
             Console.Error.WriteLine(message);
             return true;
         }
-        ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+            e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
         Console.CancelKeyPress += onCancel;
         // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does. Background jobs of a
         // script ignore SIGINT, so this is how they are stopped cleanly.
-        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
             context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint..."));
         trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
         try
@@ -158,7 +173,8 @@ public static class TrainCommand
             {
                 result = null!;
                 AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new RemainingTimeColumn())
                     .Start(context =>
                     {
                         var task = context.AddTask("starting", maxValue: 1);
@@ -173,7 +189,8 @@ public static class TrainCommand
             string runDir = trainer.Options.OutDir;
             Console.WriteLine(result.Cancelled
                 ? $"Stopped at step {result.StepsDone} of {result.TotalSteps}; continue with: ./dcgan train --out {runDir} --resume"
-                : $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, checkpoint {result.LastCheckpoint}");
+                : $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, " +
+                    $"checkpoint {result.LastCheckpoint}");
             return 0;
         }
         finally

@@ -30,7 +30,8 @@ public static class ImageEndpoints
             int count = (int)QueryParser.Long(n, "n", 1, MaxImages, 64);
             long first = QueryParser.Long(seed, "seed", 0, long.MaxValue - count + 1, 0);
             int columns = (int)QueryParser.Long(nrow, "nrow", 1, MaxImages, 8);
-            return PngResults.Draw(context, served, () => Figure.Grid(served.Model.LatentsFor(Enumerable.Range(0, count).Select(i => first + i).ToList()), columns));
+            return PngResults.Draw(context, served,
+                () => Figure.Grid(served.Model.LatentsFor(Enumerable.Range(0, count).Select(i => first + i).ToList()), columns));
         }).WithSummary("A grid of seeds seed..seed+n-1: the bytes of `dcgan sample --out`.");
 
         model.MapGet("/edit.png", (string id, HttpContext context, ModelRegistry models) =>
@@ -45,9 +46,11 @@ public static class ImageEndpoints
             var conditions = q["condition"].Select(c => Vector(c!, "condition", served.Vectors, ref pinned)).ToList();
             bool unit = QueryParser.Flag(q["unit"]), keepNorm = QueryParser.Flag(q["keepNorm"]);
             return PngResults.Draw(context, served, () => Editing.EditFigure(
-                z is null ? served.Model.LatentsFor([seed]) : TorchSharp.torch.tensor(z).reshape(1, -1), edits, conditions, unit, keepNorm), pinned);
-        }).WithSummary("An edited image: seed (or z, base64url float32), v=NAME@VERSION:STRENGTH (repeatable), condition=NAME@VERSION (repeatable), " +
-                       "unit, keepNorm. NAME alone means the name's current vector (not cached). With no v: the image of seed or z itself.");
+                z is null ? served.Model.LatentsFor([seed]) : TorchSharp.torch.tensor(z).reshape(1, -1),
+                edits, conditions, unit, keepNorm), pinned);
+        }).WithSummary("An edited image: seed (or z, base64url float32), v=NAME@VERSION:STRENGTH (repeatable), " +
+                       "condition=NAME@VERSION (repeatable), unit, keepNorm. NAME alone means the name's current vector (not cached). " +
+                       "With no v: the image of seed or z itself.");
 
         model.MapGet("/strip.png", (string id, HttpContext context, ModelRegistry models) =>
         {
@@ -58,10 +61,12 @@ public static class ImageEndpoints
             var vector = Vector(q["vector"].ToString(), "vector", served.Vectors, ref pinned);
             var strengths = Editing.ParseStrengths(q["strengths"], "strengths");
             var conditions = q["condition"].Select(c => Vector(c!, "condition", served.Vectors, ref pinned)).ToList();
-            return PngResults.Draw(context, served, () => Editing.StripFigure(served.Model.LatentsFor(seeds), vector, strengths, conditions), pinned);
+            return PngResults.Draw(context, served,
+                () => Editing.StripFigure(served.Model.LatentsFor(seeds), vector, strengths, conditions), pinned);
         }).WithSummary("The comparison strip of `dcgan attribute apply`: one row per seed, one column per strength.");
 
-        model.MapGet("/interpolate.png", (string id, string? from, string? to, string? steps, string? mode, string? t, HttpContext context, ModelRegistry models) =>
+        model.MapGet("/interpolate.png", (string id, string? from, string? to, string? steps, string? mode, string? t,
+            HttpContext context, ModelRegistry models) =>
         {
             var served = models.Get(id);
             long a = QueryParser.Long(from, "from", 0, long.MaxValue), b = QueryParser.Long(to, "to", 0, long.MaxValue);
@@ -77,7 +82,8 @@ public static class ImageEndpoints
         model.MapGet("/arithmetic.png", (string id, string? a, string? b, string? c, HttpContext context, ModelRegistry models) =>
         {
             var served = models.Get(id);
-            var (sa, sb, sc) = (QueryParser.Seeds(a, "a", MaxExemplars), QueryParser.Seeds(b, "b", MaxExemplars), QueryParser.Seeds(c, "c", MaxExemplars));
+            var (sa, sb, sc) = (QueryParser.Seeds(a, "a", MaxExemplars), QueryParser.Seeds(b, "b", MaxExemplars),
+                QueryParser.Seeds(c, "c", MaxExemplars));
             return PngResults.Draw(context, served, () =>
             {
                 var m = served.Model;

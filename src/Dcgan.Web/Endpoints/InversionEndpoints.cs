@@ -14,7 +14,8 @@ public static class InversionEndpoints
     // Inversion keeps both cores busy for seconds: one at a time, the others wait their turn (or give up when they leave).
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    public sealed record InversionAnswer(string Z, float[] Latent, double Psnr, double Ssim, int Steps, int Restarts, long Seed, double Seconds, string Reconstruction);
+    public sealed record InversionAnswer(string Z, float[] Latent, double Psnr, double Ssim, int Steps, int Restarts, long Seed,
+        double Seconds, string Reconstruction);
 
     public static void Map(RouteGroupBuilder model)
     {
@@ -23,9 +24,12 @@ public static class InversionEndpoints
             var served = models.Get(id);
             var request = context.Request;
             if (request.ContentLength > MaxImageBytes)
-                throw new BadHttpRequestException($"image: {request.ContentLength >> 20} MB, at most {MaxImageBytes >> 20} MB", StatusCodes.Status413PayloadTooLarge);
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxImageBytes;
-            if (!request.HasFormContentType) throw new ArgumentException("image: send the image as multipart/form-data, in a field named 'image'");
+                throw new BadHttpRequestException($"image: {request.ContentLength >> 20} MB, at most {MaxImageBytes >> 20} MB",
+                    StatusCodes.Status413PayloadTooLarge);
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = MaxImageBytes;
+            if (!request.HasFormContentType)
+                throw new ArgumentException("image: send the image as multipart/form-data, in a field named 'image'");
             var q = request.Query;
             var options = new InversionOptions
             {
@@ -42,14 +46,15 @@ public static class InversionEndpoints
             try
             {
                 var clock = Stopwatch.StartNew();
-                var result = await Task.Run(() => served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: context.RequestAborted));
+                var result = await Task.Run(() =>
+                    served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: context.RequestAborted));
                 string z = LatentText.Encode(result.Latent);
-                return Results.Ok(new InversionAnswer(z, result.Latent, result.Psnr, result.Ssim, options.Steps, options.Restarts, options.Seed,
-                    clock.Elapsed.TotalSeconds, $"/api/models/{id}/edit.png?z={z}"));
+                return Results.Ok(new InversionAnswer(z, result.Latent, result.Psnr, result.Ssim, options.Steps, options.Restarts,
+                    options.Seed, clock.Elapsed.TotalSeconds, $"/api/models/{id}/edit.png?z={z}"));
             }
             finally { OneAtATime.Release(); }
         }).DisableAntiforgery()
-          .WithSummary("Invert an uploaded image (multipart field 'image'; steps, restarts, seed in the query): its latent z (base64url, for edit.png?z=), " +
-                       "PSNR and SSIM of the reconstruction, and the reconstruction's URL.");
+          .WithSummary("Invert an uploaded image (multipart field 'image'; steps, restarts, seed in the query): " +
+                       "its latent z (base64url, for edit.png?z=), PSNR and SSIM of the reconstruction, and the reconstruction's URL.");
     }
 }

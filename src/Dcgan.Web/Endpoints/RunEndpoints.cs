@@ -19,17 +19,19 @@ public static class RunEndpoints
     public static void Map(RouteGroupBuilder runs)
     {
         runs.MapGet("/", (ModelRegistry models) => Directory.Exists(models.RunsDir)
-            ? Directory.GetDirectories(models.RunsDir).Where(d => File.Exists(Path.Combine(d, "metrics.csv"))).Order(StringComparer.Ordinal).Select(d => new
-            {
-                name = Path.GetFileName(d),
-                status = RunStatus.Of(d),
-                warnings = TrainingHealth.Read(d).TakeLast(3).ToList(),
-                checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
-                samples = RunFeeds.SampleFiles(d),
-            }).ToList()
+            ? Directory.GetDirectories(models.RunsDir).Where(d => File.Exists(Path.Combine(d, "metrics.csv"))).Order(StringComparer.Ordinal)
+                .Select(d => new
+                {
+                    name = Path.GetFileName(d),
+                    status = RunStatus.Of(d),
+                    warnings = TrainingHealth.Read(d).TakeLast(3).ToList(),
+                    checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
+                    samples = RunFeeds.SampleFiles(d),
+                }).ToList()
             : []).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
 
-        runs.MapGet("/{name}/metrics", (string name, ModelRegistry models) => MetricsLog.Read(Path.Combine(RunPath(models, name), "metrics.csv")))
+        runs.MapGet("/{name}/metrics",
+                (string name, ModelRegistry models) => MetricsLog.Read(Path.Combine(RunPath(models, name), "metrics.csv")))
             .WithSummary("metrics.csv as JSON rows.");
 
         runs.MapGet("/{name}/samples/{file}", (string name, string file, ModelRegistry models) =>
@@ -37,22 +39,28 @@ public static class RunEndpoints
             string dir = Path.Combine(RunPath(models, name), "samples");
             Latent.AttributeVector.CheckName(file, "file");
             string path = Path.Combine(dir, file);
-            return File.Exists(path) && file.EndsWith(".png") ? Results.File(File.ReadAllBytes(path), Png) : throw new KeyNotFoundException($"file: no sample '{file}' in run '{name}'");
+            return File.Exists(path) && file.EndsWith(".png")
+                ? Results.File(File.ReadAllBytes(path), Png)
+                : throw new KeyNotFoundException($"file: no sample '{file}' in run '{name}'");
         }).WithSummary("One of the run's fixed-noise grids.");
 
         runs.MapGet("/{name}/losses.png", (string name, ModelRegistry models) =>
         {
             string path = Path.Combine(RunPath(models, name), "losses.png");
-            return File.Exists(path) ? Results.File(File.ReadAllBytes(path), Png) : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");
+            return File.Exists(path)
+                ? Results.File(File.ReadAllBytes(path), Png)
+                : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");
         }).WithSummary("The run's loss plot (written with each checkpoint).");
 
-        runs.MapGet("/{name}/events", async (string name, ModelRegistry models, RunFeeds feeds, HttpContext context, IHostApplicationLifetime lifetime) =>
+        runs.MapGet("/{name}/events", async (string name, ModelRegistry models, RunFeeds feeds, HttpContext context,
+            IHostApplicationLifetime lifetime) =>
         {
             // Server-sent events: a "metrics" event per new metrics.csv row and a "sample" event per new grid, as the run writes them.
             string dir = RunPath(models, name);
             long sentStep = QueryParser.Long(context.Request.Query["after"], "after", -1, long.MaxValue, -1);
             using var seat = feeds.Join()
-                ?? throw new BadHttpRequestException($"live views: {RunFeeds.MaxViewers} are open already; close a tab that watches a run and try again",
+                ?? throw new BadHttpRequestException(
+                    $"live views: {RunFeeds.MaxViewers} are open already; close a tab that watches a run and try again",
                     StatusCodes.Status503ServiceUnavailable);
             // Ends when the page leaves or the server stops, so a shutdown never waits on a watcher.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);

@@ -13,8 +13,8 @@ public static class VectorEndpoints
     public const int MaxLabels = 10_000;
 
     public sealed record VectorRequest(string? Name, string? Method, long[]? With, long[]? Without, long[]? BalanceWith);
-    public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation, VectorQuality? Quality,
-        int With, int Without, double? Sigma);
+    public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation,
+        VectorQuality? Quality, int With, int Without, double? Sigma);
     public sealed record DirectionsRequest(string? Method, int? K);
 
     public static VectorSummary Summary(AttributeVector v) =>
@@ -30,9 +30,12 @@ public static class VectorEndpoints
             var served = models.Get(id);
             string name = AttributeVector.CheckName(body.Name ?? "", "name");
             var method = Editing.SupervisedMethod(body.Method, "method");
-            if ((body.With?.Length ?? 0) + (body.Without?.Length ?? 0) > MaxLabels) throw new ArgumentException($"with/without: at most {MaxLabels} labels");
-            if ((body.With ?? []).Concat(body.Without ?? []).Any(s => s < 0)) throw new ArgumentException("with/without: seeds are non-negative integers");
-            var vector = Editing.FitFromSeeds(served.Model, name, method, body.With ?? [], body.Without ?? [], body.BalanceWith?.ToHashSet());
+            if ((body.With?.Length ?? 0) + (body.Without?.Length ?? 0) > MaxLabels)
+                throw new ArgumentException($"with/without: at most {MaxLabels} labels");
+            if ((body.With ?? []).Concat(body.Without ?? []).Any(s => s < 0))
+                throw new ArgumentException("with/without: seeds are non-negative integers");
+            var vector = Editing.FitFromSeeds(served.Model, name, method, body.With ?? [], body.Without ?? [],
+                body.BalanceWith?.ToHashSet());
             served.Vectors.Put(vector);
             return Results.Created($"/api/models/{id}/vectors/{name}", Summary(vector));
         }).WithSummary("Fit a vector from labelled seeds: {name, method (mean-diff|balanced|svm), with, without, balanceWith}.");
@@ -52,7 +55,8 @@ public static class VectorEndpoints
             var served = models.Get(id);
             string name = request.Query["name"].ToString() is { Length: > 0 } given ? given : "uploaded";
             var vector = AttributeVector.Read(await ReadBody(request), "the uploaded file", name);
-            string? warning = vector.CheckFits(served.Model.Options.Nz, served.Model.Hash, allowOtherModel: QueryParser.Flag(request.Query["force"]));
+            string? warning = vector.CheckFits(served.Model.Options.Nz, served.Model.Hash,
+                allowOtherModel: QueryParser.Flag(request.Query["force"]));
             served.Vectors.Put(vector);
             return Results.Ok(new { vector = Summary(vector), warning });
         }).WithSummary("Load a vector file: the command's JSON, or a tensor saved by torch.save(v, path) (named by ?name=). " +
@@ -71,12 +75,15 @@ public static class VectorEndpoints
     /// <summary>The request body, refused with 413 past <see cref="MaxBodyBytes"/> whatever server runs this.</summary>
     private static async Task<byte[]> ReadBody(HttpRequest request)
     {
-        if (request.ContentLength > MaxBodyBytes) throw new BadHttpRequestException($"body: {request.ContentLength} bytes, at most {MaxBodyBytes}", StatusCodes.Status413PayloadTooLarge);
+        if (request.ContentLength > MaxBodyBytes)
+            throw new BadHttpRequestException($"body: {request.ContentLength} bytes, at most {MaxBodyBytes}",
+                StatusCodes.Status413PayloadTooLarge);
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         for (int read; (read = await request.Body.ReadAsync(chunk)) > 0;)
         {
-            if (buffer.Length + read > MaxBodyBytes) throw new BadHttpRequestException($"body: more than {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+            if (buffer.Length + read > MaxBodyBytes)
+                throw new BadHttpRequestException($"body: more than {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -10,9 +10,11 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Benchmarks;
 
 /// <summary>One timed measurement. Rates are per second; FLOP figures in GFLOP/s.</summary>
-public sealed record BenchResult(string Name, double MillisecondsPerIteration, double ImagesPerSecond, double GflopPerSecond, double ShareOfMatmul);
+public sealed record BenchResult(string Name, double MillisecondsPerIteration, double ImagesPerSecond, double GflopPerSecond,
+    double ShareOfMatmul);
 
-public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warmup = 2, int MatmulSize = 4096, string CacheDir = ".cache", string Device = "cpu");
+public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warmup = 2, int MatmulSize = 4096, string CacheDir = ".cache",
+    string Device = "cpu");
 
 /// <summary>
 /// `dcgan bench`: the tutorial's training iteration at batch 64 and 128 (64x64), fed by the real data pipeline and by
@@ -21,7 +23,9 @@ public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warm
 /// </summary>
 public static class Benchmark
 {
-    /// <summary>Forward and backward of the tutorial's G and D per 64x64 image, counted from the layers' shapes (docs/performance.md).</summary>
+    /// <summary>
+    /// Forward and backward of the tutorial's G and D per 64x64 image, counted from the layers' shapes (docs/performance.md).
+    /// </summary>
     public const double TrainingGflopPerImage = 2.5;
 
     public static IReadOnlyList<BenchResult> Run(BenchOptions o, Action<string>? log = null)
@@ -29,7 +33,8 @@ public static class Benchmark
         var device = Models.DeviceSelector.Parse(o.Device);
         var results = new List<BenchResult>();
         double matmulRate = Matmul(o.MatmulSize, device);
-        results.Add(new BenchResult($"matmul fp32 {o.MatmulSize}x{o.MatmulSize}", 2.0 * Math.Pow(o.MatmulSize, 3) / matmulRate * 1000, 0, matmulRate / 1e9, 1));
+        results.Add(new BenchResult($"matmul fp32 {o.MatmulSize}x{o.MatmulSize}", 2.0 * Math.Pow(o.MatmulSize, 3) / matmulRate * 1000, 0,
+            matmulRate / 1e9, 1));
         log?.Invoke($"matmul: {matmulRate / 1e9:F1} GFLOP/s");
 
         var source = DataSource.Resolve(o.Data);

@@ -35,7 +35,8 @@ public sealed class CelebaAttributes
             if (string.IsNullOrWhiteSpace(line)) continue;
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length != names.Length + 1)
-                throw new InvalidDataException($"{path}: line {lineNumber} has {fields.Length - 1} values, expected {names.Length} (one per attribute)");
+                throw new InvalidDataException($"{path}: line {lineNumber} has {fields.Length - 1} values, " +
+                    $"expected {names.Length} (one per attribute)");
             var values = new sbyte[names.Length];
             for (int i = 0; i < names.Length; i++)
             {
@@ -43,7 +44,8 @@ public sealed class CelebaAttributes
                 {
                     "1" => 1,
                     "-1" => -1,
-                    _ => throw new InvalidDataException($"{path}: line {lineNumber}, attribute {names[i]}: '{fields[i + 1]}' is neither 1 nor -1"),
+                    _ => throw new InvalidDataException(
+                        $"{path}: line {lineNumber}, attribute {names[i]}: '{fields[i + 1]}' is neither 1 nor -1"),
                 };
             }
             rows[fields[0]] = values;

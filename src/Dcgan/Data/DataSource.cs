@@ -15,7 +15,8 @@ public static class DataSource
         if (data.Equals(Emoji, StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(EmojiZipPath))
-                throw new FileNotFoundException($"the built-in emoji set is missing at {EmojiZipPath}; rebuild with scripts/build-emoji-dataset.sh");
+                throw new FileNotFoundException(
+                    $"the built-in emoji set is missing at {EmojiZipPath}; rebuild with scripts/build-emoji-dataset.sh");
             return new ZipImageSource(EmojiZipPath);
         }
         if (Directory.Exists(data)) return new FolderImageSource(data);
@@ -23,6 +24,7 @@ public static class DataSource
             throw new FileNotFoundException($"--data '{data}' does not exist: give a folder of images, a .zip, an IDX file, or 'emoji'");
         if (data.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return new ZipImageSource(data);
         if (IdxFile.LooksLikeIdx(data)) return new IdxImageSource(data);
-        throw new ArgumentException($"--data '{data}' is a file that is neither a .zip of images nor an IDX image file (name containing idx3-ubyte)");
+        throw new ArgumentException($"--data '{data}' is a file that is neither a .zip of images " +
+            "nor an IDX image file (name containing idx3-ubyte)");
     }
 }

@@ -14,7 +14,8 @@ public static class IdxFile
         using var stream = Open(path);
         int magic = ReadInt(stream, path);
         if (magic != ImagesMagic)
-            throw new InvalidDataException($"{path} is not an IDX image file: magic 0x{magic:X8}, expected 0x{ImagesMagic:X8} (idx3-ubyte)");
+            throw new InvalidDataException(
+                $"{path} is not an IDX image file: magic 0x{magic:X8}, expected 0x{ImagesMagic:X8} (idx3-ubyte)");
         int count = ReadInt(stream, path), rows = ReadInt(stream, path), columns = ReadInt(stream, path);
         if (count < 0 || rows <= 0 || columns <= 0 || (long)count * rows * columns > int.MaxValue)
             throw new InvalidDataException($"{path} has impossible dimensions {count} x {rows} x {columns}");
@@ -28,7 +29,8 @@ public static class IdxFile
         using var stream = Open(path);
         int magic = ReadInt(stream, path);
         if (magic != LabelsMagic)
-            throw new InvalidDataException($"{path} is not an IDX label file: magic 0x{magic:X8}, expected 0x{LabelsMagic:X8} (idx1-ubyte)");
+            throw new InvalidDataException(
+                $"{path} is not an IDX label file: magic 0x{magic:X8}, expected 0x{LabelsMagic:X8} (idx1-ubyte)");
         var labels = new byte[ReadInt(stream, path)];
         ReadAll(stream, labels, path);
         return labels;
@@ -58,7 +60,9 @@ public static class IdxFile
     private static Stream Open(string path)
     {
         Stream file = File.OpenRead(path);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : new BufferedStream(file);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new GZipStream(file, CompressionMode.Decompress)
+            : new BufferedStream(file);
     }
 
     private static Stream Create(string path)
@@ -78,7 +82,10 @@ public static class IdxFile
     private static void ReadAll(Stream stream, byte[] buffer, string path)
     {
         try { stream.ReadExactly(buffer); }
-        catch (EndOfStreamException) { throw new InvalidDataException($"{path} is shorter than its IDX header says ({buffer.Length} data bytes expected)"); }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{path} is shorter than its IDX header says ({buffer.Length} data bytes expected)");
+        }
     }
 
     private static void WriteInt(Stream stream, int value)

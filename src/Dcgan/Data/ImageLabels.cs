@@ -51,7 +51,8 @@ public sealed class ImageLabels
             if (own == value) result[file] = true;
             else if (againstValue is null ? own is not null : otherOwn == againstValue) result[file] = false;
         }
-        if (!fields.Contains(field)) throw new ArgumentException($"--attribute: the labels have no field '{field}' (they have {string.Join(", ", fields.Order())})");
+        if (!fields.Contains(field))
+            throw new ArgumentException($"--attribute: the labels have no field '{field}' (they have {string.Join(", ", fields.Order())})");
         return new ImageLabels(result, $"{attribute} against {against ?? $"other {field}"}") { GroupOf = WithoutSkinTone };
     }
 
@@ -79,7 +80,8 @@ public sealed class ImageLabels
         return new ImageLabels(result, $"{attribute} against {against ?? "the other classes"}");
     }
 
-    private static readonly System.Text.RegularExpressions.Regex SkinTone = new("-1f3f[b-f]", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+    private static readonly System.Text.RegularExpressions.Regex SkinTone =
+        new("-1f3f[b-f]", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static string WithoutSkinTone(string name) => SkinTone.Replace(Path.GetFileNameWithoutExtension(name), "");
 

@@ -76,7 +76,8 @@ public sealed class ZipImageSource(string path) : IImageSource
         foreach (var entry in zip.Entries.Where(e => SourceHash.IsImage(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             if (entry.Length > MaxEntryBytes)
-                throw new InvalidDataException($"{Path}: entry {entry.FullName} claims {entry.Length >> 20} MB, more than any image holds: the zip is damaged");
+                throw new InvalidDataException($"{Path}: entry {entry.FullName} claims {entry.Length >> 20} MB, " +
+                    "more than any image holds: the zip is damaged");
             var bytes = new byte[entry.Length];
             try
             {

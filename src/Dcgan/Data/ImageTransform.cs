@@ -18,7 +18,10 @@ public static class ImageTransform
         return Render(image, size, channels);
     }
 
-    /// <summary>Images larger than this are refused before decoding: a small file can claim a huge canvas (20000 x 20000 PNG: 432 KB, 1.6 GB decoded).</summary>
+    /// <summary>
+    /// Images larger than this are refused before decoding: a small file can claim a huge canvas
+    /// (20000 x 20000 PNG: 432 KB, 1.6 GB decoded).
+    /// </summary>
     public const long MaxPixels = 64L << 20;
 
     private static SKImage Decode(SourceImage source)
@@ -28,7 +31,8 @@ public static class ImageTransform
             ?? throw new InvalidDataException($"{source.Name}: not a decodable image (png, jpg, webp, bmp or gif)");
         var info = codec.Info;
         if ((long)info.Width * info.Height > MaxPixels)
-            throw new InvalidDataException($"{source.Name}: {info.Width}x{info.Height} pixels is too large to read (at most {MaxPixels / (1 << 20)} megapixels); scale it down first");
+            throw new InvalidDataException($"{source.Name}: {info.Width}x{info.Height} pixels is too large to read " +
+                $"(at most {MaxPixels / (1 << 20)} megapixels); scale it down first");
         using var bitmap = SKBitmap.Decode(codec)
             ?? throw new InvalidDataException($"{source.Name}: the image data is damaged and could not be decoded");
         return SKImage.FromBitmap(bitmap);
@@ -41,7 +45,8 @@ public static class ImageTransform
         var rgba = new byte[raw.Width * raw.Height * 4];
         for (int i = 0; i < raw.Width * raw.Height; i++)
         {
-            rgba[4 * i] = raw.Pixels[3 * i]; rgba[4 * i + 1] = raw.Pixels[3 * i + 1]; rgba[4 * i + 2] = raw.Pixels[3 * i + 2]; rgba[4 * i + 3] = 255;
+            rgba[4 * i] = raw.Pixels[3 * i]; rgba[4 * i + 1] = raw.Pixels[3 * i + 1]; rgba[4 * i + 2] = raw.Pixels[3 * i + 2];
+            rgba[4 * i + 3] = 255;
         }
         return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
     }

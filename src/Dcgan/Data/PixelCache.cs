@@ -6,7 +6,8 @@ using Dcgan.Imaging;
 namespace Dcgan.Data;
 
 /// <summary>What a cache build found: the images kept and the files that could not be read.</summary>
-public sealed record PixelCacheInfo(string Source, string Fingerprint, int Count, int Channels, int Size, List<string> Names, List<string> Skipped);
+public sealed record PixelCacheInfo(string Source, string Fingerprint, int Count, int Channels, int Size, List<string> Names,
+    List<string> Skipped);
 
 /// <summary>Progress of a cache build: images decoded so far and those skipped.</summary>
 public readonly record struct CacheProgress(int Decoded, int Skipped);
@@ -37,7 +38,8 @@ public sealed class PixelCache : IDisposable
     }
 
     /// <summary>Opens the cache for this source and transform, building it first where it is missing or stale.</summary>
-    public static PixelCache Open(IImageSource source, int size, int channels, string cacheDirectory, IProgress<CacheProgress>? progress = null)
+    public static PixelCache Open(IImageSource source, int size, int channels, string cacheDirectory,
+        IProgress<CacheProgress>? progress = null)
     {
         string fingerprint = source.Fingerprint();
         string stem = Path.Combine(cacheDirectory, $"{fingerprint}-{size}px-{channels}ch");
@@ -45,7 +47,8 @@ public sealed class PixelCache : IDisposable
         if (File.Exists(dataPath) && File.Exists(infoPath))
         {
             var cached = JsonSerializer.Deserialize<PixelCacheInfo>(File.ReadAllText(infoPath));
-            if (cached is not null && cached.Fingerprint == fingerprint && new FileInfo(dataPath).Length == (long)cached.Count * channels * size * size)
+            if (cached is not null && cached.Fingerprint == fingerprint &&
+                new FileInfo(dataPath).Length == (long)cached.Count * channels * size * size)
                 return new PixelCache(dataPath, cached);
         }
         Directory.CreateDirectory(cacheDirectory);
@@ -54,7 +57,8 @@ public sealed class PixelCache : IDisposable
         return new PixelCache(dataPath, info);
     }
 
-    private static PixelCacheInfo Build(IImageSource source, int size, int channels, string fingerprint, string dataPath, IProgress<CacheProgress>? progress)
+    private static PixelCacheInfo Build(IImageSource source, int size, int channels, string fingerprint, string dataPath,
+        IProgress<CacheProgress>? progress)
     {
         var names = new List<string>();
         var skipped = new List<string>();

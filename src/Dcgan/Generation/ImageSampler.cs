@@ -6,7 +6,9 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Generation;
 
-/// <summary>How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).</summary>
+/// <summary>
+/// How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).
+/// </summary>
 public enum SamplingMode { Eval, Train }
 
 /// <summary>
@@ -41,7 +43,8 @@ public sealed class ImageSampler(Models.Generator generator, Device? device = nu
     /// </summary>
     public Tensor GenerateInTrainMode(Tensor latents)
     {
-        if (latents.shape[0] < 2) throw new ArgumentException("train-mode sampling needs batches of 2 or more latents (BatchNorm uses the batch's statistics)");
+        if (latents.shape[0] < 2)
+            throw new ArgumentException("train-mode sampling needs batches of 2 or more latents (BatchNorm uses the batch's statistics)");
         lock (gate)
         {
             using var scope = NewDisposeScope();

@@ -58,7 +58,8 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Finds z for an encoded image (see <see cref="Inversion"/>), with D's features where this model's file has D.</summary>
-    public InversionResult Invert(string name, byte[] encoded, InversionOptions options, IProgress<int>? progress = null, CancellationToken cancel = default)
+    public InversionResult Invert(string name, byte[] encoded, InversionOptions options, IProgress<int>? progress = null,
+        CancellationToken cancel = default)
     {
         using var scope = NewDisposeScope();
         var target = Inversion.ReadTarget(name, encoded, Options);

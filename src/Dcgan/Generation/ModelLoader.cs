@@ -5,7 +5,9 @@ namespace Dcgan.Generation;
 /// <summary>Which of a checkpoint's generators to load: the moving average where the run kept one (auto), or the one trained.</summary>
 public enum GeneratorWeights { Auto, Raw, Ema }
 
-/// <summary>Loads a generator for sampling from a checkpoint, a run directory (its newest checkpoint) or a PyTorch .pth state_dict.</summary>
+/// <summary>
+/// Loads a generator for sampling from a checkpoint, a run directory (its newest checkpoint) or a PyTorch .pth state_dict.
+/// </summary>
 public static class ModelLoader
 {
     /// <summary>The model that ships with the program (models/ in the repository), used when no checkpoint is named.</summary>
@@ -18,15 +20,19 @@ public static class ModelLoader
         bundledPath ??= BundledModelPath;
         return File.Exists(bundledPath)
             ? bundledPath
-            : throw new FileNotFoundException($"no --checkpoint given and the bundled model {bundledPath} is missing: pass --checkpoint runs/NAME (train one with ./dcgan train), or restore models/emoji-dcgan/netG.pth from the repository and rebuild");
+            : throw new FileNotFoundException($"no --checkpoint given and the bundled model {bundledPath} is missing: " +
+                "pass --checkpoint runs/NAME (train one with ./dcgan train), " +
+                "or restore models/emoji-dcgan/netG.pth from the repository and rebuild");
     }
 
-    public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath, GeneratorWeights weights = GeneratorWeights.Auto)
+    public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath,
+        GeneratorWeights weights = GeneratorWeights.Auto)
     {
         if (Interop.PyTorchStateDict.IsPyTorchFile(checkpointOrRunDir))
         {
             if (weights == GeneratorWeights.Ema)
-                throw new ArgumentException($"{checkpointOrRunDir} is a single PyTorch state_dict; --weights ema needs a checkpoint of a run trained with --ema");
+                throw new ArgumentException($"{checkpointOrRunDir} is a single PyTorch state_dict; " +
+                    "--weights ema needs a checkpoint of a run trained with --ema");
             resolvedPath = checkpointOrRunDir;
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }

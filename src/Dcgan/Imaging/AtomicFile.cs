@@ -26,7 +26,8 @@ public static class AtomicFile
             // Name the file the person asked for (a full disk, a read-only folder, a path under a file), not our temporary one.
             string reason = e.Message.Replace($" : '{temp}'", "").Replace(temp, full);
             if (reason.Contains("No space left", StringComparison.OrdinalIgnoreCase))
-                reason = "the disk is full; free some space and run the command again (a training run continues from its last checkpoint with --resume)";
+                reason = "the disk is full; free some space and run the command again " +
+                    "(a training run continues from its last checkpoint with --resume)";
             throw new IOException($"cannot write {full}: {reason}", e);
         }
         finally

@@ -33,10 +33,13 @@ public static class ImageGrid
     /// <summary>A figure of rows of different lengths (null = an empty cell), each row starting at the left.</summary>
     public static PixelImage MakeRows(IReadOnlyList<IReadOnlyList<PixelImage?>> rows, int padding = DefaultPadding, byte padValue = 0)
     {
-        var first = rows.SelectMany(r => r).FirstOrDefault(i => i is not null) ?? throw new ArgumentException("a figure needs at least one image");
+        var first = rows.SelectMany(r => r).FirstOrDefault(i => i is not null)
+            ?? throw new ArgumentException("a figure needs at least one image");
         int columns = rows.Max(r => r.Count);
         var blank = new PixelImage(first.Width, first.Height, first.Channels, Enumerable.Repeat(padValue, first.Pixels.Length).ToArray());
-        var cells = rows.SelectMany(r => r.Concat(Enumerable.Repeat<PixelImage?>(null, columns - r.Count))).Select(i => i ?? blank).ToList();
+        var cells = rows.SelectMany(r => r.Concat(Enumerable.Repeat<PixelImage?>(null, columns - r.Count)))
+            .Select(i => i ?? blank)
+            .ToList();
         return cells.Count == 1 ? cells[0] : Make(cells, columns, padding, padValue);
     }
 }

@@ -18,9 +18,13 @@ public static class PyTorchStateDict
     /// <summary>Reads a state_dict as name -> tensor, without DataParallel's prefix.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a folder, not a PyTorch state_dict file (.pth) or a run directory with checkpoints");
+        if (Directory.Exists(path))
+            throw new InvalidDataException(
+                $"'{path}' is a folder, not a PyTorch state_dict file (.pth) or a run directory with checkpoints");
         if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist");
-        if (new FileInfo(path).Length == 0) throw new InvalidDataException($"{path} is empty (0 bytes): an interrupted copy or save; save it again with torch.save(netG.state_dict(), path)");
+        if (new FileInfo(path).Length == 0)
+            throw new InvalidDataException($"{path} is empty (0 bytes): an interrupted copy or save; " +
+                "save it again with torch.save(netG.state_dict(), path)");
         using var stream = File.OpenRead(path);
         return Read(stream, path);
     }
@@ -33,14 +37,15 @@ public static class PyTorchStateDict
         try { table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true); }
         catch (Exception e) when (e is not FileNotFoundException)
         {
-            throw new InvalidDataException($"{path} is not a PyTorch state_dict ({e.GetType().Name}: {e.Message}). A whole pickled model cannot be read: " +
-                "save the weights with torch.save(netG.state_dict(), path)");
+            throw new InvalidDataException($"{path} is not a PyTorch state_dict ({e.GetType().Name}: {e.Message}). " +
+                "A whole pickled model cannot be read: save the weights with torch.save(netG.state_dict(), path)");
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in table)
         {
             if (entry.Value is not Tensor t)
-                throw new InvalidDataException($"{path}: entry '{entry.Key}' is not a tensor; expected a state_dict saved with torch.save(net.state_dict(), path)");
+                throw new InvalidDataException($"{path}: entry '{entry.Key}' is not a tensor; " +
+                    "expected a state_dict saved with torch.save(net.state_dict(), path)");
             string key = (string)entry.Key;
             result[key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key] = t;
         }
@@ -55,10 +60,13 @@ public static class PyTorchStateDict
     /// </summary>
     public static ModelOptions InferGeneratorOptions(IReadOnlyDictionary<string, Tensor> state, string path)
     {
-        var convs = state.Where(kv => kv.Key.StartsWith("main.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal) && kv.Value.dim() == 4)
+        var convs = state
+            .Where(kv => kv.Key.StartsWith("main.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal) &&
+                kv.Value.dim() == 4)
             .OrderBy(kv => int.TryParse(kv.Key.Split('.')[1], out int i) ? i : int.MaxValue).ToList();
         if (convs.Count < 2 || convs[0].Key != "main.0.weight")
-            throw new InvalidDataException($"{path} is not a DCGAN generator state_dict: expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
+            throw new InvalidDataException($"{path} is not a DCGAN generator state_dict: " +
+                $"expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
         var first = convs[0].Value.shape;
         var last = convs[^1].Value.shape;
         var options = new ModelOptions
@@ -69,7 +77,10 @@ public static class PyTorchStateDict
             ImageSize = 4 << (convs.Count - 1),
         };
         try { options.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"{path}: the weights describe an unsupported generator ({e.Message})"); }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: the weights describe an unsupported generator ({e.Message})");
+        }
         return options;
     }
 
@@ -89,9 +100,11 @@ public static class PyTorchStateDict
         var expected = module.state_dict();
         foreach (var (key, value) in expected)
         {
-            if (!state.TryGetValue(key, out var given)) throw new InvalidDataException($"{path}: missing key '{key}' (shape [{string.Join(", ", value.shape)}])");
+            if (!state.TryGetValue(key, out var given))
+                throw new InvalidDataException($"{path}: missing key '{key}' (shape [{string.Join(", ", value.shape)}])");
             if (!given.shape.SequenceEqual(value.shape))
-                throw new InvalidDataException($"{path}: key '{key}' has shape [{string.Join(", ", given.shape)}], the model expects [{string.Join(", ", value.shape)}]");
+                throw new InvalidDataException($"{path}: key '{key}' has shape [{string.Join(", ", given.shape)}], " +
+                    $"the model expects [{string.Join(", ", value.shape)}]");
         }
         if (state.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
             throw new InvalidDataException($"{path}: unexpected key '{extra}' (not part of this model)");

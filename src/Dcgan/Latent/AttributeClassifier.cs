@@ -41,7 +41,8 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
             .Where(x => x.label is not null).Select(x => (x.index, label: x.label!.Value)).ToList();
         int positives = items.Count(x => x.label), negatives = items.Count - positives;
         if (positives < 4 || negatives < 4)
-            throw new ArgumentException($"too few labelled images to train a classifier ({labels.Description}: {positives} positive, {negatives} negative; at least 4 each)");
+            throw new ArgumentException("too few labelled images to train a classifier " +
+                $"({labels.Description}: {positives} positive, {negatives} negative; at least 4 each)");
 
         // Hold out a fifth of the groups (variants of one picture stay together: no near-copies across the split).
         var groups = items.GroupBy(x => labels.GroupOf(cache.Info.Names[x.index])).ToList();
@@ -93,7 +94,8 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
             if (p == held[i].label) { correct++; if (p) truePositives++; else trueNegatives++; }
         }
         int heldPositives = held.Count(h => h.label), heldNegatives = held.Count - heldPositives;
-        double balanced = 0.5 * ((heldPositives == 0 ? 1 : truePositives / (double)heldPositives) + (heldNegatives == 0 ? 1 : trueNegatives / (double)heldNegatives));
+        double balanced = 0.5 * ((heldPositives == 0 ? 1 : truePositives / (double)heldPositives) +
+            (heldNegatives == 0 ? 1 : trueNegatives / (double)heldNegatives));
         return new ClassifierReport(train.Count, held.Count, correct / (double)held.Count, balanced);
     }
 

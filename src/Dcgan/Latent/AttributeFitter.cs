@@ -18,7 +18,8 @@ public static class AttributeFitter
         var flat = LatentMath.Flat(z).to(ScalarType.Float64);
         int positives = labels.Count(l => l), negatives = labels.Length - positives;
         if (positives < MinimumPerSide || negatives < MinimumPerSide)
-            throw new ArgumentException($"an attribute vector needs at least {MinimumPerSide} images with and {MinimumPerSide} without the attribute (got {positives} with, {negatives} without)");
+            throw new ArgumentException($"an attribute vector needs at least {MinimumPerSide} images with and {MinimumPerSide} " +
+                $"without the attribute (got {positives} with, {negatives} without)");
         using var scope = NewDisposeScope();
         var v = method switch
         {
@@ -33,7 +34,8 @@ public static class AttributeFitter
     }
 
     /// <summary>Fits on all labels and validates with stratified k-fold cross-validation (k up to 5).</summary>
-    public static (Tensor Direction, VectorValidation Validation) FitAndValidate(AttributeMethod method, Tensor z, bool[] labels, bool[]? correlated = null)
+    public static (Tensor Direction, VectorValidation Validation) FitAndValidate(AttributeMethod method, Tensor z, bool[] labels,
+        bool[]? correlated = null)
     {
         var direction = Direction(method, z, labels, correlated);
         return (direction, CrossValidate(method, z, labels, correlated));
@@ -50,7 +52,8 @@ public static class AttributeFitter
             // Too few labels to hold any out: report the fit on the training labels, marked as such.
             var v = Direction(method, z, labels, correlated).to(ScalarType.Float64);
             var scores = flat.matmul(v).data<double>().ToArray();
-            return new VectorValidation(Accuracy(scores, labels, Threshold(method, scores, labels)), RocAuc(scores, labels), 1, HeldOut: false);
+            return new VectorValidation(Accuracy(scores, labels, Threshold(method, scores, labels)), RocAuc(scores, labels), 1,
+                HeldOut: false);
         }
         // Stratified folds: the k-th positive and the k-th negative go to fold k mod folds.
         var fold = new int[labels.Length];
@@ -63,7 +66,8 @@ public static class AttributeFitter
             var train = Enumerable.Range(0, labels.Length).Where(i => fold[i] != f).ToArray();
             var test = Enumerable.Range(0, labels.Length).Where(i => fold[i] == f).ToArray();
             var trainZ = flat.index_select(0, tensor(train.Select(i => (long)i).ToArray()));
-            var v = Direction(method, trainZ, train.Select(i => labels[i]).ToArray(), correlated is null ? null : train.Select(i => correlated[i]).ToArray()).to(ScalarType.Float64);
+            var v = Direction(method, trainZ, train.Select(i => labels[i]).ToArray(),
+                correlated is null ? null : train.Select(i => correlated[i]).ToArray()).to(ScalarType.Float64);
             var trainScores = trainZ.matmul(v).data<double>().ToArray();
             double threshold = Threshold(method, trainScores, train.Select(i => labels[i]).ToArray());
             var testScores = flat.index_select(0, tensor(test.Select(i => (long)i).ToArray())).matmul(v).data<double>().ToArray();
@@ -113,7 +117,8 @@ public static class AttributeFitter
         {
             var idx = Enumerable.Range(0, labels.Length).Where(i => labels[i] == side && correlated[i] == b).Select(i => (long)i).ToArray();
             if (idx.Length == 0)
-                throw new ArgumentException($"balanced: no image is {(side ? "with" : "without")} the attribute and {(b ? "with" : "without")} the correlated one; label some or use mean-diff");
+                throw new ArgumentException($"balanced: no image is {(side ? "with" : "without")} the attribute " +
+                    $"and {(b ? "with" : "without")} the correlated one; label some or use mean-diff");
             cells.Add(z.index_select(0, tensor(idx)).mean([0]));
         }
         return stack(cells).mean([0]);

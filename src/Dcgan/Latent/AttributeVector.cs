@@ -40,7 +40,8 @@ public sealed record AttributeVector
     public static string CheckName(string name, string parameter = "name")
     {
         if (name.Length is 0 or > 64 || name.Contains("..") || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            throw new ArgumentException($"{parameter}: '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
+            throw new ArgumentException(
+                $"{parameter}: '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
         return name;
     }
 
@@ -64,7 +65,8 @@ public sealed record AttributeVector
         if (Directory.Exists(path)) throw new InvalidDataException($"vector file '{path}' is a folder");
         if (!File.Exists(path)) throw new FileNotFoundException($"vector file '{path}' does not exist");
         if (new FileInfo(path).Length > Interop.TorchTensorFile.MaxBytes)
-            throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is too large for a vector file (at most {Interop.TorchTensorFile.MaxBytes >> 20} MB)");
+            throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is too large for a vector file " +
+                $"(at most {Interop.TorchTensorFile.MaxBytes >> 20} MB)");
         var vector = Read(File.ReadAllBytes(path), path, Path.GetFileNameWithoutExtension(path));
         // The JSON written beside a .pt by Save carries what the bare tensor cannot, as long as it describes these values.
         if (vector.Method == AttributeMethod.Imported && File.Exists(path + ".json"))
@@ -87,8 +89,10 @@ public sealed record AttributeVector
     {
         if (!Interop.TorchTensorFile.IsZip(bytes)) return Parse(System.Text.Encoding.UTF8.GetString(bytes), source);
         float[] values = Interop.TorchTensorFile.ReadVector(bytes, source);
-        if (values.Any(v => !float.IsFinite(v))) throw new InvalidDataException($"{source}: the tensor holds values that are not finite numbers (NaN or infinity)");
-        string name = new string(nameIfBare.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(64).ToArray());
+        if (values.Any(v => !float.IsFinite(v)))
+            throw new InvalidDataException($"{source}: the tensor holds values that are not finite numbers (NaN or infinity)");
+        string name = new string(nameIfBare.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(64)
+            .ToArray());
         using var t = tensor(values);
         return new AttributeVector
         {
@@ -104,15 +108,21 @@ public sealed record AttributeVector
         try { vector = JsonSerializer.Deserialize<AttributeVector>(json, DcganJson.Options); }
         catch (JsonException e)
         {
-            string what = e.Path is null or "$" ? $"it is not valid JSON (line {e.LineNumber + 1})" : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
-            throw new InvalidDataException($"{source} is not a vector file: {what}. Vector files are the JSON that `dcgan attribute fit` and the studio's download link write");
+            string what = e.Path is null or "$"
+                ? $"it is not valid JSON (line {e.LineNumber + 1})"
+                : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
+            throw new InvalidDataException($"{source} is not a vector file: {what}. " +
+                "Vector files are the JSON that `dcgan attribute fit` and the studio's download link write");
         }
         if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
         CheckName(vector.Name ?? "", $"{source}: name");
-        if (vector.Nz <= 0) throw new InvalidDataException($"{source}: the file gives no nz (the latent size the vector was made for); vector files written by dcgan have it");
+        if (vector.Nz <= 0)
+            throw new InvalidDataException($"{source}: the file gives no nz (the latent size the vector was made for); " +
+                "vector files written by dcgan have it");
         if (vector.Vector is null || vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
             throw new InvalidDataException($"{source}: the vector has {vector.Vector?.Length ?? 0} values but nz is {vector.Nz}");
-        if (vector.Vector.Any(v => !float.IsFinite(v))) throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
+        if (vector.Vector.Any(v => !float.IsFinite(v)))
+            throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
         return vector;
     }
 
@@ -130,8 +140,10 @@ public sealed record AttributeVector
         if (Nz != nz) throw new ArgumentException($"vector '{Name}' was made for nz = {Nz}, the model has nz = {nz}");
         if (ModelHash == modelHash) return null;
         // A tensor from PyTorch does not say which model it was made for; nz is all that can be checked.
-        if (ModelHash.Length == 0) return $"note: vector '{Name}' does not say which model it was made for (a bare tensor); its nz ({Nz}) fits";
-        string message = $"vector '{Name}' was made for model {ModelHash[..Math.Min(12, ModelHash.Length)]}, this is {modelHash[..Math.Min(12, modelHash.Length)]}";
+        if (ModelHash.Length == 0)
+            return $"note: vector '{Name}' does not say which model it was made for (a bare tensor); its nz ({Nz}) fits";
+        string message = $"vector '{Name}' was made for model {ModelHash[..Math.Min(12, ModelHash.Length)]}, " +
+            $"this is {modelHash[..Math.Min(12, modelHash.Length)]}";
         if (!allowOtherModel) throw new ArgumentException(message + " (add --force to apply it anyway)");
         return "warning: " + message;
     }

@@ -7,7 +7,9 @@ namespace Dcgan.Latent;
 /// <summary>One vector and how far to move along it.</summary>
 public sealed record VectorEdit(AttributeVector Vector, double Strength);
 
-/// <summary>How a walk between two latents goes: along the great circle (slerp, keeps |z| near the prior's shell) or straight (lerp).</summary>
+/// <summary>
+/// How a walk between two latents goes: along the great circle (slerp, keeps |z| near the prior's shell) or straight (lerp).
+/// </summary>
 public enum InterpolationMode { Slerp, Lerp }
 
 /// <summary>
@@ -22,7 +24,8 @@ public static class Editing
     {
         AttributeVector.CheckName(name);
         var overlap = with.Intersect(without).ToList();
-        if (overlap.Count > 0) throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
+        if (overlap.Count > 0)
+            throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
         var seeds = with.Concat(without).ToList();
         using var scope = NewDisposeScope();
         var z = model.LatentsFor(seeds);
@@ -37,7 +40,8 @@ public static class Editing
     }
 
     /// <summary>z + sum s_i v_i, each v_i first stripped of the condition vectors' directions (InterFaceGAN).</summary>
-    public static Tensor Apply(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false, bool keepNorm = false)
+    public static Tensor Apply(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false,
+        bool keepNorm = false)
     {
         using var scope = NewDisposeScope();
         var conditionTensors = conditions.Select(c => c.ToTensor()).ToList();
@@ -56,15 +60,18 @@ public static class Editing
     {
         if (string.IsNullOrWhiteSpace(text)) return DefaultStrengths;
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length is 0 or > 32) throw new ArgumentException($"{parameter}: give 1 to 32 strengths, comma-separated (got {parts.Length})");
+        if (parts.Length is 0 or > 32)
+            throw new ArgumentException($"{parameter}: give 1 to 32 strengths, comma-separated (got {parts.Length})");
         return parts.Select(p => ParseStrength(p, parameter)).ToList();
     }
 
     public static double ParseStrength(string text, string parameter)
     {
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                out double value) || !double.IsFinite(value))
             throw new ArgumentException($"{parameter}: '{text}' is not a number");
-        if (Math.Abs(value) > MaxStrength) throw new ArgumentException($"{parameter}: {value} is out of range (-{MaxStrength} to {MaxStrength})");
+        if (Math.Abs(value) > MaxStrength)
+            throw new ArgumentException($"{parameter}: {value} is out of range (-{MaxStrength} to {MaxStrength})");
         return value;
     }
 
@@ -78,7 +85,8 @@ public static class Editing
     }
 
     /// <summary>The edited image of one latent ([1, nz]).</summary>
-    public static Figure EditFigure(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false, bool keepNorm = false)
+    public static Figure EditFigure(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false,
+        bool keepNorm = false)
     {
         using var scope = NewDisposeScope();
         return Figure.Grid(Apply(z, edits, conditions, unit, keepNorm), 1);
@@ -90,11 +98,15 @@ public static class Editing
     {
         using var scope = NewDisposeScope();
         var rows = Enumerable.Range(0, (int)z.shape[0]).Select(i => z[i..(i + 1)]);
-        var edited = cat(rows.SelectMany(zi => strengths.Select(s => Apply(zi, [new VectorEdit(vector, s)], conditions, unit, keepNorm))).ToList(), 0);
-        return new Figure(edited, images => ImageGrid.MakeRows(images.Chunk(strengths.Count).Select(r => (IReadOnlyList<PixelImage?>)r).ToList()));
+        var edited = cat(rows.SelectMany(zi => strengths.Select(s => Apply(zi, [new VectorEdit(vector, s)], conditions, unit, keepNorm)))
+            .ToList(), 0);
+        return new Figure(edited,
+            images => ImageGrid.MakeRows(images.Chunk(strengths.Count).Select(r => (IReadOnlyList<PixelImage?>)r).ToList()));
     }
 
-    /// <summary>A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.</summary>
+    /// <summary>
+    /// A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.
+    /// </summary>
     public static Figure InterpolationFigure(IReadOnlyList<Tensor> waypoints, int steps, InterpolationMode mode, int? columns = null)
     {
         using var scope = NewDisposeScope();
@@ -117,7 +129,9 @@ public static class Editing
     {
         using var scope = NewDisposeScope();
         var result = VectorArithmetic.Compute(za, zb, zc, 8, radius, seed);
-        var parts = new[] { za, result.MeanA, zb, result.MeanB, zc, result.MeanC, result.Y, result.Neighbours }.Select(LatentMath.Flat).ToList();
+        var parts = new[] { za, result.MeanA, zb, result.MeanB, zc, result.MeanC, result.Y, result.Neighbours }
+            .Select(LatentMath.Flat)
+            .ToList();
         // Each row: its left part, a gap, its right part (a concept's mean; for the result row, the 8 neighbours).
         (int Left, int Right)[] rowSizes = [((int)za.shape[0], 1), ((int)zb.shape[0], 1), ((int)zc.shape[0], 1), (1, 8)];
         var figure = new Figure(cat(parts, 0), images =>
@@ -135,7 +149,8 @@ public static class Editing
     }
 
     /// <summary>Discovered directions (SeFa or PCA) as named vector files tied to this model: sefa-00, sefa-01, ...</summary>
-    public static IReadOnlyList<AttributeVector> DiscoverDirections(LoadedModel model, AttributeMethod method, int k, int pcaSamples = Directions.PcaSamples)
+    public static IReadOnlyList<AttributeVector> DiscoverDirections(LoadedModel model, AttributeMethod method, int k,
+        int pcaSamples = Directions.PcaSamples)
     {
         var found = method switch
         {

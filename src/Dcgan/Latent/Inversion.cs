@@ -12,7 +12,10 @@ public sealed record InversionOptions
     public int Steps { get; init; } = 400;
     public int Restarts { get; init; } = 4;
     public long Seed { get; init; }
-    /// <summary>Measured on the bundled model's own images (docs/editing.md): 0.05 reached 27 to 29 dB, 0.3 reached 41 to 50 dB in the same 400 steps.</summary>
+    /// <summary>
+    /// Measured on the bundled model's own images (docs/editing.md): 0.05 reached 27 to 29 dB,
+    /// 0.3 reached 41 to 50 dB in the same 400 steps.
+    /// </summary>
     public double LearningRate { get; init; } = 0.3;
     /// <summary>Weight of the distance between D's activations of the image and of the reconstruction (where D is known).</summary>
     public double FeatureWeight { get; init; } = 0.05;
@@ -24,8 +27,10 @@ public sealed record InversionOptions
         if (Steps is < 1 or > 10_000) throw new ArgumentException($"--steps must be between 1 and 10000 (got {Steps})");
         if (Restarts is < 1 or > 64) throw new ArgumentException($"--restarts must be between 1 and 64 (got {Restarts})");
         if (!(LearningRate > 0 && LearningRate <= 1)) throw new ArgumentException($"--lr must be in (0, 1] (got {LearningRate})");
-        if (!(FeatureWeight >= 0 && double.IsFinite(FeatureWeight))) throw new ArgumentException($"--feature-weight must be a finite number >= 0 (got {FeatureWeight})");
-        if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException($"--prior-weight must be a finite number >= 0 (got {PriorWeight})");
+        if (!(FeatureWeight >= 0 && double.IsFinite(FeatureWeight)))
+            throw new ArgumentException($"--feature-weight must be a finite number >= 0 (got {FeatureWeight})");
+        if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight)))
+            throw new ArgumentException($"--prior-weight must be a finite number >= 0 (got {PriorWeight})");
         return this;
     }
 }
@@ -48,7 +53,8 @@ public static class Inversion
         var model = generator.Options;
         if (target.dim() == 3) target = target.unsqueeze(0);
         if (target.shape[0] != 1 || target.shape[1] != model.Nc || target.shape[2] != model.ImageSize || target.shape[3] != model.ImageSize)
-            throw new ArgumentException($"the image to invert must be [1, {model.Nc}, {model.ImageSize}, {model.ImageSize}], got [{string.Join(", ", target.shape)}]");
+            throw new ArgumentException($"the image to invert must be [1, {model.Nc}, {model.ImageSize}, {model.ImageSize}], " +
+                $"got [{string.Join(", ", target.shape)}]");
         using var scope = NewDisposeScope();
         var parameters = generator.parameters().Concat(discriminator?.parameters() ?? []).ToList();
         var trainable = parameters.Select(p => p.requires_grad).ToList();
@@ -73,7 +79,8 @@ public static class Inversion
                 if (goalFeatures.Count > 0)
                 {
                     var features = discriminator!.Features(images);
-                    for (int i = 0; i < features.Count; i++) loss = loss.add(features[i].sub(goalFeatures[i]).square().mean([1, 2, 3]).mul(o.FeatureWeight));
+                    for (int i = 0; i < features.Count; i++)
+                        loss = loss.add(features[i].sub(goalFeatures[i]).square().mean([1, 2, 3]).mul(o.FeatureWeight));
                 }
                 if (o.PriorWeight > 0 && model.Prior == LatentPrior.Normal)
                     loss = loss.add(z.square().sum([1, 2, 3]).div(model.Nz).sub(1).square().mul(o.PriorWeight));
@@ -115,7 +122,9 @@ public static class Inversion
         return (ImageSimilarity.Psnr(a, b), ImageSimilarity.Ssim(a, b));
     }
 
-    /// <summary>An encoded image (PNG, JPEG, WebP...) as the model's input: the training transform, then [1, nc, size, size] in [-1, 1].</summary>
+    /// <summary>
+    /// An encoded image (PNG, JPEG, WebP...) as the model's input: the training transform, then [1, nc, size, size] in [-1, 1].
+    /// </summary>
     public static Tensor ReadTarget(string name, byte[] encoded, ModelOptions model)
     {
         var planar = ImageTransform.Apply(new SourceImage(name, encoded), model.ImageSize, model.Nc);
@@ -132,7 +141,9 @@ public static class ImageSimilarity
         return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
     }
 
-    /// <summary>SSIM (Wang et al. 2004): 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03, averaged over channels and positions.</summary>
+    /// <summary>
+    /// SSIM (Wang et al. 2004): 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03, averaged over channels and positions.
+    /// </summary>
     public static double Ssim(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();

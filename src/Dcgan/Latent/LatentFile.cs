@@ -20,7 +20,10 @@ public static partial class LatentFile
         if (!File.Exists(path)) throw new FileNotFoundException($"latents file '{path}' does not exist");
         float[][] rows;
         try { rows = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? ReadNpy(path) : ReadJson(path); }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is not a latents file: not valid JSON (line {e.LineNumber + 1})"); }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a latents file: not valid JSON (line {e.LineNumber + 1})");
+        }
         if (rows.Length == 0) throw new InvalidDataException($"{path} holds no latent vectors");
         if (rows.Length > maxRows) throw new InvalidDataException($"{path} holds {rows.Length} latent vectors, at most {maxRows} here");
         for (int i = 0; i < rows.Length; i++)
@@ -28,7 +31,8 @@ public static partial class LatentFile
             if (rows[i].Length != nz)
                 throw new InvalidDataException($"{path}: latent {i} has {rows[i].Length} values, the model's nz is {nz}");
             if (rows[i].Any(v => !float.IsFinite(v) || Math.Abs(v) > MaxMagnitude))
-                throw new InvalidDataException($"{path}: latent {i} holds values that are not finite or beyond +-{MaxMagnitude:G0} (they would draw blank images)");
+                throw new InvalidDataException($"{path}: latent {i} holds values that are not finite or beyond +-{MaxMagnitude:G0} " +
+                    "(they would draw blank images)");
         }
         return tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, nz, 1, 1]);
     }
@@ -74,7 +78,12 @@ public static partial class LatentFile
         if (FortranPattern().IsMatch(header)) throw new InvalidDataException($"{path}: Fortran-ordered arrays are not supported");
         var shape = ShapePattern().Match(header).Groups[1].Value
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
-        int width = descr switch { "<f4" => 4, "<f8" => 8, _ => throw new InvalidDataException($"{path}: dtype {descr} is not supported (use float32 or float64)") };
+        int width = descr switch
+        {
+            "<f4" => 4,
+            "<f8" => 8,
+            _ => throw new InvalidDataException($"{path}: dtype {descr} is not supported (use float32 or float64)")
+        };
         int n = shape.Length == 1 ? 1 : shape[0];
         int nz = shape.Length == 1 ? shape[0] : shape.Skip(1).Aggregate(1, (a, b) => a * b);
         if (bytes.Length < dataStart + (long)n * nz * width) throw new InvalidDataException($"{path} is shorter than its header says");

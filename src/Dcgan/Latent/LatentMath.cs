@@ -40,7 +40,9 @@ public static class LatentMath
             for (int i = segment == 0 ? 0 : 1; i < steps; i++)
             {
                 double t = i / (double)(steps - 1);
-                points.Add(spherical ? Slerp(waypoints[segment], waypoints[segment + 1], t) : Lerp(waypoints[segment], waypoints[segment + 1], t));
+                points.Add(spherical
+                    ? Slerp(waypoints[segment], waypoints[segment + 1], t)
+                    : Lerp(waypoints[segment], waypoints[segment + 1], t));
             }
         }
         return cat(points, 0).MoveToOuterDisposeScope();
@@ -79,7 +81,8 @@ public static class LatentMath
         foreach (var (direction, strength) in edits)
         {
             var v = direction.flatten();
-            if (v.shape[0] != flat.shape[1]) throw new ArgumentException($"a direction of {v.shape[0]} values does not fit nz = {flat.shape[1]}");
+            if (v.shape[0] != flat.shape[1])
+                throw new ArgumentException($"a direction of {v.shape[0]} values does not fit nz = {flat.shape[1]}");
             if (unit) v = v.div(v.norm().clamp_min(1e-12));
             edited = edited.add(v.unsqueeze(0).mul(strength));
         }

@@ -20,7 +20,8 @@ public sealed record VectorQuality(double AccuracyLow, double AccuracyHigh, bool
         var (low, high) = (Math.Max(0, centre - half), Math.Min(1, centre + half));
         bool enough = validation.HeldOut && with >= LabelsPerSideToJudge && without >= LabelsPerSideToJudge;
         string verdict = !enough
-            ? $"too few labels to judge ({with} with, {without} without): label at least {LabelsPerSideToJudge} of each; the edit may still work, so look at it"
+            ? $"too few labels to judge ({with} with, {without} without): label at least {LabelsPerSideToJudge} of each; " +
+                "the edit may still work, so look at it"
             : low > 0.5
                 ? "separates held-out labels better than chance"
                 : "not distinguishable from chance with these labels: label more, or the attribute may not be one direction in z";

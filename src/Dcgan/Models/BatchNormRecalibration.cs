@@ -15,7 +15,8 @@ public static class BatchNormRecalibration
 {
     public static void Apply(Generator generator, int samples = 8192, int batchSize = 64, long seed = 0)
     {
-        if (samples < batchSize || batchSize < 2) throw new ArgumentException($"recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
+        if (samples < batchSize || batchSize < 2)
+            throw new ArgumentException($"recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
         var norms = generator.modules().OfType<BatchNorm2d>().ToList();
         var momenta = norms.Select(n => n.momentum).ToList();
         using var random = new TorchGenerator(SeedMixer.Mix(seed, 41));

@@ -12,7 +12,8 @@ public static class DeviceSelector
         if (lower == "cuda" || lower.StartsWith("cuda:"))
         {
             if (!cuda.is_available())
-                throw new ArgumentException($"device '{name}' asked for, but CUDA is not available in this build (TorchSharp with libtorch-cpu); use --device cpu");
+                throw new ArgumentException($"device '{name}' asked for, but CUDA is not available in this build " +
+                    "(TorchSharp with libtorch-cpu); use --device cpu");
             return new Device(lower);
         }
         throw new ArgumentException($"unknown device '{name}': use cpu or cuda");

@@ -15,7 +15,8 @@ public static class FiniteWeights
             if (!value.is_floating_point()) continue;
             using var finite = value.isfinite().all();
             if (!finite.item<bool>())
-                throw new InvalidDataException($"{source}: '{name}' holds values that are not finite numbers (NaN or infinity): the file is damaged or the run diverged; use an earlier checkpoint");
+                throw new InvalidDataException($"{source}: '{name}' holds values that are not finite numbers (NaN or infinity): " +
+                    "the file is damaged or the run diverged; use an earlier checkpoint");
         }
     }
 }

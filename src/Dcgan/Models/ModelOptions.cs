@@ -47,7 +47,8 @@ public sealed record ModelOptions
         Require(Ndf >= 1 && Ndf <= 1024, $"ndf must be between 1 and 1024 (got {Ndf})");
         Require(Nc is 1 or 3, $"nc must be 1 (grayscale) or 3 (RGB) (got {Nc})");
         Require(SupportedImageSizes.Contains(ImageSize),
-            $"image size must be one of {string.Join(", ", SupportedImageSizes)} (got {ImageSize}): the number of stride-2 blocks follows from it");
+            $"image size must be one of {string.Join(", ", SupportedImageSizes)} (got {ImageSize}): " +
+            "the number of stride-2 blocks follows from it");
         return this;
     }
 
