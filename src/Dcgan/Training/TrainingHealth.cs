@@ -41,7 +41,7 @@ public sealed class TrainingHealth(TrainingOptions options, string runDir)
         dHasWon = won;
         return won ? Record(new HealthWarning(row.Step + 1, "d-won",
             $"D has won: over the last {Window} steps D(G(z)) averaged {score:F4} and Loss_D {loss:F4}, so G gets almost no gradient and " +
-            $"will not improve. Try --augment color,translation,cutout, a lower --lr-d, or continue from an earlier checkpoint in {Checkpoint.Folder}/")) : null;
+            $"will not improve. Try --augment translation,cutout (--augment-p auto doses it by how sure D is), a lower --lr-d, or continue from an earlier checkpoint in {Checkpoint.Folder}/")) : null;
     }
 
     /// <summary>Looks at the fixed-noise images ([N, C, H, W] in [-1, 1]); returns a warning when they have just become alike.</summary>
