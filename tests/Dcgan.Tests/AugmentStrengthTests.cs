@@ -102,4 +102,30 @@ public class AugmentStrengthTests
         Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() =>
             (plain with { Augment = AugmentPolicy.Cutout, AugmentP = 1.5 }).Validate()).Message);
     }
+
+    [Fact]
+    public void The_train_command_takes_augment_p_and_a_resume_may_repeat_it_but_not_change_it()
+    {
+        string root = TestData.TempDir("augment-p-cli");
+        string run = Path.Combine(root, "run"), images = TestData.ImageFolder(8);
+        string[] Flags(string output, bool augment = true) => ["train", "--data", images, "--out", output, "--image-size", "32", "--nz", "8",
+            "--ngf", "4", "--ndf", "4", "--batch-size", "4", "--epochs", "100", "--cache-dir", Path.Combine(root, "cache"),
+            .. augment ? new[] { "--augment", "translation,cutout" } : []];
+        string[] flags = Flags(run);
+        var trained = CliTests.Run([.. flags, "--augment-p", "auto", "--max-steps", "8"]);
+        Assert.True(trained.Code == 0, trained.Err);
+        Assert.EndsWith(",augment_p", File.ReadLines(Path.Combine(run, "metrics.csv")).First());
+
+        var again = CliTests.Run([.. flags, "--augment-p", "auto", "--max-steps", "12", "--resume"]);
+        Assert.True(again.Code == 0, again.Err);
+        var changed = CliTests.Run([.. flags, "--augment-p", "0.5", "--max-steps", "16", "--resume"]);
+        Assert.NotEqual(0, changed.Code);
+        Assert.Contains("--augment-p is auto in the run, 0.5 here", changed.Err);
+
+        var bad = CliTests.Run([.. Flags(Path.Combine(root, "bad")), "--augment-p", "2"]);
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--augment-p: '2' is not a probability", bad.Err);
+        var alone = CliTests.Run([.. Flags(Path.Combine(root, "alone"), augment: false), "--augment-p", "auto"]);
+        Assert.Contains("name them too", alone.Err);
+    }
 }

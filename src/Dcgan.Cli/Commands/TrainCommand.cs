@@ -51,6 +51,10 @@ public static class TrainCommand
             "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; " +
             "none is the tutorial.",
             "none");
+        var augmentP = Make("--augment-p",
+            "How often each augmentation reaches each image: a probability (1: always, the paper's policy), or auto to steer it " +
+            "by how sure D is of the real images (ADA's overfitting signal, target 0.6; starts at 0).",
+            "1");
         var spectralNorm = Make("--spectral-norm",
             "Spectral normalisation of D's convolutions (Miyato et al. 2018); exported with PyTorch's spectral_norm keys.", false);
         var r1 = Make("--r1", "R1 penalty weight gamma on real images (Mescheder et al. 2018), e.g. 10; 0 is none.", 0.0);
@@ -59,7 +63,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
                   activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG,
-                  initD, ema, augment, spectralNorm, r1);
+                  initD, ema, augment, augmentP, spectralNorm, r1);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
@@ -70,6 +74,7 @@ public static class TrainCommand
             (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
             (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
+            (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
         };
         command.SetAction(r => CommandRunner.Guard("train", () =>
@@ -91,6 +96,7 @@ public static class TrainCommand
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
                     EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
+                    AugmentP = ParseAugmentP(r.GetValue(augmentP)!), AugmentAdaptive = r.GetValue(augmentP)!.Trim() == "auto",
                     InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null,
                     InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
@@ -203,7 +209,19 @@ public static class TrainCommand
     {
         var m = p.Metrics;
         return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps}  Loss_D {m.LossD:F4}  Loss_G {m.LossG:F4}  " +
-               $"D(x) {m.DX:F4}  D(G(z)) {m.DGZ1:F4} / {m.DGZ2:F4}  {m.ImagesPerSecond:F1} img/s  left {p.Remaining:hh\\:mm\\:ss}";
+               $"D(x) {m.DX:F4}  D(G(z)) {m.DGZ1:F4} / {m.DGZ2:F4}  {(m.AugmentP > 0 ? $"augment p {m.AugmentP:F3}  " : "")}" +
+               $"{m.ImagesPerSecond:F1} img/s  left {p.Remaining:hh\\:mm\\:ss}";
+    }
+
+    /// <summary>--augment-p: a probability, or auto (adaptive; the probability field is then unused).</summary>
+    private static double ParseAugmentP(string text)
+    {
+        text = text.Trim();
+        if (text == "auto") return 1;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p)
+            && p is >= 0 and <= 1)
+            return p;
+        throw new ArgumentException($"--augment-p: '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports on the training thread, in order.</summary>
