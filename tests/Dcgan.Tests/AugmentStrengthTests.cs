@@ -60,7 +60,10 @@ public class AugmentStrengthTests
     {
         string root = TestData.TempDir("augment-p0");
         var plain = TestData.TinyRun(root);
-        var dosed = plain with { OutDir = Path.Combine(root, "dosed"), Augment = AugmentPolicy.Translation | AugmentPolicy.Cutout, AugmentP = 0 };
+        var dosed = plain with
+        {
+            OutDir = Path.Combine(root, "dosed"), Augment = AugmentPolicy.Translation | AugmentPolicy.Cutout, AugmentP = 0
+        };
         string a = new Trainer(plain).Run(resume: false).LastCheckpoint!, b = new Trainer(dosed).Run(resume: false).LastCheckpoint!;
         Assert.True(G(a).eq(G(b)).all().item<bool>(), "p = 0 changed what D saw");
     }
@@ -70,7 +73,10 @@ public class AugmentStrengthTests
     {
         string root = TestData.TempDir("augment-auto");
         // 24 steps on 10 images: D grows sure of them within a few steps, so p moves; the stop at step 2 falls between updates.
-        var options = TestData.TinyRun(root) with { MaxSteps = 24, Epochs = 100, Augment = AugmentPolicy.Translation | AugmentPolicy.Cutout, AugmentAdaptive = true };
+        var options = TestData.TinyRun(root) with
+        {
+            MaxSteps = 24, Epochs = 100, Augment = AugmentPolicy.Translation | AugmentPolicy.Cutout, AugmentAdaptive = true
+        };
         var (straight, resumed, resumedOptions) = TestData.StraightAndResumed(options);
         Assert.True(resumedOptions.AugmentAdaptive);
         Assert.True(G(straight).eq(G(resumed)).all().item<bool>(), "the resumed adaptive run differs from the uninterrupted one");
@@ -89,7 +95,8 @@ public class AugmentStrengthTests
             {
                 // by the images seen in the interval over the ramp (an epoch's last batch is smaller), up or down
                 double images = Math.Abs(change) * AugmentStrength.RampImages;
-                Assert.True(Math.Abs(images - Math.Round(images)) < 1e-3 && images <= options.BatchSize * AugmentStrength.Interval, $"p moved by {change}");
+                Assert.True(Math.Abs(images - Math.Round(images)) < 1e-3 && images <= options.BatchSize * AugmentStrength.Interval,
+                    $"p moved by {change}");
             }
         }
     }
@@ -98,7 +105,8 @@ public class AugmentStrengthTests
     public void Augment_p_needs_augmentations_and_a_probability()
     {
         var plain = TestData.TinyRun(TestData.TempDir("augment-p-bad"));
-        Assert.Contains("name them too", Assert.Throws<ArgumentException>(() => (plain with { AugmentAdaptive = true }).Validate()).Message);
+        Assert.Contains("name them too", Assert.Throws<ArgumentException>(() =>
+            (plain with { AugmentAdaptive = true }).Validate()).Message);
         Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() =>
             (plain with { Augment = AugmentPolicy.Cutout, AugmentP = 1.5 }).Validate()).Message);
     }
@@ -108,8 +116,8 @@ public class AugmentStrengthTests
     {
         string root = TestData.TempDir("augment-p-cli");
         string run = Path.Combine(root, "run"), images = TestData.ImageFolder(8);
-        string[] Flags(string output, bool augment = true) => ["train", "--data", images, "--out", output, "--image-size", "32", "--nz", "8",
-            "--ngf", "4", "--ndf", "4", "--batch-size", "4", "--epochs", "100", "--cache-dir", Path.Combine(root, "cache"),
+        string[] Flags(string output, bool augment = true) => ["train", "--data", images, "--out", output, "--image-size", "32",
+            "--nz", "8", "--ngf", "4", "--ndf", "4", "--batch-size", "4", "--epochs", "100", "--cache-dir", Path.Combine(root, "cache"),
             .. augment ? new[] { "--augment", "translation,cutout" } : []];
         string[] flags = Flags(run);
         var trained = CliTests.Run([.. flags, "--augment-p", "auto", "--max-steps", "8"]);

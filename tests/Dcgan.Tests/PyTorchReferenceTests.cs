@@ -113,7 +113,8 @@ public class PyTorchReferenceTests
             """);
         double[] theirs = JsonSerializer.Deserialize<double[]>(printed)!;
         double[] ours = [mine.LossD, mine.LossG, mine.DX, mine.DGZ1, mine.DGZ2];
-        for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - theirs[i]) < 1e-5, $"value {i}: {ours[i]} here, {theirs[i]} in PyTorch");
+        for (int i = 0; i < ours.Length; i++)
+            Assert.True(Math.Abs(ours[i] - theirs[i]) < 1e-5, $"value {i}: {ours[i]} here, {theirs[i]} in PyTorch");
         // Adam's first step moves each weight by about lr = 2e-4, so 1e-6 separates "the same step" from any other.
         Assert.True(MaxDifference(pair.Generator, Path.Combine(dir, "g1.pth")) < 1e-6, "G after the step differs from PyTorch's");
         Assert.True(MaxDifference(pair.Discriminator, Path.Combine(dir, "d1.pth")) < 1e-6, "D after the step differs from PyTorch's");
@@ -210,6 +211,7 @@ public class PyTorchReferenceTests
         double[] theirs = JsonSerializer.Deserialize<double[]>(printed)!;
         Assert.Equal(theirs.Length, rows.Count);
         for (int i = 0; i < rows.Count; i++)
-            Assert.True(Math.Abs(rows[i] - theirs[i]) <= 1e-5 * Math.Max(1, Math.Abs(theirs[i])), $"figure {i}: {rows[i]} here, {theirs[i]} in PyTorch");
+            Assert.True(Math.Abs(rows[i] - theirs[i]) <= 1e-5 * Math.Max(1, Math.Abs(theirs[i])),
+                $"figure {i}: {rows[i]} here, {theirs[i]} in PyTorch");
     }
 }

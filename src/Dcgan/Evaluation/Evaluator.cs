@@ -6,11 +6,14 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Evaluation;
 
-public sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid, PrecisionRecall PrecisionRecall, double Seconds)
+public sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid,
+    PrecisionRecall PrecisionRecall, double Seconds)
 {
     public override string ToString() =>
-        $"FID ({Features}) {Fid:F2}; KID ({Features}) {Kid.Mean:F4} +- {Kid.StandardDeviation:F4} ({Kid.Subsets} subsets of {Kid.SubsetSize}); " +
-        $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); N real {RealCount}, N generated {GeneratedCount}";
+        $"FID ({Features}) {Fid:F2}; KID ({Features}) {Kid.Mean:F4} +- {Kid.StandardDeviation:F4} " +
+        $"({Kid.Subsets} subsets of {Kid.SubsetSize}); " +
+        $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); " +
+        $"N real {RealCount}, N generated {GeneratedCount}";
 }
 
 /// <summary>
@@ -23,7 +26,9 @@ public static class Evaluator
     public static EvaluationReport Evaluate(LoadedModel model, IImageSource data, FeatureExtractor extractor, int generated, int? realLimit,
         string cacheDirectory, long firstSeed = 0, Action<string>? log = null, SamplingMode mode = SamplingMode.Eval)
     {
-        if (generated < 10) throw new ArgumentException($"--n must be at least 10 (got {generated}); FID needs many images, 2000 or more for stable figures");
+        if (generated < 10)
+            throw new ArgumentException($"--n must be at least 10 (got {generated}); " +
+                "FID needs many images, 2000 or more for stable figures");
         var clock = Stopwatch.StartNew();
         var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
         log?.Invoke($"{real.Length} real feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");
@@ -35,8 +40,12 @@ public static class Evaluator
         return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Features of the images of seeds firstSeed.. in batches of 64 (train mode: each batch normalised by its own statistics, as in the training notebook).</summary>
-    public static double[][] GeneratedFeatures(LoadedModel model, FeatureExtractor extractor, int count, long firstSeed = 0, SamplingMode mode = SamplingMode.Eval)
+    /// <summary>
+    /// Features of the images of seeds firstSeed.. in batches of 64 (train mode: each batch normalised by its own statistics,
+    /// as in the training notebook).
+    /// </summary>
+    public static double[][] GeneratedFeatures(LoadedModel model, FeatureExtractor extractor, int count, long firstSeed = 0,
+        SamplingMode mode = SamplingMode.Eval)
     {
         var features = new List<double[]>(count);
         foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(TrainModeBatch))
@@ -53,12 +62,15 @@ public static class Evaluator
     public const int TrainModeBatch = 64;
 
     /// <summary>The data set's features through the training transform, from the cache where computed before.</summary>
-    public static double[][] RealFeatures(IImageSource data, int size, int channels, FeatureExtractor extractor, int? limit, string cacheDirectory, Action<string>? log = null)
+    public static double[][] RealFeatures(IImageSource data, int size, int channels, FeatureExtractor extractor, int? limit,
+        string cacheDirectory, Action<string>? log = null)
     {
         using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);
-        if (pixels.Count < 10) throw new InvalidDataException($"{data.Description} has {pixels.Count} readable images; FID needs many more");
+        if (pixels.Count < 10)
+            throw new InvalidDataException($"{data.Description} has {pixels.Count} readable images; FID needs many more");
         int count = Math.Min(limit ?? pixels.Count, pixels.Count);
-        string file = Path.Combine(cacheDirectory, "features", $"{pixels.Info.Fingerprint}-{size}px-{channels}ch-{extractor.Hash}-{count}.f64");
+        string file = Path.Combine(cacheDirectory, "features",
+            $"{pixels.Info.Fingerprint}-{size}px-{channels}ch-{extractor.Hash}-{count}.f64");
         if (File.Exists(file) && new FileInfo(file).Length > 8) return ReadMatrix(file);
 
         // A fixed subset where fewer than all images are asked for, so figures from different runs compare.
@@ -68,7 +80,8 @@ public static class Evaluator
         {
             var batch = indices[start..Math.Min(start + 64, count)];
             var bytes = pixels.Gather(batch);
-            var images = Enumerable.Range(0, batch.Length).Select(k => DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), size)).ToList();
+            var images = Enumerable.Range(0, batch.Length)
+                .Select(k => DatasetPacker.Interleave(bytes.AsSpan(k * pixels.ImageBytes, pixels.ImageBytes).ToArray(), size)).ToList();
             extractor.Extract(images).CopyTo(features, start);
             if (start % 512 == 0) log?.Invoke($"real features: {Math.Min(start + 64, count)}/{count}");
         }

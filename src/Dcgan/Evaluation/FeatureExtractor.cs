@@ -30,7 +30,8 @@ public sealed class FeatureExtractor : IDisposable
     public string Hash { get; }
 
     public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
-    public static string DefaultPreprocessPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
+    public static string DefaultPreprocessPath =>
+        Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
 
     public FeatureExtractor(string? modelPath = null)
     {
@@ -40,7 +41,8 @@ public sealed class FeatureExtractor : IDisposable
         // Threads that sleep instead of spinning between the per-image runs, and no more of them than libtorch is
         // told to use (OMP_NUM_THREADS): spinning threads starve a training run that shares the machine.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        if (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int threads) && threads > 0) options.IntraOpNumThreads = threads;
+        if (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int threads) && threads > 0)
+            options.IntraOpNumThreads = threads;
         network = Open(path, options, out batched);
         if (modelPath is null)
         {
@@ -50,7 +52,8 @@ public sealed class FeatureExtractor : IDisposable
         var input = network.InputMetadata.First();
         inputName = input.Key;
         var dims = input.Value.Dimensions;
-        if (dims.Length != 4 || dims[1] != 3) throw new InvalidDataException($"{path}: the network's input must be [N, 3, H, W] (it is [{string.Join(", ", dims)}])");
+        if (dims.Length != 4 || dims[1] != 3)
+            throw new InvalidDataException($"{path}: the network's input must be [N, 3, H, W] (it is [{string.Join(", ", dims)}])");
         (height, width) = (dims[2], dims[3]);
         Name = modelPath is null ? "ResNet-18" : Path.GetFileNameWithoutExtension(path);
         using var sha = SHA256.Create();
@@ -86,10 +89,13 @@ public sealed class FeatureExtractor : IDisposable
         using var output = network.Run([NamedOnnxValue.CreateFromTensor(inputName, input)]);
         var features = output.First().AsTensor<float>().ToArray();
         int dimension = features.Length / images.Count;
-        return Enumerable.Range(0, images.Count).Select(i => features.AsSpan(i * dimension, dimension).ToArray().Select(v => (double)v).ToArray()).ToArray();
+        return Enumerable.Range(0, images.Count)
+            .Select(i => features.AsSpan(i * dimension, dimension).ToArray().Select(v => (double)v).ToArray()).ToArray();
     }
 
-    /// <summary>A session on the network with a free batch dimension where the file fixes it (see <see cref="OnnxBatchDimension"/>).</summary>
+    /// <summary>
+    /// A session on the network with a free batch dimension where the file fixes it (see <see cref="OnnxBatchDimension"/>).
+    /// </summary>
     private static InferenceSession Open(string path, SessionOptions options, out bool batched)
     {
         var bytes = File.ReadAllBytes(path);
@@ -113,7 +119,8 @@ public sealed class FeatureExtractor : IDisposable
             for (int c = 0; c < 3; c++) rgba[4 * i + c] = image.Pixels[i * image.Channels + (image.Channels == 1 ? 0 : c)];
             rgba[4 * i + 3] = 255;
         }
-        using var source = SKImage.FromPixelCopy(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+        using var source = SKImage.FromPixelCopy(
+            new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var surface = SKSurface.Create(info);
         surface.Canvas.DrawImage(source, SKRect.Create(0, 0, width, height), Sampling);

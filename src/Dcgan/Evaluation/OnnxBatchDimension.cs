@@ -27,7 +27,8 @@ public static class OnnxBatchDimension
 
     private static byte[] ValueInfo(byte[] info, string batchName) => Edit(info, (f, p) => f == ValueType ? Type(p, batchName) : p);
     private static byte[] Type(byte[] type, string batchName) => Edit(type, (f, p) => f == TensorType ? Tensor(p, batchName) : p);
-    private static byte[] Tensor(byte[] tensor, string batchName) => Edit(tensor, (f, p) => f == TensorShape ? FirstDimensionSymbolic(p, batchName) : p);
+    private static byte[] Tensor(byte[] tensor, string batchName) =>
+        Edit(tensor, (f, p) => f == TensorShape ? FirstDimensionSymbolic(p, batchName) : p);
 
     private static byte[] FirstDimensionSymbolic(byte[] shape, string batchName)
     {

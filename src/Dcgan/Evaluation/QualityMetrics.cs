@@ -101,7 +101,8 @@ public static class QualityMetrics
     /// </summary>
     public static PrecisionRecall PrecisionAndRecall(double[][] real, double[][] fake, int k = 3)
     {
-        if (real.Length <= k || fake.Length <= k) throw new ArgumentException($"precision and recall need more than k = {k} images on each side");
+        if (real.Length <= k || fake.Length <= k)
+            throw new ArgumentException($"precision and recall need more than k = {k} images on each side");
         using var scope = NewDisposeScope();
         var x = FeatureStatistics.Matrix(real); var y = FeatureStatistics.Matrix(fake);
         return new PrecisionRecall(Coverage(x, y, k), Coverage(y, x, k), k);

@@ -17,14 +17,16 @@ public static class TorchTensorFile
     public const long MaxBytes = 64L << 20;
 
     /// <summary>True when the bytes start like a zip archive, which is what torch.save has written since PyTorch 1.6.</summary>
-    public static bool IsZip(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+    public static bool IsZip(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
 
     /// <summary>The values of a torch.save'd vector; <paramref name="source"/> names the file in errors.</summary>
     public static float[] ReadVector(byte[] bytes, string source)
     {
         if (bytes.Length == 0) throw new InvalidDataException($"{source} is empty (0 bytes): save it again with torch.save(v, path)");
         if (!IsZip(bytes))
-            throw new InvalidDataException($"{source} is not a torch.save file (PyTorch's zip format): save the vector with torch.save(v, path), " +
+            throw new InvalidDataException($"{source} is not a torch.save file (PyTorch's zip format): " +
+                "save the vector with torch.save(v, path), " +
                 "or use the JSON that `dcgan attribute fit` writes");
         Tensor? tensor;
         try { tensor = ReadTopLevelTensor(bytes, source, out object? other); if (tensor is null) Refuse(other); }
@@ -34,20 +36,25 @@ public static class TorchTensorFile
                 "save a plain float tensor, e.g. torch.save(v.detach().cpu().clone(), path)");
         }
         void Refuse(object? other) =>
-            throw new InvalidDataException($"{source} holds a {Describe(other)}, not a tensor: save the vector itself, torch.save(v, path)");
+            throw new InvalidDataException($"{source} holds a {Describe(other)}, not a tensor: " +
+                "save the vector itself, torch.save(v, path)");
         using (tensor!)
         {
             if (!tensor.is_floating_point())
-                throw new InvalidDataException($"{source} holds a {tensor.dtype} tensor; a latent direction is floating point (float32, float64 or float16)");
+                throw new InvalidDataException($"{source} holds a {tensor.dtype} tensor; " +
+                    "a latent direction is floating point (float32, float64 or float16)");
             long[] shape = tensor.shape;
             if (shape.Length == 0 || shape.Count(d => d != 1) > 1)
-                throw new InvalidDataException($"{source} holds a tensor of shape [{string.Join(", ", shape)}]; a vector is [nz] or [1, nz, 1, 1]");
+                throw new InvalidDataException($"{source} holds a tensor of shape [{string.Join(", ", shape)}]; " +
+                    "a vector is [nz] or [1, nz, 1, 1]");
             using var flat = tensor.to(float32).reshape(-1);
             return flat.data<float>().ToArray();
         }
     }
 
-    /// <summary>Writes values as a float32 tensor of shape [n] in the format torch.load reads (see the pickle in <see cref="TensorPickle"/>).</summary>
+    /// <summary>
+    /// Writes values as a float32 tensor of shape [n] in the format torch.load reads (see the pickle in <see cref="TensorPickle"/>).
+    /// </summary>
     public static void WriteVector(Stream stream, ReadOnlySpan<float> values)
     {
         if (values.Length == 0) throw new ArgumentException("a vector needs at least one value");
@@ -97,10 +104,12 @@ public static class TorchTensorFile
     /// </summary>
     private static Tensor? ReadTopLevelTensor(byte[] bytes, string source, out object? other)
     {
-        var table = PyTorchUnpickler.UnpickleStateDict(new MemoryStream(WrapInDictionary(bytes, source)), leaveOpen: true, skipTensorRead: true);
+        var table = PyTorchUnpickler.UnpickleStateDict(
+            new MemoryStream(WrapInDictionary(bytes, source)), leaveOpen: true, skipTensorRead: true);
         object? top = other = table["v"];
         if (top?.GetType() is not { Name: "TensorConstructorArgs" } type) return null;
-        T Get<T>(string name) => (T)(type.GetProperty(name)?.GetValue(top) ?? throw new InvalidOperationException($"PyBridge gave no {name}"));
+        T Get<T>(string name) =>
+            (T)(type.GetProperty(name)?.GetValue(top) ?? throw new InvalidOperationException($"PyBridge gave no {name}"));
         var dtype = Get<ScalarType>("DType");
         using var storageStream = Get<Stream>("Data");
         var storageBytes = new MemoryStream();
@@ -113,7 +122,8 @@ public static class TorchTensorFile
         long[] shape = Get<long[]>("Shape"), stride = Get<long[]>("Stride");
         long offset = Get<int>("StorageOffset");
         long last = offset + shape.Zip(stride, (n, s) => (n - 1) * s).Sum();
-        if (offset < 0 || last >= count) throw new InvalidDataException($"{source}: the tensor reaches past its storage ({count} elements)");
+        if (offset < 0 || last >= count)
+            throw new InvalidDataException($"{source}: the tensor reaches past its storage ({count} elements)");
         return storage.as_strided(shape, stride, offset).clone();
     }
 
@@ -128,11 +138,15 @@ public static class TorchTensorFile
     {
         ZipArchive input;
         try { input = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{source} is a damaged zip ({e.Message}): an interrupted copy or save? Save it again"); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source} is a damaged zip ({e.Message}): an interrupted copy or save? Save it again");
+        }
         using var _ = input;
         var pickle = input.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
             ?? throw new InvalidDataException($"{source} is a zip but not a torch.save file (it has no data.pkl)");
-        if (input.Entries.Any(e => e.Length > MaxBytes)) throw new InvalidDataException($"{source}: an entry claims more than {MaxBytes >> 20} MB; a vector is a few hundred bytes");
+        if (input.Entries.Any(e => e.Length > MaxBytes))
+            throw new InvalidDataException($"{source}: an entry claims more than {MaxBytes >> 20} MB; a vector is a few hundred bytes");
         byte[] original = ReadAll(pickle);
         if (original.Length < 3 || original[0] != 0x80 || original[1] > 3 || original[^1] != '.')
             throw new InvalidDataException($"{source}: its data.pkl is not a protocol 2 or 3 pickle as torch.save writes");

@@ -22,7 +22,9 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         long channels = options.Ndf;
         Module<Tensor, Tensor> Conv(long from, long to, long stride, long padding) => options.SpectralNorm
             ? new SpectralNormConv2d(from, to, 4, stride, padding)
-            : padding == 0 ? Conv2d(from, to, 4, stride: stride, bias: false) : Conv2d(from, to, 4, stride: stride, padding: padding, bias: false);
+            : padding == 0
+                ? Conv2d(from, to, 4, stride: stride, bias: false)
+                : Conv2d(from, to, 4, stride: stride, padding: padding, bias: false);
         layers.Add(Conv(options.Nc, channels, 2, 1));
         layers.Add(new LeakyReLU(0.2));
         for (int block = 0; block < options.MiddleBlocks; block++)
@@ -41,9 +43,11 @@ public sealed class Discriminator : Module<Tensor, Tensor>
     /// <summary>Images [B, nc, size, size] -> [B]: probabilities for the tutorial's loss, logits otherwise.</summary>
     public override Tensor forward(Tensor images)
     {
-        if (images.dim() != 4 || images.shape[1] != Options.Nc || images.shape[2] != Options.ImageSize || images.shape[3] != Options.ImageSize)
+        if (images.dim() != 4 || images.shape[1] != Options.Nc || images.shape[2] != Options.ImageSize ||
+            images.shape[3] != Options.ImageSize)
             throw new ArgumentException(
-                $"the discriminator expects images of shape [B, {Options.Nc}, {Options.ImageSize}, {Options.ImageSize}], got [{string.Join(", ", images.shape)}]");
+                $"the discriminator expects images of shape [B, {Options.Nc}, {Options.ImageSize}, {Options.ImageSize}], " +
+                $"got [{string.Join(", ", images.shape)}]");
         return main.forward(images).view(-1);
     }
 

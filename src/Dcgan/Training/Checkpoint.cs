@@ -30,7 +30,8 @@ public static class Checkpoint
     public static string PathFor(string runDir, long step) => System.IO.Path.Combine(runDir, Folder, $"step-{step:D7}{Extension}");
 
     public static void Save(string path, TrainingOptions options, CheckpointState state,
-        nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, nn.Module? generatorEma = null)
+        nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer,
+        nn.Module? generatorEma = null)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -45,9 +46,11 @@ public static class Checkpoint
         });
     }
 
-    public static TrainingOptions ReadOptions(string path) => DcganJson.Deserialize<TrainingOptions>(ReadText(path, ConfigEntry), $"{path}: {ConfigEntry}");
+    public static TrainingOptions ReadOptions(string path) =>
+        DcganJson.Deserialize<TrainingOptions>(ReadText(path, ConfigEntry), $"{path}: {ConfigEntry}");
 
-    public static CheckpointState ReadState(string path) => DcganJson.Deserialize<CheckpointState>(ReadText(path, StateEntry), $"{path}: {StateEntry}");
+    public static CheckpointState ReadState(string path) =>
+        DcganJson.Deserialize<CheckpointState>(ReadText(path, StateEntry), $"{path}: {StateEntry}");
 
     public static void LoadGenerator(string path, nn.Module generator) => LoadModule(path, GeneratorEntry, generator);
 
@@ -61,7 +64,8 @@ public static class Checkpoint
 
     public static void LoadDiscriminator(string path, nn.Module discriminator) => LoadModule(path, DiscriminatorEntry, discriminator);
 
-    public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer, OptimizerHelper discriminatorOptimizer, nn.Module? generatorEma = null)
+    public static void LoadAll(string path, nn.Module generator, nn.Module discriminator, OptimizerHelper generatorOptimizer,
+        OptimizerHelper discriminatorOptimizer, nn.Module? generatorEma = null)
     {
         if (generatorEma is not null && !TryLoadGeneratorEma(path, generatorEma))
             throw new InvalidDataException($"{path} has no {GeneratorEmaEntry} although the run keeps an EMA of G");
@@ -78,7 +82,8 @@ public static class Checkpoint
         if (Directory.Exists(checkpointOrRunDir))
         {
             return List(checkpointOrRunDir).LastOrDefault()
-                ?? throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet (looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
+                ?? throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet " +
+                    $"(looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
         }
         throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Extension} file or a run directory");
     }
@@ -119,10 +124,15 @@ public static class Checkpoint
     private static MemoryStream ReadEntry(string path, string name)
     {
         using var zip = OpenZip(path);
-        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path} is not a complete DCGAN Studio checkpoint: it has no {name}");
+        var entry = zip.GetEntry(name)
+            ?? throw new InvalidDataException($"{path} is not a complete DCGAN Studio checkpoint: it has no {name}");
         var buffer = new MemoryStream();
         try { using (var s = entry.Open()) s.CopyTo(buffer); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {name} cannot be read ({e.Message}): the checkpoint is damaged; use an earlier one", e); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException(
+                $"{path}: {name} cannot be read ({e.Message}): the checkpoint is damaged; use an earlier one", e);
+        }
         // The zip's own checksum of each entry: a flipped byte anywhere is found here, before any weight is used.
         if (Imaging.Crc32.Of(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) != entry.Crc32)
             throw new InvalidDataException($"{path}: {name} does not match its checksum: the checkpoint is damaged; use an earlier one");

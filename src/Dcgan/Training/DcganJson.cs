@@ -23,8 +23,10 @@ public static class DcganJson
     {
         foreach (var value in Enum.GetValues<TEnum>())
             if (string.Equals(Name(value), text, StringComparison.OrdinalIgnoreCase)) return value;
-        throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
+        throw new ArgumentException(
+            $"{option} must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
     }
 
-    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

@@ -29,13 +29,15 @@ public static class DiffAugment
                 "translation" => AugmentPolicy.Translation,
                 "cutout" => AugmentPolicy.Cutout,
                 "none" => AugmentPolicy.None,
-                _ => throw new ArgumentException($"--augment: '{part}' is not an augmentation; use any of color, translation, cutout (comma-separated), or none"),
+                _ => throw new ArgumentException(
+                    $"--augment: '{part}' is not an augmentation; use any of color, translation, cutout (comma-separated), or none"),
             };
         return policy;
     }
 
     public static string Name(AugmentPolicy policy) => policy == AugmentPolicy.None ? "none"
-        : string.Join(",", new[] { AugmentPolicy.Color, AugmentPolicy.Translation, AugmentPolicy.Cutout }.Where(p => policy.HasFlag(p)).Select(p => p.ToString().ToLowerInvariant()));
+        : string.Join(",", new[] { AugmentPolicy.Color, AugmentPolicy.Translation, AugmentPolicy.Cutout }
+            .Where(p => policy.HasFlag(p)).Select(p => p.ToString().ToLowerInvariant()));
 
     /// <summary>
     /// Images [B, C, H, W] in [-1, 1] -> augmented images of the same shape, differentiable in <paramref name="x"/>.
@@ -58,7 +60,9 @@ public static class DiffAugment
         return x;
     }
 
-    /// <summary>Brightness (+U(-0.5, 0.5)), saturation (x U(0, 2) around the pixel's channel mean), contrast (x U(0.5, 1.5) around the image mean).</summary>
+    /// <summary>
+    /// Brightness (+U(-0.5, 0.5)), saturation (x U(0, 2) around the pixel's channel mean), contrast (x U(0.5, 1.5) around the image mean).
+    /// </summary>
     private static Tensor Color(Tensor x, TorchGenerator random)
     {
         long b = x.shape[0];

@@ -107,7 +107,8 @@ public sealed class GanPair : IDisposable
 
         // Everything D sees goes through the same augmentation policy (none by default), reals and fakes alike.
         double p = Augment.P; // one dose for the whole step: D's reals, D's fakes and G's fakes alike
-        Tensor Seen(Tensor images) => options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random, p);
+        Tensor Seen(Tensor images) =>
+            options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random, p);
 
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
         OptimizerD.zero_grad();

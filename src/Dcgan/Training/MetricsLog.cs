@@ -3,14 +3,18 @@ using Dcgan.Imaging;
 
 namespace Dcgan.Training;
 
-/// <summary>One logged step, as metrics.csv holds it; AugmentP is the augmentation probability (0 without --augment).</summary>
-public sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2, double ImagesPerSecond,
-    double Seconds, double AugmentP = 0)
+/// <summary>
+/// One logged step, as metrics.csv holds it; AugmentP is the augmentation probability (0 without --augment).
+/// </summary>
+public sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2,
+    double ImagesPerSecond, double Seconds, double AugmentP = 0)
 {
     public const string Header = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_second,seconds,augment_p";
 
-    public string ToCsv() => string.Join(',', new[] { Step.ToString(CultureInfo.InvariantCulture), Epoch.ToString(CultureInfo.InvariantCulture) }
-        .Concat(new[] { LossD, LossG, DX, DGZ1, DGZ2, ImagesPerSecond, Seconds, AugmentP }.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+    public string ToCsv() => string.Join(',',
+        new[] { Step.ToString(CultureInfo.InvariantCulture), Epoch.ToString(CultureInfo.InvariantCulture) }
+            .Concat(new[] { LossD, LossG, DX, DGZ1, DGZ2, ImagesPerSecond, Seconds, AugmentP }
+                .Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
 
     /// <summary>
     /// A row of ten numbers (nine in runs made before augment_p was logged); anything else (a line cut short by a full
@@ -47,7 +51,9 @@ public sealed class MetricsLog : IDisposable
         writer = new StreamWriter(Path, append: true) { AutoFlush = true };
     }
 
-    /// <summary>The file's rows; lines that are not rows (a partial last line after a full disk or a kill) are skipped, and a resume drops them.</summary>
+    /// <summary>
+    /// The file's rows; lines that are not rows (a partial last line after a full disk or a kill) are skipped, and a resume drops them.
+    /// </summary>
     public static List<MetricsRow> Read(string path) => File.Exists(path) ? Parse(File.ReadLines(path).Skip(1)) : [];
 
     public static List<MetricsRow> Parse(IEnumerable<string> lines)

@@ -23,7 +23,8 @@ public sealed class RunLock : IDisposable
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 stream.SetLength(0);
-                using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write($"pid {Environment.ProcessId}, since {DateTimeOffset.UtcNow:O}\n");
+                using (var writer = new StreamWriter(stream, leaveOpen: true))
+                    writer.Write($"pid {Environment.ProcessId}, since {DateTimeOffset.UtcNow:O}\n");
                 return new RunLock(stream);
             }
             catch (IOException) when (attempt < 10 && File.Exists(path))
@@ -32,7 +33,8 @@ public sealed class RunLock : IDisposable
             }
             catch (IOException)
             {
-                throw new InvalidOperationException($"run directory '{runDir}' is in use by another `dcgan train` (it holds {FileName}); wait for it to finish, stop it, or choose another --out");
+                throw new InvalidOperationException($"run directory '{runDir}' is in use by another `dcgan train` (it holds {FileName}); " +
+                    "wait for it to finish, stop it, or choose another --out");
             }
         }
     }

@@ -17,7 +17,8 @@ public sealed record RunStatus(RunState State, long Step, long? TotalSteps)
             if (config.RootElement.TryGetProperty("totalSteps", out var t) && t.TryGetInt64(out long steps)) total = steps;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { }
-        long step = Checkpoint.List(runDir).LastOrDefault() is { } newest && long.TryParse(Path.GetFileNameWithoutExtension(newest).Replace("step-", ""), out long s) ? s : 0;
+        long step = Checkpoint.List(runDir).LastOrDefault() is { } newest &&
+            long.TryParse(Path.GetFileNameWithoutExtension(newest).Replace("step-", ""), out long s) ? s : 0;
         var state = RunLock.IsHeld(runDir) ? RunState.Training : total is { } end && step >= end ? RunState.Finished : RunState.Stopped;
         return new RunStatus(state, step, total);
     }

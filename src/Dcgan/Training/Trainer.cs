@@ -54,7 +54,8 @@ public sealed class Trainer
         using var scopeForRun = NewDisposeScope();
         using var gan = new GanPair(o, device);
         var (startStep, lastCheckpoint) = resume ? Resume(existing, gan) : StartFresh(gan);
-        var fixedNoise = LatentSampler.ForSeeds(Enumerable.Range(0, o.FixedNoiseCount).Select(i => (long)i).ToList(), o.Model.Nz, o.Model.Prior).to(device);
+        var fixedNoise = LatentSampler.ForSeeds(
+            Enumerable.Range(0, o.FixedNoiseCount).Select(i => (long)i).ToList(), o.Model.Nz, o.Model.Prior).to(device);
         using var metrics = new MetricsLog(runDir, startStep);
         var health = new TrainingHealth(o, runDir);
         gan.Generator.train();
@@ -75,7 +76,8 @@ public sealed class Trainer
             bool epochEnd = done % loader.StepsPerEpoch == 0, last = done == totalSteps;
             bool grid = done % o.SampleEvery == 0 || epochEnd || last, save = done % o.CheckpointEvery == 0 || epochEnd || last;
             if (grid || save) gan.MeasureEmaBatchNorm();
-            if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise, Path.Combine(runDir, "samples", $"step-{done:D7}.png"), done, health);
+            if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise,
+                Path.Combine(runDir, "samples", $"step-{done:D7}.png"), done, health);
             if (save) lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan, metrics);
             progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
                 TimeSpan.FromSeconds(secondsPerStep * (totalSteps - done))));
@@ -96,9 +98,11 @@ public sealed class Trainer
     {
         var existing = Checkpoint.List(runDir);
         if (!resume && existing.Count > 0)
-            throw new InvalidOperationException($"run directory '{Options.OutDir}' already has checkpoints: add --resume to continue it, or choose another --out");
+            throw new InvalidOperationException($"run directory '{Options.OutDir}' already has checkpoints: " +
+                "add --resume to continue it, or choose another --out");
         if (resume && existing.Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{Options.OutDir}' has no checkpoint to continue from (it stopped before its first one): run the same command without --resume to start it again");
+            throw new InvalidOperationException($"--resume: run directory '{Options.OutDir}' has no checkpoint to continue from " +
+                "(it stopped before its first one): run the same command without --resume to start it again");
         return existing;
     }
 
@@ -110,11 +114,13 @@ public sealed class Trainer
         Message?.Invoke($"Reading {source.Description} (decoded once into {o.ResolvedCacheDir})");
         var cache = PixelCache.Open(source, o.Model.ImageSize, o.Model.Nc, o.ResolvedCacheDir);
         if (cache.Info.Skipped.Count > 0)
-            Message?.Invoke($"Skipped {cache.Info.Skipped.Count} unreadable file(s): {string.Join("; ", cache.Info.Skipped.Take(10))}{(cache.Info.Skipped.Count > 10 ? "; ..." : "")}");
+            Message?.Invoke($"Skipped {cache.Info.Skipped.Count} unreadable file(s): {string.Join("; ", cache.Info.Skipped.Take(10))}" +
+                $"{(cache.Info.Skipped.Count > 10 ? "; ..." : "")}");
         if (cache.Count == 0)
         {
             cache.Dispose();
-            throw new InvalidDataException($"{source.Description} holds no readable images ({cache.Info.Skipped.Count} file(s) skipped); nothing to train on");
+            throw new InvalidDataException($"{source.Description} holds no readable images ({cache.Info.Skipped.Count} file(s) skipped); " +
+                "nothing to train on");
         }
         Message?.Invoke($"{cache.Count} images of {o.Model.Nc}x{o.Model.ImageSize}x{o.Model.ImageSize}");
         return cache;
@@ -123,8 +129,16 @@ public sealed class Trainer
     /// <summary>A new run: weights_init (done by GanPair), or PyTorch state_dicts where --init-g / --init-d name them.</summary>
     private (long Step, string? Checkpoint) StartFresh(GanPair gan)
     {
-        if (Options.InitG is { } initG) { Interop.PyTorchStateDict.LoadInto(gan.Generator, Interop.PyTorchStateDict.Read(initG), initG); Message?.Invoke($"G starts from {initG}"); }
-        if (Options.InitD is { } initD) { Interop.PyTorchStateDict.LoadInto(gan.Discriminator, Interop.PyTorchStateDict.Read(initD), initD); Message?.Invoke($"D starts from {initD}"); }
+        if (Options.InitG is { } initG)
+        {
+            Interop.PyTorchStateDict.LoadInto(gan.Generator, Interop.PyTorchStateDict.Read(initG), initG);
+            Message?.Invoke($"G starts from {initG}");
+        }
+        if (Options.InitD is { } initD)
+        {
+            Interop.PyTorchStateDict.LoadInto(gan.Discriminator, Interop.PyTorchStateDict.Read(initD), initD);
+            Message?.Invoke($"D starts from {initD}");
+        }
         gan.ResetEma();
         return (0, null);
     }
@@ -139,8 +153,11 @@ public sealed class Trainer
         return (state.Step, chosen);
     }
 
-    /// <summary>One training step on batch <paramref name="step"/>, its random draws seeded by (seed, step); returns its metrics row.</summary>
-    private (MetricsRow Row, double Seconds) TrainStep(GanPair gan, BatchLoader loader, long step, Device device, Stopwatch clock, ref double lastLossG, string? lastCheckpoint)
+    /// <summary>
+    /// One training step on batch <paramref name="step"/>, its random draws seeded by (seed, step); returns its metrics row.
+    /// </summary>
+    private (MetricsRow Row, double Seconds) TrainStep(GanPair gan, BatchLoader loader, long step, Device device, Stopwatch clock,
+        ref double lastLossG, string? lastCheckpoint)
     {
         var o = Options;
         var stepClock = Stopwatch.StartNew();
@@ -152,9 +169,11 @@ public sealed class Trainer
         var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
         if (!double.IsNaN(lossG)) lastLossG = lossG; // WGAN-GP's critic-only steps have no G loss: the last one stands
         if (double.IsNaN(lossD) || double.IsInfinity(lossD))
-            throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; the last good checkpoint is {lastCheckpoint ?? "none"}");
+            throw new InvalidOperationException($"the losses diverged (loss_d = {lossD}) at step {step}; " +
+                $"the last good checkpoint is {lastCheckpoint ?? "none"}");
         double seconds = stepClock.Elapsed.TotalSeconds;
-        return (new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds, clock.Elapsed.TotalSeconds, augmentP), seconds);
+        return (new MetricsRow(step, loader.EpochOf(step), lossD, lastLossG, dx, dgz1, dgz2, count / seconds,
+            clock.Elapsed.TotalSeconds, augmentP), seconds);
     }
 
     /// <summary>
@@ -171,9 +190,11 @@ public sealed class Trainer
                 chosen = checkpoints[i];
                 return Checkpoint.ReadState(chosen);
             }
-            catch (Exception e) when (i > 0 && e is InvalidDataException or System.Text.Json.JsonException or System.Runtime.InteropServices.ExternalException)
+            catch (Exception e) when (i > 0 &&
+                e is InvalidDataException or System.Text.Json.JsonException or System.Runtime.InteropServices.ExternalException)
             {
-                Message?.Invoke($"{Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); trying {Path.GetFileName(checkpoints[i - 1])}");
+                Message?.Invoke($"{Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); " +
+                    $"trying {Path.GetFileName(checkpoints[i - 1])}");
             }
         }
     }

@@ -41,7 +41,8 @@ public sealed class TrainingHealth(TrainingOptions options, string runDir)
         dHasWon = won;
         return won ? Record(new HealthWarning(row.Step + 1, "d-won",
             $"D has won: over the last {Window} steps D(G(z)) averaged {score:F4} and Loss_D {loss:F4}, so G gets almost no gradient and " +
-            $"will not improve. Try --augment translation,cutout (--augment-p auto doses it by how sure D is), a lower --lr-d, or continue from an earlier checkpoint in {Checkpoint.Folder}/")) : null;
+            "will not improve. Try --augment translation,cutout (--augment-p auto doses it by how sure D is), a lower --lr-d, " +
+            $"or continue from an earlier checkpoint in {Checkpoint.Folder}/")) : null;
     }
 
     /// <summary>Looks at the fixed-noise images ([N, C, H, W] in [-1, 1]); returns a warning when they have just become alike.</summary>
@@ -57,7 +58,8 @@ public sealed class TrainingHealth(TrainingOptions options, string runDir)
         if (alike == collapsed) return null;
         collapsed = alike;
         return alike ? Record(new HealthWarning(step, "g-collapsed",
-            $"G has collapsed: the fixed-noise images hardly differ any more (spread {spread:F3}, against {peakSpread:F3} earlier in this run). " +
+            "G has collapsed: the fixed-noise images hardly differ any more " +
+            $"(spread {spread:F3}, against {peakSpread:F3} earlier in this run). " +
             $"Continue from an earlier checkpoint in {Checkpoint.Folder}/ with --augment, or a lower --lr-d")) : null;
     }
 
