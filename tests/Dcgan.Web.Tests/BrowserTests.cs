@@ -128,6 +128,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.Locator("#vector-name").FillAsync("smile");
         await page.Locator("#compute").ClickAsync();
         await page.Locator("#vectors tbody tr").First.WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('compute-result').textContent.length > 0");
         string result = (await page.Locator("#compute-result").TextContentAsync())!;
         Assert.Contains("95 % interval", result);
         Assert.Contains("Too few labels to judge", result);
@@ -215,6 +216,9 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.Locator("#sliders input[data-vector='v_A']").WaitForAsync();
         Assert.Contains("Loaded vector v_A (imported)", await page.Locator("#vectors-note").TextContentAsync());
         Assert.Equal("", await page.Locator("#vectors-error").TextContentAsync());
+        // The studio is shared by these tests: leave its vectors as they were.
+        string model = await page.Locator("#model").InputValueAsync();
+        await browser.Client.DeleteAsync($"/api/models/{model}/vectors/v_A");
     }
 
     [Fact]
