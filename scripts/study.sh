@@ -36,11 +36,12 @@ row_args() { # ROW -> the training flags that make it
     leaky-relu-g) echo "--g-activation leaky-relu" ;;
     augment-sn) echo "--augment translation,cutout --spectral-norm" ;;
     augment-r1) echo "--augment translation,cutout --r1 1" ;;
+    augment-auto) echo "--augment translation,cutout --augment-p auto" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac
 }
 
-rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1"
+rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto"
 root=runs/study/$set_name
 cache=runs/.cache
 mkdir -p "$root"
