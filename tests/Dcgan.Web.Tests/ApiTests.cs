@@ -202,18 +202,31 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         await Client.DeleteAsync($"{studio.M}/vectors/v_json");
     }
 
+    private static (int Width, int Height) Size(byte[] png)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        return (bitmap.Width, bitmap.Height);
+    }
+
     [Fact]
     public async Task Interpolation_arithmetic_and_directions_answer()
     {
-        var strip = await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=4");
+        // The page's figures are the commands' figures, byte for byte.
+        string strip = Path.Combine(studio.Root, $"{Guid.NewGuid():N}-strip.png");
+        string arithmetic = Path.Combine(studio.Root, $"{Guid.NewGuid():N}-arith.png");
+        Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "1", "--to", "2", "--steps", "4", "--out", strip));
+        Assert.Equal(File.ReadAllBytes(strip), await Png($"{studio.M}/interpolate.png?from=1&to=2&steps=4"));
         Assert.Equal(await Png($"{studio.M}/images/1.png"), await Png($"{studio.M}/interpolate.png?from=1&to=2&t=0"));
-        Assert.True(strip.Length > 0);
-        Assert.True((await Png($"{studio.M}/arithmetic.png?a=1,2&b=3&c=4,5")).Length > 0);
+        Assert.Equal(0, Cli("arithmetic", "--checkpoint", studio.Model, "--a", "1,2", "--b", "3", "--c", "4,5", "--out", arithmetic));
+        Assert.Equal(File.ReadAllBytes(arithmetic), await Png($"{studio.M}/arithmetic.png?a=1,2&b=3&c=4,5"));
         var directions = await Client.PostAsJsonAsync($"{studio.M}/vectors/directions", new { method = "sefa", k = 3 });
         var made = await directions.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, made.GetArrayLength());
         Assert.Equal("sefa-00", made[0].GetProperty("name").GetString());
-        Assert.True((await Png($"{studio.M}/edit.png?seed=3&v=sefa-01:1.5")).Length > 0);
+        var edited = await Png($"{studio.M}/edit.png?seed=3&v=sefa-01:1.5");
+        Assert.Equal(Size(await Png($"{studio.M}/images/3.png")), Size(edited));
+        Assert.NotEqual(await Png($"{studio.M}/images/3.png"), edited);      // the direction moved the image
+        Assert.Equal(await Png($"{studio.M}/images/3.png"), await Png($"{studio.M}/edit.png?seed=3&v=sefa-01:0"));
     }
 
     [Fact]
@@ -238,8 +251,12 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(0, tiny.GetProperty("warnings").GetArrayLength());
         var metrics = await Client.GetFromJsonAsync<JsonElement>("/api/runs/tiny/metrics");
         Assert.Equal(2, metrics.GetArrayLength());
-        Assert.True((await Png("/api/runs/tiny/samples/step-0000002.png")).Length > 0);
-        Assert.True((await Png("/api/runs/tiny/losses.png")).Length > 0);
+        // The run's files as written: the fixed-noise grid of 4 images of 32 px (one row, as make_grid puts 8 in a row;
+        // 2 px borders) and the curves.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(studio.RunsDir, "tiny", "samples", "step-0000002.png")),
+            await Png("/api/runs/tiny/samples/step-0000002.png"));
+        Assert.Equal((4 * 34 + 2, 36), Size(await Png("/api/runs/tiny/samples/step-0000002.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(studio.RunsDir, "tiny", "losses.png")), await Png("/api/runs/tiny/losses.png"));
 
         var openapi = await Client.GetStringAsync("/openapi/v1.json");
         foreach (var path in new[] { "/api/models/{id}/images/{seed}.png", "/api/models/{id}/grid.png", "/api/models/{id}/edit.png",
@@ -279,7 +296,10 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(before + 1, models.Count);
         var added = models.Single(m => m.GetProperty("label").GetString()!.Contains(name));
         Assert.Equal("run", added.GetProperty("source").GetString());
-        Assert.True((await Png($"/api/models/{added.GetProperty("id").GetString()}/images/3.png")).Length > 0);
+        // It draws with the new run's own weights: the seed's image differs from the fixture model's.
+        var drawn = await Png($"/api/models/{added.GetProperty("id").GetString()}/images/3.png");
+        Assert.Equal((32, 32), Size(drawn));
+        Assert.NotEqual(await Png($"{studio.M}/images/3.png"), drawn);
         Directory.Delete(Path.Combine(studio.RunsDir, name), recursive: true);
     }
 
