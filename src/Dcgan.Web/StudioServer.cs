@@ -90,7 +90,14 @@ public static class StudioServer
                 ? "body: not the JSON this endpoint takes " +
                     $"({json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}); see /openapi/v1.json"
                 : e.Message;
-            await Results.Problem(statusCode: status, title: status == 404 ? "Not found" : "Invalid request", detail: detail)
+            string title = status switch
+            {
+                StatusCodes.Status404NotFound => "Not found",
+                StatusCodes.Status413PayloadTooLarge => "Too large",
+                StatusCodes.Status503ServiceUnavailable => "Busy",
+                _ => "Invalid request",
+            };
+            await Results.Problem(statusCode: status, title: title, detail: detail)
                 .ExecuteAsync(context);
         }
     }

@@ -47,6 +47,24 @@ public class DamagedFileTests
         Assert.Contains("netG.pth does not match its checksum: the checkpoint is damaged", sample.Err);
         Assert.Single(sample.Err.Trim().Split('\n'));
         Assert.False(File.Exists(Path.Combine(run, "x.png")));
+
+        // Damage in a part that sampling does not read (the optimiser state) still names the file as damaged.
+        string earlier = Checkpoint.List(run)[0];
+        Damage(earlier, "optimG.pth");
+        var other = CliTests.Run("sample", "--checkpoint", earlier, "--out", Path.Combine(run, "y.png"));
+        Assert.NotEqual(0, other.Code);
+        Assert.Contains("optimG.pth does not match its checksum: the checkpoint is damaged", other.Err);
+        Assert.False(File.Exists(Path.Combine(run, "y.png")));
+    }
+
+    [Fact]
+    public void A_resume_of_a_run_without_checkpoints_says_to_start_it_without_resume()
+    {
+        string run = Path.Combine(TestData.TempDir("no-checkpoint"), "run");
+        Directory.CreateDirectory(Path.Combine(run, "samples"));
+        var error = Assert.Throws<InvalidOperationException>(() => Trainer.OptionsForResume(run, epochs: null, maxSteps: null));
+        Assert.Contains("has no checkpoint to continue from", error.Message);
+        Assert.Contains("without --resume", error.Message);
     }
 
     [Fact]

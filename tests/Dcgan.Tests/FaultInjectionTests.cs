@@ -134,4 +134,39 @@ public class FaultInjectionTests
         }
         finally { Mount("umount", disk); }
     }
+
+    [Fact]
+    public void A_read_only_or_full_disk_and_an_out_under_a_file_are_named_as_such_not_as_a_run_in_use()
+    {
+        string root = TestData.TempDir("unwritable");
+        string data = TestData.ImageFolder(6);
+        string[] Flags(string run) => ["train", "--data", data, "--out", run, "--image-size", "32", "--nz", "8", "--ngf", "4", "--ndf", "4",
+            "--batch-size", "3", "--max-steps", "2", "--cache-dir", Path.Combine(root, "cache")];
+        string disk = Path.Combine(root, "disk");
+        Directory.CreateDirectory(disk);
+        Mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", disk);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(disk, "existing"));
+            Mount("-o", "remount,ro", disk);
+            var readOnly = CliTests.Run(Flags(Path.Combine(disk, "existing")));
+            Assert.NotEqual(0, readOnly.Code);
+            Assert.Contains("Read-only file system", readOnly.Err);
+            Assert.DoesNotContain("in use", readOnly.Err);
+
+            Mount("-o", "remount,rw", disk);
+            File.WriteAllBytes(Path.Combine(disk, "filler"), new byte[1 << 20]); // tmpfs stops at its size: the disk is now full
+            var full = CliTests.Run(Flags(Path.Combine(disk, "new-run")));
+            Assert.NotEqual(0, full.Code);
+            Assert.Contains("disk", full.Err);
+            Assert.DoesNotContain("in use", full.Err);
+        }
+        finally { Mount("umount", disk); }
+
+        string file = Path.Combine(root, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var underFile = CliTests.Run(Flags(Path.Combine(file, "run")));
+        Assert.NotEqual(0, underFile.Code);
+        Assert.Contains($"{file} is a file, not a folder", underFile.Err);
+    }
 }

@@ -54,6 +54,8 @@ public class TorchVectorTests
             torch.save(torch.arange({{Nz}}), r'{{dir}}/integers.pt')
             v = torch.zeros({{Nz}}); v[3] = float('nan')
             torch.save(v, r'{{dir}}/nan.pt')
+            torch.save(torch.zeros({{Nz}}), r'{{dir}}/zeros.pt')
+            torch.save(torch.ones({{Nz}}), r'{{dir}}/legacy.pt', _use_new_zipfile_serialization=False)
             """);
         File.WriteAllBytes(Path.Combine(dir, "empty.pt"), []);
         File.WriteAllBytes(Path.Combine(dir, "truncated.pt"), File.ReadAllBytes(Path.Combine(dir, "matrix.pt"))[..200]);
@@ -63,6 +65,8 @@ public class TorchVectorTests
             ["matrix.pt"] = "shape [2, 100]",
             ["integers.pt"] = "Int64",
             ["nan.pt"] = "not finite",
+            ["zeros.pt"] = "all zeros",
+            ["legacy.pt"] = "legacy format",
             ["empty.pt"] = "empty",
             ["truncated.pt"] = "truncated.pt",
         };

@@ -151,6 +151,33 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
     }
 
+    [Theory]
+    [InlineData("seedsWith")]
+    [InlineData("seedsWithout")]
+    [InlineData("modelHash")]
+    [InlineData("validation")]
+    public async Task A_vector_file_with_a_describing_field_set_to_null_still_loads(string field)
+    {
+        var vector = new AttributeVector
+        {
+            Name = $"null-{field}", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray(),
+        };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Training.DcganJson.Serialize(vector))!.AsObject();
+        StringContent Body() => new(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        json[field] = null;
+        var response = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", Body());
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.NotEqual(await Png($"{studio.M}/images/2.png"), await Png($"{studio.M}/edit.png?seed=2&v=null-{field}@{vector.Version}:1"));
+        await Client.DeleteAsync($"{studio.M}/vectors/null-{field}");
+
+        // All zeros moves nothing: refused, not listed.
+        json["vector"] = new System.Text.Json.Nodes.JsonArray(
+            Enumerable.Range(0, 8).Select(_ => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(0f)).ToArray());
+        var zeros = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", Body());
+        Assert.Equal(HttpStatusCode.BadRequest, zeros.StatusCode);
+        Assert.Contains("all zeros", await zeros.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Uploaded_vectors_of_another_model_need_force()
     {
@@ -194,7 +221,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.NotEqual(await Png($"{studio.M}/images/5.png"), await Png($"{studio.M}/edit.png?seed=5&v=v_A@{version}:1.5"));
 
         var matrix = new MemoryStream();
-        Interop.TorchTensorFile.WriteVector(matrix, new float[9]);
+        Interop.TorchTensorFile.WriteVector(matrix, Enumerable.Repeat(0.1f, 9).ToArray());
         var wrongNz = await Client.PostAsync($"{studio.M}/vectors/upload?name=wide", new ByteArrayContent(matrix.ToArray()));
         Assert.Equal(HttpStatusCode.BadRequest, wrongNz.StatusCode);
         Assert.Contains("nz = 9, the model has nz = 8", await wrongNz.Content.ReadAsStringAsync());

@@ -37,6 +37,7 @@ public static class ModelLoader
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }
         resolvedPath = Checkpoint.Resolve(checkpointOrRunDir);
+        Checkpoint.Verify(resolvedPath);
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);
         // A run that kept a moving average of G (--ema) samples from the average unless asked otherwise: that is what it was kept for.

@@ -87,8 +87,12 @@ public sealed record AttributeVector
     /// </summary>
     public static AttributeVector Read(byte[] bytes, string source, string nameIfBare)
     {
+        if (bytes.Length > 1 && bytes[0] == 0x80 && bytes[1] <= 5) // a bare pickle: torch.save's format before PyTorch 1.6
+            throw new InvalidDataException($"{source} was saved in PyTorch's legacy format (_use_new_zipfile_serialization=False); " +
+                "save it again with torch.save(v, path)");
         if (!Interop.TorchTensorFile.IsZip(bytes)) return Parse(System.Text.Encoding.UTF8.GetString(bytes), source);
         float[] values = Interop.TorchTensorFile.ReadVector(bytes, source);
+        if (values.All(v => v == 0)) throw new InvalidDataException($"{source}: the tensor is all zeros, so it moves no image");
         if (values.Any(v => !float.IsFinite(v)))
             throw new InvalidDataException($"{source}: the tensor holds values that are not finite numbers (NaN or infinity)");
         string name = new string(nameIfBare.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(64)
@@ -123,7 +127,15 @@ public sealed record AttributeVector
             throw new InvalidDataException($"{source}: the vector has {vector.Vector?.Length ?? 0} values but nz is {vector.Nz}");
         if (vector.Vector.Any(v => !float.IsFinite(v)))
             throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
-        return vector;
+        double norm = Math.Sqrt(vector.Vector.Sum(v => (double)v * v));
+        if (norm == 0) throw new InvalidDataException($"{source}: the vector is all zeros, so it moves no image; fit it again from labelled seeds");
+        if (vector.Sigma is { } sigma && !(double.IsFinite(sigma) && sigma > 0))
+            throw new InvalidDataException($"{source}: sigma must be a positive number (got {sigma})");
+        // Fields that only describe the vector may be missing or null in a hand-edited file; the norm is the values' own.
+        return vector with
+        {
+            ModelHash = vector.ModelHash ?? "", SeedsWith = vector.SeedsWith ?? [], SeedsWithout = vector.SeedsWithout ?? [], Norm = norm,
+        };
     }
 
     /// <summary>

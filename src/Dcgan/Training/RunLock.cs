@@ -14,6 +14,9 @@ public sealed class RunLock : IDisposable
 
     public static RunLock Acquire(string runDir)
     {
+        for (var folder = new DirectoryInfo(Path.GetFullPath(runDir)); folder is not null; folder = folder.Parent)
+            if (File.Exists(folder.FullName))
+                throw new IOException($"cannot create run directory '{runDir}': {folder.FullName} is a file, not a folder; choose another --out");
         Directory.CreateDirectory(runDir);
         string path = Path.Combine(runDir, FileName);
         // A reader checking the lock (the studio's run state) holds it for an instant: try a few times before giving up.
@@ -22,22 +25,43 @@ public sealed class RunLock : IDisposable
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                stream.SetLength(0);
-                using (var writer = new StreamWriter(stream, leaveOpen: true))
-                    writer.Write($"pid {Environment.ProcessId}, since {DateTimeOffset.UtcNow:O}\n");
+                try
+                {
+                    stream.SetLength(0);
+                    using (var writer = new StreamWriter(stream, leaveOpen: true))
+                        writer.Write($"pid {Environment.ProcessId}, since {DateTimeOffset.UtcNow:O}\n");
+                }
+                catch
+                {
+                    stream.Dispose(); // a full disk: let go of the file, or its folder stays busy
+                    throw;
+                }
                 return new RunLock(stream);
             }
-            catch (IOException) when (attempt < 10 && File.Exists(path))
+            catch (IOException e) when (IsLockConflict(e) && attempt < 10)
             {
                 Thread.Sleep(100);
             }
-            catch (IOException)
+            catch (IOException e) when (IsLockConflict(e))
             {
                 throw new InvalidOperationException($"run directory '{runDir}' is in use by another `dcgan train` (it holds {FileName}); " +
                     "wait for it to finish, stop it, or choose another --out");
             }
+            catch (IOException e)
+            {
+                // Anything else (a read-only or full disk) is that problem, not a second trainer.
+                string reason = e.Message.Replace($" : '{path}'", "");
+                if (reason.Contains("No space left", StringComparison.OrdinalIgnoreCase)) reason = "the disk is full; free some space";
+                throw new IOException($"cannot write {path}: {reason}", e);
+            }
         }
     }
+
+    /// <summary>
+    /// The lock is held by another process: .NET reports flock's EWOULDBLOCK as a sharing violation whose HResult is the
+    /// errno (11 on Linux, 35 on macOS), and Windows its own sharing violation.
+    /// </summary>
+    private static bool IsLockConflict(IOException e) => e.HResult is 11 or 35 or unchecked((int)0x80070020);
 
     /// <summary>Whether a trainer holds the lock of this run now.</summary>
     public static bool IsHeld(string runDir)

@@ -33,6 +33,9 @@ public sealed class Trainer
     /// <summary>The options of an existing run (its newest checkpoint's config), with new bounds where given.</summary>
     public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
     {
+        if (Directory.Exists(runDir) && Checkpoint.List(runDir).Count == 0)
+            throw new InvalidOperationException($"--resume: run directory '{runDir}' has no checkpoint to continue from (it stopped before " +
+                "its first one): run the same command without --resume to start it again");
         var saved = Checkpoint.ReadOptions(Checkpoint.Resolve(runDir));
         return saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
     }
