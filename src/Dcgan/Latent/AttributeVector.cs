@@ -128,7 +128,8 @@ public sealed record AttributeVector
         if (vector.Vector.Any(v => !float.IsFinite(v)))
             throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
         double norm = Math.Sqrt(vector.Vector.Sum(v => (double)v * v));
-        if (norm == 0) throw new InvalidDataException($"{source}: the vector is all zeros, so it moves no image; fit it again from labelled seeds");
+        if (norm == 0)
+            throw new InvalidDataException($"{source}: the vector is all zeros, so it moves no image; fit it again from labelled seeds");
         if (vector.Sigma is { } sigma && !(double.IsFinite(sigma) && sigma > 0))
             throw new InvalidDataException($"{source}: sigma must be a positive number (got {sigma})");
         // Fields that only describe the vector may be missing or null in a hand-edited file; the norm is the values' own.

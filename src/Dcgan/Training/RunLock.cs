@@ -16,7 +16,8 @@ public sealed class RunLock : IDisposable
     {
         for (var folder = new DirectoryInfo(Path.GetFullPath(runDir)); folder is not null; folder = folder.Parent)
             if (File.Exists(folder.FullName))
-                throw new IOException($"cannot create run directory '{runDir}': {folder.FullName} is a file, not a folder; choose another --out");
+                throw new IOException(
+                    $"cannot create run directory '{runDir}': {folder.FullName} is a file, not a folder; choose another --out");
         Directory.CreateDirectory(runDir);
         string path = Path.Combine(runDir, FileName);
         // A reader checking the lock (the studio's run state) holds it for an instant: try a few times before giving up.

@@ -34,8 +34,8 @@ public sealed class Trainer
     public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
     {
         if (Directory.Exists(runDir) && Checkpoint.List(runDir).Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{runDir}' has no checkpoint to continue from (it stopped before " +
-                "its first one): run the same command without --resume to start it again");
+            throw new InvalidOperationException($"--resume: run directory '{runDir}' has no checkpoint to continue from " +
+                "(it stopped before its first one): run the same command without --resume to start it again");
         var saved = Checkpoint.ReadOptions(Checkpoint.Resolve(runDir));
         return saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
     }
