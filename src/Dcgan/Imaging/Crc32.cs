@@ -10,6 +10,8 @@ public static class Crc32
         return c;
     }).ToArray();
 
+    // Optimised at once: checkpoints are checked on every load (megabytes), and a tier-0 loop is several times slower.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static uint Of(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
