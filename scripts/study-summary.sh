@@ -28,3 +28,22 @@ awk -F'\t' '
         kid[l] / k, sd(kid[l], kid2[l], k), gen[l], real[l], secs[l] / k
     }
   }' "$results"
+
+# Runs longer than 1,000 steps also have curves.tsv (row, seed, step, FID of G, FID of the average): the mean over
+# seeds at each scored step, one column per row.
+curves=runs/study/$set_name/curves.tsv
+[ -s "$curves" ] || exit 0
+echo
+awk -F'\t' '
+  { key = $1 SUBSEP $3; if (!($1 in seen)) { seen[$1] = 1; rows[++r] = $1 }; if (!($3 in seenStep)) { seenStep[$3] = 1; steps[++s] = $3 }
+    n[key]++; g[key] += $4; a[key] += $5 }
+  END {
+    printf "| step |"; for (i = 1; i <= r; i++) printf " %s: G / average |", rows[i]; print ""
+    printf "|---|"; for (i = 1; i <= r; i++) printf "---|"; print ""
+    for (j = 1; j <= s; j++) {
+      printf "| %d |", steps[j]
+      for (i = 1; i <= r; i++) { key = rows[i] SUBSEP steps[j]
+        if (n[key]) printf " %.1f / %.1f (%d seeds) |", g[key] / n[key], a[key] / n[key], n[key]; else printf " - |" }
+      print ""
+    }
+  }' "$curves"

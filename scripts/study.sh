@@ -5,6 +5,7 @@
 #
 #   scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]
 #     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
+#   STEPS above 1,000 go to runs/study/SET-STEPS and also score a checkpoint every 500 steps (curves.tsv)
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
 #
 # Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
@@ -43,6 +44,11 @@ row_args() { # ROW -> the training flags that make it
 
 rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto"
 root=runs/study/$set_name
+[ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
+# Runs longer than the tables' 1,000 steps keep a checkpoint every 500 steps and score each: the FID curve that shows
+# whether a row holds past the step where the tutorial's D wins (runs/study/SET-STEPS/curves.tsv).
+every=250; keep=1
+[ "$steps" -gt 1000 ] && { every=500; keep=1000; }
 cache=runs/.cache
 mkdir -p "$root"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
@@ -57,7 +63,7 @@ for seed in $seeds; do
       start=$SECONDS
       # shellcheck disable=SC2086 # row_args yields separate flags
       "$dcgan" train --data "$data" --image-size 32 --batch-size 64 --seed "$seed" --epochs 100000 --max-steps "$steps" \
-        --sample-every 250 --checkpoint-every 250 --keep-checkpoints 1 --ema 0.99 $args \
+        --sample-every "$every" --checkpoint-every "$every" --keep-checkpoints "$keep" --ema 0.99 $args \
         --out "$dir/run" --cache-dir "$cache" > "$dir/train.log" 2>&1
       echo $((SECONDS - start)) > "$dir/trained"
     fi
@@ -74,6 +80,22 @@ for seed in $seeds; do
           (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
         "$dir/eval-$weights.json" > "$dir/result-$weights.tsv"
     done
+    if [ "$keep" -gt 1 ]; then
+      for checkpoint in "$dir"/run/checkpoints/step-*.ckpt; do
+        step=$(basename "$checkpoint" .ckpt); step=$((10#${step#step-}))
+        [ -f "$dir/curve-$step.tsv" ] && continue
+        line="$row	$seed	$step"
+        for weights in raw ema; do
+          "$dcgan" eval --checkpoint "$checkpoint" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
+            --cache-dir "$cache" --json "$dir/curve-$step-$weights.json" > /dev/null 2>&1
+          line+=$(jq -r '"\t" + (.report.fid|tostring)' "$dir/curve-$step-$weights.json")
+        done
+        printf '%s\n' "$line" > "$dir/curve-$step.tsv"
+      done
+      for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
+        for r in $rows_all; do cat "$root/$s/$r"/curve-*.tsv 2>/dev/null || true; done
+      done | sort -t$'\t' -k1,1 -k2,2n -k3,3n > "$root/curves.tsv"   # row, seed, step, FID of G, FID of the average
+    fi
     # results.tsv: every evaluation so far, seed by seed in the order of the rows
     for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
       for r in $rows_all; do cat "$root/$s/$r"/result-{raw,ema}.tsv 2>/dev/null || true; done
