@@ -54,13 +54,19 @@ public sealed class ModelRegistry : IDisposable
     public IReadOnlyList<ModelEntry> List()
     {
         var entries = new List<ModelEntry>();
-        foreach (var (path, label, source) in Candidates())
+        var offered = new HashSet<string>();
+        foreach (var (path, label, source, group) in Candidates())
         {
-            try { entries.Add(Describe(path, label, source)); }
+            if (offered.Contains(group)) continue; // a run is offered once: its newest checkpoint that reads back whole
+            try
+            {
+                entries.Add(Describe(path, label, source));
+                offered.Add(group);
+            }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
                                            or System.Runtime.InteropServices.ExternalException)
             {
-                // A file being written or a damaged file is left out of the list; the others are still served.
+                // A file being written or a damaged file is left out (a run then offers its checkpoint before); the others are served.
             }
         }
         return entries.DistinctBy(e => e.Id).ToList();
@@ -152,24 +158,28 @@ public sealed class ModelRegistry : IDisposable
         return entry;
     }
 
-    private IEnumerable<(string Path, string Label, string Source)> Candidates()
+    /// <summary>Files that may be offered, each with its group: a run's checkpoints, newest first, share the run's.</summary>
+    private IEnumerable<(string Path, string Label, string Source, string Group)> Candidates()
     {
         if (namedCheckpoint is not null && File.Exists(namedCheckpoint))
-            yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint");
-        if (File.Exists(ModelLoader.BundledModelPath)) yield return (ModelLoader.BundledModelPath, "bundled: emoji-dcgan", "bundled");
+            yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint", namedCheckpoint);
+        if (File.Exists(ModelLoader.BundledModelPath))
+            yield return (ModelLoader.BundledModelPath, "bundled: emoji-dcgan", "bundled", ModelLoader.BundledModelPath);
         if (Directory.Exists(RunsDir))
         {
             var runs = Directory.GetDirectories(RunsDir)
-                .Select(d => (Name: Path.GetFileName(d), Newest: Checkpoint.List(d).LastOrDefault()))
-                .Where(r => r.Newest is not null)
-                .OrderByDescending(r => File.GetLastWriteTimeUtc(r.Newest!));
-            foreach (var (name, newest) in runs)
-                yield return (Path.GetFullPath(newest!), $"run {name}: {Path.GetFileNameWithoutExtension(newest)}", "run");
+                .Select(d => (Name: Path.GetFileName(d), Checkpoints: Checkpoint.List(d)))
+                .Where(r => r.Checkpoints.Count > 0)
+                .OrderByDescending(r => File.GetLastWriteTimeUtc(r.Checkpoints[^1]));
+            foreach (var (name, checkpoints) in runs)
+                foreach (var checkpoint in checkpoints.Reverse())
+                    yield return (Path.GetFullPath(checkpoint), $"run {name}: {Path.GetFileNameWithoutExtension(checkpoint)}", "run",
+                        "run " + name);
         }
         if (options.ModelsDir is { } dir && Directory.Exists(dir))
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
                          .Where(f => f.EndsWith(".pth") || f.EndsWith(".ckpt")).Select(Path.GetFullPath).Order(StringComparer.Ordinal))
-                yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models");
+                yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models", file);
     }
 
     private static string PyTorchOrCheckpoint(string path) =>

@@ -315,7 +315,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         string name = "later-" + Guid.NewGuid().ToString("N")[..8];
         new Dcgan.Training.Trainer(new Dcgan.Training.TrainingOptions
         {
-            Data = Path.Combine(studio.Root, "images"), OutDir = Path.Combine(studio.RunsDir, name), BatchSize = 2, MaxSteps = 1, Seed = 5,
+            Data = Path.Combine(studio.Root, "images"), OutDir = Path.Combine(studio.RunsDir, name), BatchSize = 2, MaxSteps = 2, Seed = 5,
+            CheckpointEvery = 1,
             FixedNoiseCount = 4, CacheDir = Path.Combine(studio.Root, "cache"),
             Model = new Dcgan.Models.ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 },
         }).Run(resume: false);
@@ -327,6 +328,14 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var drawn = await Png($"/api/models/{added.GetProperty("id").GetString()}/images/3.png");
         Assert.Equal((32, 32), Size(drawn));
         Assert.NotEqual(await Png($"{studio.M}/images/3.png"), drawn);
+        Assert.Contains("step-0000002", added.GetProperty("label").GetString());
+
+        // Its newest checkpoint damaged (cut short, as by a full disk): the run is offered at the one before, not dropped.
+        string newest = Path.Combine(studio.RunsDir, name, "checkpoints", "step-0000002.ckpt");
+        File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..4096]);
+        var after = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray()
+            .Single(m => m.GetProperty("label").GetString()!.Contains(name));
+        Assert.Contains("step-0000001", after.GetProperty("label").GetString());
         Directory.Delete(Path.Combine(studio.RunsDir, name), recursive: true);
     }
 
