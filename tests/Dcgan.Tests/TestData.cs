@@ -79,10 +79,13 @@ public static class TestData
         using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
         process.StandardInput.Write(script);
         process.StandardInput.Close();
-        string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        // Both streams at once (a full stderr pipe would otherwise block Python), and never longer than two minutes.
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "PyTorch did not finish within 2 minutes");
+        string error = errors.Result;
         Assert.True(process.ExitCode == 0,
             $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
-        return output;
+        return output.Result;
     }
 }

@@ -7,7 +7,7 @@ namespace Dcgan.Tests;
 /// <summary>v_A moves between Python and here as the recipe saves it: torch.save(v_A, path), checked against PyTorch itself.</summary>
 public class TorchVectorTests
 {
-    // The values both sides compute: i / 7 - 3 for i = 0..nz-1 (exact in float32 arithmetic on both sides).
+    // The values both sides compute: i / 7 - 3 for i = 0..nz-1, rounded to float32 the same way on both sides.
     private const int Nz = 100;
     private static float[] Expected => Enumerable.Range(0, Nz).Select(i => (float)i / 7f - 3f).ToArray();
 
@@ -21,6 +21,8 @@ public class TorchVectorTests
             torch.save(v, r'{{dir}}/flat.pt')
             torch.save(v.view(1, {{Nz}}, 1, 1), r'{{dir}}/v_A.pt')
             torch.save(v.double(), r'{{dir}}/double.pth')
+            torch.save(v.view(1, {{Nz}}), r'{{dir}}/row.pt')
+            torch.save(torch.arange({{Nz}}, dtype=torch.float16) / 4 - 8, r'{{dir}}/half.pt')
             torch.save(torch.nn.Parameter(v.clone()), r'{{dir}}/parameter.pt')
             torch.save(torch.stack([v - 1, v, v + 1])[1], r'{{dir}}/row-of-a-matrix.pt')
             """);
@@ -32,6 +34,9 @@ public class TorchVectorTests
             Assert.Equal(AttributeMethod.Imported, vector.Method);
         }
         Assert.Equal("v_A", AttributeVector.Load(Path.Combine(dir, "v_A.pt")).Name);
+        Assert.Equal(Expected, AttributeVector.Load(Path.Combine(dir, "row.pt")).Vector);
+        // float16 holds i / 4 - 8 exactly for these i: the values come back unchanged as float32.
+        Assert.Equal(Enumerable.Range(0, Nz).Select(i => i / 4f - 8f), AttributeVector.Load(Path.Combine(dir, "half.pt")).Vector);
         // A bare tensor names no model: only nz is checked, with a note instead of a refusal.
         var bare = AttributeVector.Load(Path.Combine(dir, "v_A.pt"));
         Assert.StartsWith("note:", bare.CheckFits(Nz, "0123456789abcdef", allowOtherModel: false));

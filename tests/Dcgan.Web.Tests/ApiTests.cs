@@ -155,7 +155,6 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [InlineData("seedsWith")]
     [InlineData("seedsWithout")]
     [InlineData("modelHash")]
-    [InlineData("validation")]
     public async Task A_vector_file_with_a_describing_field_set_to_null_still_loads(string field)
     {
         var vector = new AttributeVector

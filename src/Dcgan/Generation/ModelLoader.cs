@@ -40,11 +40,20 @@ public static class ModelLoader
         Checkpoint.Verify(resolvedPath);
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);
-        // A run that kept a moving average of G (--ema) samples from the average unless asked otherwise: that is what it was kept for.
-        bool loadedEma = weights != GeneratorWeights.Raw && Checkpoint.TryLoadGeneratorEma(resolvedPath, generator);
-        if (weights == GeneratorWeights.Ema && !loadedEma)
-            throw new ArgumentException($"{resolvedPath} holds no moving average of G: --weights ema needs a run trained with --ema DECAY");
-        if (!loadedEma) Checkpoint.LoadGenerator(resolvedPath, generator);
+        try
+        {
+            // A run that kept a moving average of G (--ema) samples from the average unless asked otherwise: that is
+            // what it was kept for.
+            bool loadedEma = weights != GeneratorWeights.Raw && Checkpoint.TryLoadGeneratorEma(resolvedPath, generator);
+            if (weights == GeneratorWeights.Ema && !loadedEma)
+                throw new ArgumentException($"{resolvedPath} holds no moving average of G: --weights ema needs a run trained with --ema DECAY");
+            if (!loadedEma) Checkpoint.LoadGenerator(resolvedPath, generator);
+        }
+        catch
+        {
+            generator.Dispose(); // a studio lists damaged files again and again: their native weights must not pile up
+            throw;
+        }
         generator.eval();
         return generator;
     }

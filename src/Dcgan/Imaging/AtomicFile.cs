@@ -7,6 +7,20 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>
+    /// "cannot write PATH: why", for any failed write: a full disk (ENOSPC, errno 28, which .NET passes on as the
+    /// HResult) says what to do; other reasons keep the system's words without the path repeated.
+    /// </summary>
+    public static IOException CannotWrite(string path, Exception e, string? temporary = null)
+    {
+        string reason = e.Message.Replace($" : '{temporary ?? path}'", "").Replace($" : '{path}'", "");
+        if (temporary is not null) reason = reason.Replace(temporary, path);
+        if (e.HResult == 28 || reason.Contains("No space left", StringComparison.OrdinalIgnoreCase))
+            reason = "the disk is full; free some space and run the command again " +
+                "(a training run continues from its last checkpoint with --resume)";
+        return new IOException($"cannot write {path}: {reason}", e);
+    }
+
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -24,11 +38,7 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Name the file the person asked for (a full disk, a read-only folder, a path under a file), not our temporary one.
-            string reason = e.Message.Replace($" : '{temp}'", "").Replace(temp, full);
-            if (reason.Contains("No space left", StringComparison.OrdinalIgnoreCase))
-                reason = "the disk is full; free some space and run the command again " +
-                    "(a training run continues from its last checkpoint with --resume)";
-            throw new IOException($"cannot write {full}: {reason}", e);
+            throw CannotWrite(full, e, temp);
         }
         finally
         {

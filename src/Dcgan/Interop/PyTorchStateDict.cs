@@ -95,19 +95,21 @@ public static class PyTorchStateDict
     }
 
     /// <summary>Copies a state_dict into a module, naming the first key that is missing, extra or of the wrong shape.</summary>
-    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> state, string path)
+    /// <remarks><paramref name="whyNotFitting"/> is added to the key and shape errors (not to damaged values).</remarks>
+    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> state, string path, string? whyNotFitting = null)
     {
+        string hint = whyNotFitting is null ? "" : $": {whyNotFitting}";
         var expected = module.state_dict();
         foreach (var (key, value) in expected)
         {
             if (!state.TryGetValue(key, out var given))
-                throw new InvalidDataException($"{path}: missing key '{key}' (shape [{string.Join(", ", value.shape)}])");
+                throw new InvalidDataException($"{path}: missing key '{key}' (shape [{string.Join(", ", value.shape)}]){hint}");
             if (!given.shape.SequenceEqual(value.shape))
                 throw new InvalidDataException($"{path}: key '{key}' has shape [{string.Join(", ", given.shape)}], " +
-                    $"the model expects [{string.Join(", ", value.shape)}]");
+                    $"the model expects [{string.Join(", ", value.shape)}]{hint}");
         }
         if (state.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
-            throw new InvalidDataException($"{path}: unexpected key '{extra}' (not part of this model)");
+            throw new InvalidDataException($"{path}: unexpected key '{extra}' (not part of this model){hint}");
         using (no_grad())
             foreach (var (key, value) in expected) value.copy_(state[key].to(value.dtype));
         Models.FiniteWeights.Require(module, path);

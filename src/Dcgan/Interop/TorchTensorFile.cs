@@ -47,8 +47,8 @@ public static class TorchTensorFile
             if (shape.Length == 0 || shape.Count(d => d != 1) > 1)
                 throw new InvalidDataException($"{source} holds a tensor of shape [{string.Join(", ", shape)}]; " +
                     "a vector is [nz] or [1, nz, 1, 1]");
-            using var flat = tensor.to(float32).reshape(-1);
-            return flat.data<float>().ToArray();
+            using var scope = NewDisposeScope(); // the float32 copy and the flattened view
+            return tensor.to(float32).reshape(-1).data<float>().ToArray();
         }
     }
 
@@ -124,7 +124,8 @@ public static class TorchTensorFile
         long last = offset + shape.Zip(stride, (n, s) => (n - 1) * s).Sum();
         if (offset < 0 || last >= count)
             throw new InvalidDataException($"{source}: the tensor reaches past its storage ({count} elements)");
-        return storage.as_strided(shape, stride, offset).clone();
+        using var view = storage.as_strided(shape, stride, offset);
+        return view.clone();
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0];

@@ -76,7 +76,10 @@ public sealed record AttributeVector
                 var described = Parse(File.ReadAllText(path + ".json"), path + ".json");
                 if (described.Vector.AsSpan().SequenceEqual(vector.Vector)) return described;
             }
-            catch (InvalidDataException) { } // a broken or foreign JSON beside it: the tensor alone still stands
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            {
+                // a broken or foreign JSON beside it: the tensor alone still stands
+            }
         }
         return vector;
     }
@@ -92,17 +95,24 @@ public sealed record AttributeVector
                 "save it again with torch.save(v, path)");
         if (!Interop.TorchTensorFile.IsZip(bytes)) return Parse(System.Text.Encoding.UTF8.GetString(bytes), source);
         float[] values = Interop.TorchTensorFile.ReadVector(bytes, source);
-        if (values.All(v => v == 0)) throw new InvalidDataException($"{source}: the tensor is all zeros, so it moves no image");
-        if (values.Any(v => !float.IsFinite(v)))
-            throw new InvalidDataException($"{source}: the tensor holds values that are not finite numbers (NaN or infinity)");
+        double norm = CheckValues(values, source);
         string name = new string(nameIfBare.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(64)
             .ToArray());
-        using var t = tensor(values);
         return new AttributeVector
         {
             Name = name.Length == 0 || name.Contains("..") ? "imported" : name,
-            Method = AttributeMethod.Imported, Nz = values.Length, Vector = values, Norm = t.norm().item<float>(),
+            Method = AttributeMethod.Imported, Nz = values.Length, Vector = values, Norm = norm,
         };
+    }
+
+    /// <summary>The values' norm, after refusing values that are not finite or all zero (such a vector moves no image).</summary>
+    private static double CheckValues(float[] values, string source)
+    {
+        if (values.Any(v => !float.IsFinite(v)))
+            throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
+        double norm = Math.Sqrt(values.Sum(v => (double)v * v));
+        if (norm == 0) throw new InvalidDataException($"{source}: the vector is all zeros, so it moves no image");
+        return norm;
     }
 
     /// <summary>A vector file's text (the command's format), checked: a valid name, nz values, all finite.</summary>
@@ -125,11 +135,7 @@ public sealed record AttributeVector
                 "vector files written by dcgan have it");
         if (vector.Vector is null || vector.Vector.Length == 0 || vector.Vector.Length != vector.Nz)
             throw new InvalidDataException($"{source}: the vector has {vector.Vector?.Length ?? 0} values but nz is {vector.Nz}");
-        if (vector.Vector.Any(v => !float.IsFinite(v)))
-            throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");
-        double norm = Math.Sqrt(vector.Vector.Sum(v => (double)v * v));
-        if (norm == 0)
-            throw new InvalidDataException($"{source}: the vector is all zeros, so it moves no image; fit it again from labelled seeds");
+        double norm = CheckValues(vector.Vector, source);
         if (vector.Sigma is { } sigma && !(double.IsFinite(sigma) && sigma > 0))
             throw new InvalidDataException($"{source}: sigma must be a positive number (got {sigma})");
         // Fields that only describe the vector may be missing or null in a hand-edited file; the norm is the values' own.

@@ -42,12 +42,14 @@ public sealed class AugmentStrength
 
     /// <summary>
     /// Adds D's outputs on the (augmented) reals of one step to the signal, and after every <see cref="Interval"/> steps
-    /// moves p. For the tutorial's Sigmoid output the raw score's sign is that of (probability - 0.5).
+    /// moves p.
     /// </summary>
     public void Observe(Tensor realOutputs, LossKind loss, long step)
     {
         if (!adaptive) return;
-        using var centred = loss == LossKind.Bce ? realOutputs.detach().sub(0.5) : realOutputs.detach();
+        // The raw score's sign says "real": for the tutorial's Sigmoid that is above 0.5, and LSGAN's D is trained
+        // towards 1 for reals and 0 for fakes, so its midpoint is 0.5 too.
+        using var centred = loss is LossKind.Bce or LossKind.Lsgan ? realOutputs.detach().sub(0.5) : realOutputs.detach();
         signSum += centred.sign().sum().item<float>();
         signCount += realOutputs.shape[0];
         if ((step + 1) % Interval != 0) return;

@@ -104,11 +104,7 @@ public static class Checkpoint
         using var scope = NewDisposeScope();
         using var stream = ReadEntry(path, entry);
         var state = Interop.PyTorchStateDict.Read(stream, $"{path}: {entry}");
-        try { Interop.PyTorchStateDict.LoadInto(module, state, $"{path}: {entry}"); }
-        catch (InvalidDataException e) when (e.Message.Contains("shape") || e.Message.Contains("key"))
-        {
-            throw new InvalidDataException($"{e.Message}: the weights do not fit the model its config.json describes", e);
-        }
+        Interop.PyTorchStateDict.LoadInto(module, state, $"{path}: {entry}", "the weights do not fit the model its config.json describes");
     }
 
     private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)

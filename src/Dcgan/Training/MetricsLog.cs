@@ -67,7 +67,8 @@ public sealed class MetricsLog : IDisposable
     public void Append(MetricsRow row)
     {
         Rows.Add(row);
-        writer.WriteLine(row.ToCsv());
+        try { writer.WriteLine(row.ToCsv()); }
+        catch (IOException e) { throw AtomicFile.CannotWrite(Path, e); }
     }
 
     public void Dispose() => writer.Dispose();

@@ -51,9 +51,7 @@ public sealed class RunLock : IDisposable
             catch (IOException e)
             {
                 // Anything else (a read-only or full disk) is that problem, not a second trainer.
-                string reason = e.Message.Replace($" : '{path}'", "");
-                if (reason.Contains("No space left", StringComparison.OrdinalIgnoreCase)) reason = "the disk is full; free some space";
-                throw new IOException($"cannot write {path}: {reason}", e);
+                throw Imaging.AtomicFile.CannotWrite(path, e);
             }
         }
     }

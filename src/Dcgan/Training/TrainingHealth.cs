@@ -65,7 +65,9 @@ public sealed class TrainingHealth(TrainingOptions options, string runDir)
 
     private HealthWarning Record(HealthWarning warning)
     {
-        File.AppendAllText(Path.Combine(runDir, FileName), JsonSerializer.Serialize(warning, OneLine) + "\n");
+        string file = Path.Combine(runDir, FileName);
+        try { File.AppendAllText(file, JsonSerializer.Serialize(warning, OneLine) + "\n"); }
+        catch (IOException e) { throw Imaging.AtomicFile.CannotWrite(file, e); }
         return warning;
     }
 

@@ -67,6 +67,9 @@ public sealed record TrainingOptions
         Require(AugmentP is >= 0 and <= 1, $"--augment-p must be between 0 and 1, or auto (got {AugmentP})");
         Require(Augment != AugmentPolicy.None || (AugmentP == 1 && !AugmentAdaptive),
             "--augment-p doses the augmentations of --augment: name them too, e.g. --augment translation,cutout --augment-p auto");
+        Require(!(AugmentAdaptive && Model.Loss == LossKind.WganGp),
+            "--augment-p auto reads D's overfitting from the sign of its score, which a WGAN critic's score does not have; " +
+            "give a fixed --augment-p with --loss wgan-gp");
         Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
