@@ -20,15 +20,18 @@ run=runs/bundled
 dcgan=${DCGAN:-./dcgan}
 
 resume=()
-[ -d "$run/checkpoints" ] && [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && resume=(--resume)
+compgen -G "$run/checkpoints/step-*.ckpt" > /dev/null && resume=(--resume)
 start=$SECONDS
 "$dcgan" train --data emoji --out "$run" --image-size 64 --batch-size 64 --epochs 100000 --max-steps "$steps" \
   --ema 0.999 --sample-every "$every" --checkpoint-every "$every" --keep-checkpoints 1000 "$@" "${resume[@]}" | tee -a "$run.log"
 echo "training: $((SECONDS - start)) s this time" | tee -a "$run.log"
 
+# The trainer also saves at each epoch end (every 33 steps here, ~70 MB each): only every EVERY-th step and the last
+# are kept and scored.
 touch "$run/curve.tsv"
 for checkpoint in "$run"/checkpoints/step-*.ckpt; do
   step=$(basename "$checkpoint" .ckpt); step=$((10#${step#step-}))
+  if (( step % every != 0 && step != steps )); then rm -f "$checkpoint"; continue; fi
   grep -q "^$step	" "$run/curve.tsv" && continue
   row=$step
   for weights in ema raw; do

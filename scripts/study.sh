@@ -45,8 +45,9 @@ row_args() { # ROW -> the training flags that make it
 rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto"
 root=runs/study/$set_name
 [ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
-# Runs longer than the tables' 1,000 steps keep a checkpoint every 500 steps and score each: the FID curve that shows
-# whether a row holds past the step where the tutorial's D wins (runs/study/SET-STEPS/curves.tsv).
+# Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 500
+# steps and score each: the FID curve that shows whether a row holds past the step where the tutorial's D wins
+# (runs/study/SET-STEPS/curves.tsv). Epoch-end checkpoints between those are removed after the run (disk space).
 every=250; keep=1
 [ "$steps" -gt 1000 ] && { every=500; keep=1000; }
 cache=runs/.cache
@@ -59,17 +60,26 @@ for seed in $seeds; do
     dir=$root/$seed/$row
     mkdir -p "$dir"
     if [ ! -f "$dir/trained" ]; then
-      rm -rf "$dir/run"
+      # A run stopped part-way (Ctrl+C, the end of a session) continues bit-exactly from its newest checkpoint.
+      resume=(); compgen -G "$dir/run/checkpoints/step-*.ckpt" > /dev/null && resume=(--resume)
       start=$SECONDS
       # shellcheck disable=SC2086 # row_args yields separate flags
       "$dcgan" train --data "$data" --image-size 32 --batch-size 64 --seed "$seed" --epochs 100000 --max-steps "$steps" \
         --sample-every "$every" --checkpoint-every "$every" --keep-checkpoints "$keep" --ema 0.99 $args \
-        --out "$dir/run" --cache-dir "$cache" > "$dir/train.log" 2>&1
-      echo $((SECONDS - start)) > "$dir/trained"
+        --out "$dir/run" --cache-dir "$cache" "${resume[@]}" >> "$dir/train.log" 2>&1
+      echo $((SECONDS - start)) >> "$dir/seconds" # training time over all the invocations a run took
+      # `train` exits 0 when stopped by a signal too: only a run that reached its last step counts as trained.
+      compgen -G "$dir/run/checkpoints/step-$(printf %07d "$steps").ckpt" > /dev/null \
+        || { echo "$dir: the run stopped before step $steps; run the study again to continue it" >&2; exit 1; }
+      awk '{ s += $1 } END { print s }' "$dir/seconds" > "$dir/trained"
+      for checkpoint in "$dir"/run/checkpoints/step-*.ckpt; do
+        step=$(basename "$checkpoint" .ckpt); step=$((10#${step#step-}))
+        (( step % every == 0 || step == steps )) || rm -f "$checkpoint"
+      done
     fi
     for weights in raw ema; do
       label=$row; [ "$weights" = ema ] && label="$row+ema"
-      if [ ! -f "$dir/eval-$weights.json" ]; then
+      if [ ! -f "$dir/eval-$weights.json" ] || [ ! -f "$dir/grid-$weights.png" ]; then
         "$dcgan" eval --checkpoint "$dir/run" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
           --cache-dir "$cache" --json "$dir/eval-$weights.json" > "$dir/eval-$weights.log" 2>&1
         "$dcgan" sample --checkpoint "$dir/run" --weights "$weights" --n 64 --out "$dir/grid-$weights.png" > /dev/null
@@ -87,7 +97,7 @@ for seed in $seeds; do
         line="$row	$seed	$step"
         for weights in raw ema; do
           "$dcgan" eval --checkpoint "$checkpoint" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
-            --cache-dir "$cache" --json "$dir/curve-$step-$weights.json" > /dev/null 2>&1
+            --cache-dir "$cache" --json "$dir/curve-$step-$weights.json" > "$dir/curve-$step-$weights.log" 2>&1
           line+=$(jq -r '"\t" + (.report.fid|tostring)' "$dir/curve-$step-$weights.json")
         done
         printf '%s\n' "$line" > "$dir/curve-$step.tsv"
