@@ -149,26 +149,9 @@ public static class Checkpoint
     /// </summary>
     public static void Verify(string path)
     {
-        using var zip = OpenZip(path);
-        foreach (var entry in zip.Entries)
-        {
-            uint crc = 0;
-            try
-            {
-                using var stream = entry.Open();
-                var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
-                crc = Imaging.Crc32.Of(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException(
-                    $"{path}: {entry.FullName} cannot be read ({e.Message}): the checkpoint is damaged; use an earlier one", e);
-            }
-            if (crc != entry.Crc32)
-                throw new InvalidDataException(
-                    $"{path}: {entry.FullName} does not match its checksum: the checkpoint is damaged; use an earlier one");
-        }
+        string[] names;
+        using (var zip = OpenZip(path)) names = zip.Entries.Select(e => e.FullName).ToArray();
+        foreach (string name in names) ReadEntry(path, name).Dispose(); // ReadEntry checks the CRC
     }
 
     private static ZipArchive OpenZip(string path)
