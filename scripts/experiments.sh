@@ -14,14 +14,8 @@ cd "$(dirname "$0")/.."
 set_name=${1:?usage: scripts/experiments.sh fashion-mnist|emoji [STEPS] [N]}
 steps=${2:-1000}
 n=${3:-1000}
-case "$set_name" in
-  fashion-mnist)
-    data=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
-    [ -f "$data" ] || { echo "Fashion-MNIST missing: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
-    real_n=(--real-n 2000) ;;
-  emoji) data=emoji; real_n=() ;;
-  *) echo "unknown set '$set_name': fashion-mnist or emoji" >&2; exit 1 ;;
-esac
+source scripts/lib/data-sets.sh
+select_data_set "$set_name"
 
 # 32x32 images with the tutorial's widths (ngf = ndf = 64): about 6x cheaper per image than 64x64 on a CPU.
 common=(--data "$data" --image-size 32 --batch-size 64 --seed 999 --epochs 1000 --max-steps "$steps"

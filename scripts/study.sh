@@ -19,14 +19,8 @@ seeds=${3:-1 2 3}
 rows=${4:-baseline augment spectral-norm r1 leaky-relu-g augment-sn}
 dcgan=${DCGAN:-./dcgan}
 n=1000
-case "$set_name" in
-  fashion-mnist)
-    data=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
-    [ -f "$data" ] || { echo "Fashion-MNIST missing: apt-get install dataset-fashion-mnist" >&2; exit 1; }
-    real_n=(--real-n 2000) ;;
-  emoji) data=emoji; real_n=() ;;
-  *) echo "unknown set '$set_name': fashion-mnist or emoji" >&2; exit 1 ;;
-esac
+source scripts/lib/data-sets.sh
+select_data_set "$set_name"
 
 row_args() { # ROW -> the training flags that make it
   case "$1" in

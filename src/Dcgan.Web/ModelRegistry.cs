@@ -7,6 +7,9 @@ namespace Dcgan.Web;
 /// <summary>A model a page may pick: its id (the start of its weights' hash) and where it comes from.</summary>
 public sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified);
 
+/// <summary>A file that would have been offered but does not read back as a model, and why (damaged, half written...).</summary>
+public sealed record LeftOutModel(string Label, string Path, string Reason);
+
 /// <summary>A loaded generator with its batching renderer and its vectors.</summary>
 public sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRenderer renderer, VectorStore vectors)
 {
@@ -29,6 +32,8 @@ public sealed class ModelRegistry : IDisposable
     private readonly StudioOptions options;
     private readonly string? namedCheckpoint;
     private readonly Dictionary<string, (long Length, DateTime Modified, ModelEntry Entry)> described = new(StringComparer.Ordinal);
+    // Files that failed, per version: a damaged checkpoint is read once, not on every listing.
+    private readonly Dictionary<string, (long Length, DateTime Modified, string Reason)> refused = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModelEntry> known = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VectorStore> vectors = new(StringComparer.Ordinal);
     private readonly LinkedList<ServedModel> loaded = new(); // most recently used first
@@ -51,25 +56,27 @@ public sealed class ModelRegistry : IDisposable
     }
 
     /// <summary>The models on offer now, the default first (the named checkpoint, else the bundled model, else the newest run).</summary>
-    public IReadOnlyList<ModelEntry> List()
+    public IReadOnlyList<ModelEntry> List() => Listing().Models;
+
+    /// <summary>The models on offer now, and the files left out with the reason (a run is then offered at an older checkpoint).</summary>
+    public (IReadOnlyList<ModelEntry> Models, IReadOnlyList<LeftOutModel> LeftOut) Listing()
     {
         var entries = new List<ModelEntry>();
+        var leftOut = new List<LeftOutModel>();
         var offered = new HashSet<string>();
         foreach (var (path, label, source, group) in Candidates())
         {
             if (offered.Contains(group)) continue; // a run is offered once: its newest checkpoint that reads back whole
-            try
+            if (Describe(path, label, source) is { } entry)
             {
-                entries.Add(Describe(path, label, source));
+                entries.Add(entry);
                 offered.Add(group);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
-                                           or System.Runtime.InteropServices.ExternalException)
-            {
-                // A file being written or a damaged file is left out (a run then offers its checkpoint before); the others are served.
-            }
+            else
+                lock (gate)
+                    if (refused.TryGetValue(path, out var why)) leftOut.Add(new LeftOutModel(label, path, why.Reason));
         }
-        return entries.DistinctBy(e => e.Id).ToList();
+        return (entries.DistinctBy(e => e.Id).ToList(), leftOut);
     }
 
     /// <summary>The model with this id: loaded (or kept) and ready to draw.</summary>
@@ -141,21 +148,45 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>Reads a file's generator once per version of the file (length and time) to learn its id.</summary>
-    private ModelEntry Describe(string path, string label, string source)
+    /// <summary>Reads a file's generator once per version of the file (length and time) to learn its id; null: it does not read.</summary>
+    private ModelEntry? Describe(string path, string label, string source)
     {
-        var info = new FileInfo(path);
-        lock (gate)
-            if (described.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Modified == info.LastWriteTimeUtc)
-                return seen.Entry with { Label = label, Source = source };
-        using var model = LoadedModel.Open(path, "cpu");
-        var entry = new ModelEntry(model.Hash[..IdLength], label, source, path, model.Options, info.LastWriteTimeUtc);
-        lock (gate)
+        FileInfo info;
+        try
         {
-            described[path] = (info.Length, info.LastWriteTimeUtc, entry);
-            known[entry.Id] = entry;
+            info = new FileInfo(path);
+            info.Refresh();
+            lock (gate)
+            {
+                if (described.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Modified == info.LastWriteTimeUtc)
+                    return seen.Entry with { Label = label, Source = source };
+                if (refused.TryGetValue(path, out var failed) && failed.Length == info.Length && failed.Modified == info.LastWriteTimeUtc)
+                    return null;
+            }
         }
-        return entry;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone since it was listed
+        }
+        try
+        {
+            using var model = LoadedModel.Open(path, "cpu");
+            var entry = new ModelEntry(model.Hash[..IdLength], label, source, path, model.Options, info.LastWriteTimeUtc);
+            lock (gate)
+            {
+                described[path] = (info.Length, info.LastWriteTimeUtc, entry);
+                refused.Remove(path);
+                known[entry.Id] = entry;
+            }
+            return entry;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
+                                       or System.Runtime.InteropServices.ExternalException)
+        {
+            // A file being written or a damaged file is left out (a run then offers its checkpoint before); the others are served.
+            lock (gate) refused[path] = (info.Length, info.LastWriteTimeUtc, e.Message);
+            return null;
+        }
     }
 
     /// <summary>Files that may be offered, each with its group: a run's checkpoints, newest first, share the run's.</summary>
@@ -163,8 +194,8 @@ public sealed class ModelRegistry : IDisposable
     {
         if (namedCheckpoint is not null && File.Exists(namedCheckpoint))
             yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint", namedCheckpoint);
-        if (File.Exists(ModelLoader.BundledModelPath))
-            yield return (ModelLoader.BundledModelPath, "bundled: emoji-dcgan", "bundled", ModelLoader.BundledModelPath);
+        foreach (var (name, path) in ModelLoader.BundledModels())
+            yield return (path, "bundled: " + name, "bundled", path);
         if (Directory.Exists(RunsDir))
         {
             var runs = Directory.GetDirectories(RunsDir)

@@ -259,13 +259,17 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     public async Task Models_runs_and_openapi_are_described()
     {
         var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
-        // The named checkpoint first (the default), then the bundled model and the run's newest checkpoint, each by id.
-        Assert.Equal(3, models.Count);
+        // The named checkpoint first (the default), then the bundled models (emoji first) and the run's newest checkpoint,
+        // each by id.
+        var bundled = Dcgan.Generation.ModelLoader.BundledModels();
+        Assert.Equal(2 + bundled.Count, models.Count);
         Assert.Equal(studio.ModelId, models[0].GetProperty("id").GetString());
         Assert.Equal(8, models[0].GetProperty("options").GetProperty("nz").GetInt32());
         Assert.Equal("bce", models[0].GetProperty("options").GetProperty("loss").GetString());
-        Assert.Equal(["checkpoint", "bundled", "run"], models.Select(m => m.GetProperty("source").GetString()));
-        Assert.Contains("tiny", models[2].GetProperty("label").GetString());
+        Assert.Equal(["checkpoint", .. bundled.Select(_ => "bundled"), "run"], models.Select(m => m.GetProperty("source").GetString()));
+        Assert.Equal(bundled.Select(m => "bundled: " + m.Name), models.Skip(1).SkipLast(1).Select(m => m.GetProperty("label").GetString()));
+        Assert.Equal("bundled: emoji-dcgan", models[1].GetProperty("label").GetString());
+        Assert.Contains("tiny", models[^1].GetProperty("label").GetString());
         Assert.All(models, m => Assert.Matches("^[0-9a-f]{16}$", m.GetProperty("id").GetString()));
         Assert.Contains("not a model id", (await Problem("/api/models/..%2Fetc/images/1.png", HttpStatusCode.BadRequest)).GetString());
         Assert.Contains("no model with id",
@@ -295,7 +299,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     public async Task Two_models_are_drawn_side_by_side_by_id()
     {
         var models = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
-        string bundled = models.Single(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
+        string bundled = models.First(m => m.GetProperty("source").GetString() == "bundled").GetProperty("id").GetString()!;
         string dir = Path.Combine(studio.Root, "both-" + Guid.NewGuid().ToString("N"));
         Assert.Equal(0, Cli("sample", "--seed", "4", "--n", "1", "--each", dir));
         Assert.Equal(0, Cli("sample", "--checkpoint", studio.Model, "--seed", "4", "--n", "1", "--each", Path.Combine(dir, "fixture")));
@@ -332,9 +336,18 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         // Its newest checkpoint damaged (cut short, as by a full disk): the run is offered at the one before, not dropped.
         string newest = Path.Combine(studio.RunsDir, name, "checkpoints", "step-0000002.ckpt");
         File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..4096]);
-        var after = (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray()
-            .Single(m => m.GetProperty("label").GetString()!.Contains(name));
+        var listing = await Client.GetFromJsonAsync<JsonElement>("/api/models");
+        var after = listing.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("label").GetString()!.Contains(name));
         Assert.Contains("step-0000001", after.GetProperty("label").GetString());
+        // ... and the listing says which file was left out and why.
+        var leftOut = listing.GetProperty("leftOut").EnumerateArray().Single(m => m.GetProperty("label").GetString()!.Contains(name));
+        Assert.Equal(newest, leftOut.GetProperty("path").GetString());
+        Assert.Contains("step-0000002", leftOut.GetProperty("label").GetString());
+        string reason = leftOut.GetProperty("reason").GetString()!;
+        Assert.Contains("step-0000002.ckpt", reason);
+        // Asked again, the same answer (the refusal is kept per version of the file, not re-read).
+        Assert.Equal(reason, (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("leftOut").EnumerateArray()
+            .Single(m => m.GetProperty("label").GetString()!.Contains(name)).GetProperty("reason").GetString());
         Directory.Delete(Path.Combine(studio.RunsDir, name), recursive: true);
     }
 
@@ -542,9 +555,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var grid = Client.GetByteArrayAsync($"{studio.M}/grid.png?seed=100&n=6&nrow=3");
         var walk = Client.GetByteArrayAsync($"{studio.M}/interpolate.png?from=100&to=101&steps=4");
         await Task.WhenAll([.. singles, grid, walk]);
-        for (int i = 0; i < seeds.Count; i++) Assert.Equal(File.ReadAllBytes(Path.Combine(dir, $"{seeds[i]}.png")), singles[i].Result);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), grid.Result);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), walk.Result);
+        for (int i = 0; i < seeds.Count; i++) Assert.Equal(File.ReadAllBytes(Path.Combine(dir, $"{seeds[i]}.png")), await singles[i]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await grid);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await walk);
         var after = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
         long passes = after!.ForwardPasses - before!.ForwardPasses, images = after.ImagesDrawn - before.ImagesDrawn;
         Assert.Equal(24 + 6 + 4, images);

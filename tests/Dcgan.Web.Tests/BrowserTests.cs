@@ -159,7 +159,7 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
 
         // Another model: every tile is that model's, the labels and the edit are reset.
         var models = (await browser.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
-        string bundled = models.EnumerateArray().Single(m => m.GetProperty("source").GetString() == "bundled")
+        string bundled = models.EnumerateArray().First(m => m.GetProperty("source").GetString() == "bundled")
             .GetProperty("id").GetString()!;
         await page.Locator("#model").SelectOptionAsync(bundled);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.tile img')]" +

@@ -113,8 +113,11 @@ function setImage(img, url, errorId) {
 
 // ---- models: each page picks its own; the list follows the runs and models folders
 async function loadModels() {
-  const { models } = await api("/api/models");
+  const { models, leftOut } = await api("/api/models");
   state.models = models;
+  // A damaged or half-written checkpoint is not offered; say which and why rather than let it vanish.
+  $("models-left-out").textContent = leftOut.length
+    ? "Not offered: " + leftOut.map(m => `${m.label} (${m.reason})`).join("; ") : "";
   const select = $("model");
   const keep = state.model ?? models[0]?.id;
   select.innerHTML = "";

@@ -11,7 +11,22 @@ public enum GeneratorWeights { Auto, Raw, Ema }
 public static class ModelLoader
 {
     /// <summary>The model that ships with the program (models/ in the repository), used when no checkpoint is named.</summary>
-    public static string BundledModelPath => Path.Combine(AppContext.BaseDirectory, "models", "emoji-dcgan", "netG.pth");
+    public static string BundledModelPath => Path.Combine(BundledModelsDir, DefaultBundledModel, "netG.pth");
+
+    /// <summary>Where the shipped models are: models/NAME/netG.pth of the repository, copied beside the program.</summary>
+    public static string BundledModelsDir => Path.Combine(AppContext.BaseDirectory, "models");
+
+    public const string DefaultBundledModel = "emoji-dcgan";
+
+    /// <summary>Every shipped model by name (models/README.md has each one's card), the default first.</summary>
+    public static IReadOnlyList<(string Name, string Path)> BundledModels() =>
+        Directory.Exists(BundledModelsDir)
+            ? Directory.GetDirectories(BundledModelsDir)
+                .Select(d => (Name: System.IO.Path.GetFileName(d), Path: System.IO.Path.Combine(d, "netG.pth")))
+                .Where(m => File.Exists(m.Path))
+                .OrderBy(m => m.Name != DefaultBundledModel).ThenBy(m => m.Name, StringComparer.Ordinal)
+                .ToList()
+            : [];
 
     /// <summary>The checkpoint to use: the one named, else the bundled model (models/README.md says how it was made).</summary>
     public static string ResolveOrBundled(string? checkpointOrRunDir, string? bundledPath = null)

@@ -35,10 +35,11 @@ public static class TorchTensorFile
             throw new InvalidDataException($"{source}: the tensor cannot be read ({e.GetType().Name}: {FirstLine(e.Message)}); " +
                 "save a plain float tensor, e.g. torch.save(v.detach().cpu().clone(), path)");
         }
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
         void Refuse(object? other) =>
             throw new InvalidDataException($"{source} holds a {Describe(other)}, not a tensor: " +
                 "save the vector itself, torch.save(v, path)");
-        using (tensor!)
+        using (tensor)
         {
             if (!tensor.is_floating_point())
                 throw new InvalidDataException($"{source} holds a {tensor.dtype} tensor; " +
