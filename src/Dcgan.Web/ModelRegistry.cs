@@ -49,7 +49,7 @@ public sealed class ModelRegistry : IDisposable
         this.options = options;
         RunsDir = Path.GetFullPath(options.RunsDir);
         if (options.Checkpoint is { } named)
-            namedCheckpoint = Path.GetFullPath(PyTorchOrCheckpoint(named));
+            namedCheckpoint = Path.GetFullPath(PyTorchOrCheckpoint(ModelLoader.ResolveOrBundled(named)));
         if (List().Count == 0)
             throw new FileNotFoundException("nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint " +
                 $"under {options.RunsDir}; train one with ./dcgan train");

@@ -172,6 +172,30 @@ public class BundledModelTests
         var error = Assert.Throws<FileNotFoundException>(() => Dcgan.Generation.ModelLoader.ResolveOrBundled(null, "/no/such/netG.pth"));
         Assert.Contains("no --checkpoint given and the bundled model /no/such/netG.pth is missing: pass --checkpoint runs/NAME",
             error.Message);
-        Assert.Equal("runs/x", Dcgan.Generation.ModelLoader.ResolveOrBundled("runs/x", "/no/such/netG.pth"));
+        string run = TestData.TempDir("named-run");
+        Assert.Equal(run, Dcgan.Generation.ModelLoader.ResolveOrBundled(run, "/no/such/netG.pth"));
+    }
+
+    [Fact]
+    public void A_bundled_model_is_named_by_its_folder_and_a_wrong_name_lists_the_bundled_ones()
+    {
+        var bundled = Dcgan.Generation.ModelLoader.BundledModels();
+        Assert.Equal("emoji-dcgan", bundled[0].Name); // the default first
+        foreach (var (name, path) in bundled)
+        {
+            Assert.Equal(path, Dcgan.Generation.ModelLoader.ResolveOrBundled(name));
+            Assert.True(new FileInfo(path).Length <= 15_000_000, $"{name}: a bundled G must stay within 15 MB");
+        }
+        string root = TestData.TempDir("bundled-by-name");
+        var (code, _, err) = CliTests.Run("sample", "--checkpoint", "emoji-dcgan", "--n", "2", "--out", Path.Combine(root, "named.png"));
+        Assert.True(code == 0, err);
+        (code, _, err) = CliTests.Run("sample", "--n", "2", "--out", Path.Combine(root, "default.png"));
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "default.png")), File.ReadAllBytes(Path.Combine(root, "named.png")));
+
+        (code, _, err) = CliTests.Run("sample", "--checkpoint", "emoji-dcgn", "--out", Path.Combine(root, "typo.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("checkpoint 'emoji-dcgn' does not exist", err);
+        Assert.Contains("a bundled model's name (" + string.Join(", ", bundled.Select(m => m.Name)) + ")", err);
     }
 }

@@ -9,7 +9,8 @@ namespace Dcgan.Cli.Commands;
 internal sealed class ModelArguments
 {
     public Option<string?> Checkpoint { get; } = Optional<string>("--checkpoint",
-        "A checkpoint (.ckpt), a run directory (its newest checkpoint) or a PyTorch netG.pth; default: the bundled emoji model.");
+        "A checkpoint (.ckpt), a run directory (its newest checkpoint), a PyTorch netG.pth, or a bundled model's name " +
+        "(models/README.md); default: the bundled emoji model, emoji-dcgan.");
     public Option<string> Device { get; } = Make("--device", "cpu or cuda.", "cpu");
 
     public Option<string> Weights { get; } = Make("--weights",

@@ -12,7 +12,7 @@ public static class ServeCommand
     {
         var defaults = new StudioOptions();
         var checkpoint = Optional<string>("--checkpoint",
-            "Model to serve (checkpoint, run directory or .pth); default: the bundled model, else the newest run.");
+            "Model to serve (checkpoint, run directory, .pth or a bundled model's name); default: the bundled model, else the newest run.");
         var models = Optional<string>("--models", "A folder of further models (.ckpt, .pth) for the model picker.");
         var runs = Make("--runs", "The runs folder shown in the training view.", defaults.RunsDir);
         var urls = Make("--urls", "Where to listen (loopback unless you name another address).", defaults.Urls);

@@ -28,10 +28,21 @@ public static class ModelLoader
                 .ToList()
             : [];
 
-    /// <summary>The checkpoint to use: the one named, else the bundled model (models/README.md says how it was made).</summary>
+    /// <summary>
+    /// The checkpoint to use: the one named (a file, a run directory, or a bundled model's name such as
+    /// fashion-mnist-dcgan), else the default bundled model (models/README.md says how each was made).
+    /// </summary>
     public static string ResolveOrBundled(string? checkpointOrRunDir, string? bundledPath = null)
     {
-        if (!string.IsNullOrWhiteSpace(checkpointOrRunDir)) return checkpointOrRunDir;
+        if (!string.IsNullOrWhiteSpace(checkpointOrRunDir))
+        {
+            if (File.Exists(checkpointOrRunDir) || Directory.Exists(checkpointOrRunDir)) return checkpointOrRunDir;
+            var bundled = BundledModels();
+            return bundled.FirstOrDefault(m => m.Name == checkpointOrRunDir).Path
+                ?? throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Checkpoint.Extension} " +
+                    "file, a run directory, a PyTorch netG.pth" +
+                    (bundled.Count > 0 ? ", or a bundled model's name (" + string.Join(", ", bundled.Select(m => m.Name)) + ")" : ""));
+        }
         bundledPath ??= BundledModelPath;
         return File.Exists(bundledPath)
             ? bundledPath
