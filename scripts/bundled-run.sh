@@ -22,6 +22,7 @@ source scripts/lib/data-sets.sh
 select_data_set "$set_name"
 size=64; [ "$set_name" = fashion-mnist ] && size=32 # Fashion-MNIST's images are 28x28: 64 would only upscale them
 run=runs/bundled-$set_name
+mkdir -p "$run" # runs/ is not in git: tee below needs the folder
 dcgan=${DCGAN:-./dcgan}
 
 resume=()

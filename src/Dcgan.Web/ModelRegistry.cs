@@ -20,7 +20,7 @@ public sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRend
 }
 
 /// <summary>
-/// Every model the studio offers, addressed by content: the bundled model, the one named at start, the newest
+/// Every model the studio offers, addressed by content: the bundled models, the one named at start, the newest
 /// checkpoint of each run, and the files of the models folder, listed anew on each request so the picker follows
 /// the folders. An id names weights, not a file, so two pages can use two models at once and any URL that names an
 /// id keeps meaning the same pictures. Only files under these places are ever read.
@@ -49,13 +49,18 @@ public sealed class ModelRegistry : IDisposable
         this.options = options;
         RunsDir = Path.GetFullPath(options.RunsDir);
         if (options.Checkpoint is { } named)
+        {
             namedCheckpoint = Path.GetFullPath(PyTorchOrCheckpoint(ModelLoader.ResolveOrBundled(named)));
+            // A named model that does not read is an error to report, not a reason to serve another one.
+            if (Describe(namedCheckpoint, "checkpoint", "checkpoint") is { Reason: { } reason })
+                throw new InvalidDataException($"--checkpoint {named} does not read back as a model: {reason}");
+        }
         if (List().Count == 0)
             throw new FileNotFoundException("nothing to serve: no --checkpoint, no bundled model and no run with a checkpoint " +
                 $"under {options.RunsDir}; train one with ./dcgan train");
     }
 
-    /// <summary>The models on offer now, the default first (the named checkpoint, else the bundled model, else the newest run).</summary>
+    /// <summary>The models on offer now, the default first (the named checkpoint, else the bundled emoji model, else the newest run).</summary>
     public IReadOnlyList<ModelEntry> List() => Listing().Models;
 
     /// <summary>The models on offer now, and the files left out with the reason (a run is then offered at an older checkpoint).</summary>
@@ -67,14 +72,14 @@ public sealed class ModelRegistry : IDisposable
         foreach (var (path, label, source, group) in Candidates())
         {
             if (offered.Contains(group)) continue; // a run is offered once: its newest checkpoint that reads back whole
-            if (Describe(path, label, source) is { } entry)
+            var (entry, reason) = Describe(path, label, source);
+            if (entry is not null)
             {
                 entries.Add(entry);
                 offered.Add(group);
             }
-            else
-                lock (gate)
-                    if (refused.TryGetValue(path, out var why)) leftOut.Add(new LeftOutModel(label, path, why.Reason));
+            else if (reason is not null)
+                leftOut.Add(new LeftOutModel(label, path, reason));
         }
         return (entries.DistinctBy(e => e.Id).ToList(), leftOut);
     }
@@ -148,8 +153,11 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>Reads a file's generator once per version of the file (length and time) to learn its id; null: it does not read.</summary>
-    private ModelEntry? Describe(string path, string label, string source)
+    /// <summary>
+    /// Reads a file's generator once per version of the file (length and time) to learn its id; a file that does not
+    /// read gives the reason instead (none if it has gone since it was listed).
+    /// </summary>
+    private (ModelEntry? Entry, string? Reason) Describe(string path, string label, string source)
     {
         FileInfo info;
         try
@@ -159,14 +167,14 @@ public sealed class ModelRegistry : IDisposable
             lock (gate)
             {
                 if (described.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Modified == info.LastWriteTimeUtc)
-                    return seen.Entry with { Label = label, Source = source };
+                    return (seen.Entry with { Label = label, Source = source }, null);
                 if (refused.TryGetValue(path, out var failed) && failed.Length == info.Length && failed.Modified == info.LastWriteTimeUtc)
-                    return null;
+                    return (null, failed.Reason);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null; // gone since it was listed
+            return (null, null);
         }
         try
         {
@@ -178,14 +186,17 @@ public sealed class ModelRegistry : IDisposable
                 refused.Remove(path);
                 known[entry.Id] = entry;
             }
-            return entry;
+            return (entry, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
-                                       or System.Runtime.InteropServices.ExternalException)
+                                       or System.Text.Json.JsonException or System.Runtime.InteropServices.ExternalException)
         {
-            // A file being written or a damaged file is left out (a run then offers its checkpoint before); the others are served.
-            lock (gate) refused[path] = (info.Length, info.LastWriteTimeUtc, e.Message);
-            return null;
+            // A file being written or a damaged file is left out (a run then offers its checkpoint before); the others are
+            // served. The refusal is kept for this version of the file, unless the file changed in the last 2 s: a rewrite
+            // within the file system's time resolution must not stay refused (git's "racily clean" rule).
+            if (DateTime.UtcNow - info.LastWriteTimeUtc > TimeSpan.FromSeconds(2))
+                lock (gate) refused[path] = (info.Length, info.LastWriteTimeUtc, e.Message);
+            return (null, e.Message);
         }
     }
 
@@ -193,7 +204,11 @@ public sealed class ModelRegistry : IDisposable
     private IEnumerable<(string Path, string Label, string Source, string Group)> Candidates()
     {
         if (namedCheckpoint is not null && File.Exists(namedCheckpoint))
-            yield return (namedCheckpoint, Relative(namedCheckpoint), "checkpoint", namedCheckpoint);
+        {
+            var bundledName = ModelLoader.BundledModels().FirstOrDefault(m => Path.GetFullPath(m.Path) == namedCheckpoint).Name;
+            yield return (namedCheckpoint, bundledName is null ? Relative(namedCheckpoint) : "bundled: " + bundledName, "checkpoint",
+                namedCheckpoint);
+        }
         foreach (var (name, path) in ModelLoader.BundledModels())
             yield return (path, "bundled: " + name, "bundled", path);
         if (Directory.Exists(RunsDir))

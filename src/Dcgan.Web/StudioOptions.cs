@@ -4,7 +4,7 @@ namespace Dcgan.Web;
 public sealed record StudioOptions
 {
     /// <summary>
-    /// A checkpoint, run directory or .pth offered first; null: the bundled model, else the newest run under <see cref="RunsDir"/>.
+    /// A checkpoint, run directory, .pth or bundled model name offered first; null: the bundled emoji model, else the newest run under <see cref="RunsDir"/>.
     /// </summary>
     public string? Checkpoint { get; init; }
     public string RunsDir { get; init; } = "runs";

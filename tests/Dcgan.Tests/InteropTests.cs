@@ -121,13 +121,7 @@ public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
 
         using var model = LoadedModel.Open(Dcgan.Generation.ModelLoader.ResolveOrBundled(null));
         Assert.Equal((100, 3, 64), (model.Options.Nz, model.Options.Nc, model.Options.ImageSize));
-        string untrainedPath = Path.Combine(root, "untrained.pth");
-        using (var untrained = new Models.Generator(model.Options))
-        {
-            Models.WeightInit.Apply(untrained, new TorchSharp.torch.Generator(0));
-            PyTorchStateDict.Save(untrained, untrainedPath);
-        }
-        using var untrainedModel = LoadedModel.Open(untrainedPath);
+        using var untrainedModel = Untrained(model.Options, root);
         using var extractor = new Evaluation.FeatureExtractor();
         var emoji = Data.DataSource.Resolve("emoji");
         double Fid(LoadedModel m) => Evaluation.Evaluator.Evaluate(m, emoji, extractor, 64, 256, Path.Combine(root, "cache")).Fid;
@@ -162,11 +156,7 @@ public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
         var path = Dcgan.Generation.ModelLoader.BundledModels().Single(m => m.Name == "fashion-mnist-dcgan").Path;
         using var model = LoadedModel.Open(path);
         Assert.Equal((100, 1, 32), (model.Options.Nz, model.Options.Nc, model.Options.ImageSize));
-        using var untrained = new Models.Generator(model.Options);
-        Models.WeightInit.Apply(untrained, new TorchSharp.torch.Generator(0));
-        string untrainedPath = Path.Combine(TestData.TempDir("bundled-fashion"), "untrained.pth");
-        PyTorchStateDict.Save(untrained, untrainedPath);
-        using var untrainedModel = LoadedModel.Open(untrainedPath);
+        using var untrainedModel = Untrained(model.Options, TestData.TempDir("bundled-fashion"));
 
         // Fashion-MNIST centres a light garment on black: over 2,000 real images the outer frame averages 29 of 255
         // and the inside 99. Noise from an untrained G is mid-grey everywhere.
@@ -179,6 +169,18 @@ public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(frame < 50, $"bundled frame {frame:F0}");
         Assert.True(inside > frame + 40, $"bundled inside {inside:F0}, frame {frame:F0}");
         Assert.All(images, i => Assert.Equal(1, i.Channels));
+    }
+
+    /// <summary>A generator of the same shape with the tutorial's initial weights (seed 0): what training starts from.</summary>
+    private static LoadedModel Untrained(Models.ModelOptions options, string dir)
+    {
+        string path = Path.Combine(dir, "untrained.pth");
+        using (var untrained = new Models.Generator(options))
+        {
+            Models.WeightInit.Apply(untrained, new TorchSharp.torch.Generator(0));
+            PyTorchStateDict.Save(untrained, path);
+        }
+        return LoadedModel.Open(path);
     }
 
     /// <summary>The mean pixel value (0..255) of each image's outer 4-pixel frame, over all images.</summary>
@@ -218,6 +220,8 @@ public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
         foreach (var (name, path) in bundled)
         {
             Assert.Equal(path, Dcgan.Generation.ModelLoader.ResolveOrBundled(name));
+            // Its folder, as models/README.md names it, means the same file.
+            Assert.Equal(path, Dcgan.Generation.ModelLoader.ResolveOrBundled(Path.GetDirectoryName(path)));
             Assert.True(new FileInfo(path).Length <= 15_000_000, $"{name}: a bundled G must stay within 15 MB");
         }
         string root = TestData.TempDir("bundled-by-name");

@@ -335,7 +335,8 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
 
         // Its newest checkpoint damaged (cut short, as by a full disk): the run is offered at the one before, not dropped.
         string newest = Path.Combine(studio.RunsDir, name, "checkpoints", "step-0000002.ckpt");
-        File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..4096]);
+        byte[] whole = File.ReadAllBytes(newest);
+        File.WriteAllBytes(newest, whole[..4096]);
         var listing = await Client.GetFromJsonAsync<JsonElement>("/api/models");
         var after = listing.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("label").GetString()!.Contains(name));
         Assert.Contains("step-0000001", after.GetProperty("label").GetString());
@@ -345,9 +346,12 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("step-0000002", leftOut.GetProperty("label").GetString());
         string reason = leftOut.GetProperty("reason").GetString()!;
         Assert.Contains("step-0000002.ckpt", reason);
-        // Asked again, the same answer (the refusal is kept per version of the file, not re-read).
-        Assert.Equal(reason, (await Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("leftOut").EnumerateArray()
-            .Single(m => m.GetProperty("label").GetString()!.Contains(name)).GetProperty("reason").GetString());
+        // Mended (a new version of the file), it is offered again and no longer left out.
+        File.WriteAllBytes(newest, whole);
+        listing = await Client.GetFromJsonAsync<JsonElement>("/api/models");
+        Assert.Contains("step-0000002", listing.GetProperty("models").EnumerateArray()
+            .Single(m => m.GetProperty("label").GetString()!.Contains(name)).GetProperty("label").GetString());
+        Assert.DoesNotContain(listing.GetProperty("leftOut").EnumerateArray(), m => m.GetProperty("label").GetString()!.Contains(name));
         Directory.Delete(Path.Combine(studio.RunsDir, name), recursive: true);
     }
 
@@ -596,5 +600,28 @@ public class DefaultModelTests
         Directory.CreateDirectory(Path.GetDirectoryName(cliOut)!);
         Assert.Equal(0, DcganCli.Run(["sample", "--seed", "3", "--n", "1", "--nrow", "1", "--each", Path.GetDirectoryName(cliOut)!]));
         Assert.Equal(File.ReadAllBytes(cliOut), bytes);
+    }
+
+    [Fact]
+    public async Task A_bundled_model_named_at_start_is_labelled_by_its_name_and_a_damaged_one_is_refused_not_replaced()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        string runs = Path.Combine(root, "runs");
+        await using (var app = StudioServer.Build(new StudioOptions { RunsDir = runs, Checkpoint = "emoji-dcgan" },
+                         b => b.WebHost.UseTestServer()))
+        {
+            await app.StartAsync();
+            var first = (await app.GetTestClient().GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models")[0];
+            Assert.Equal("bundled: emoji-dcgan", first.GetProperty("label").GetString());
+        }
+
+        // A damaged file named at start stops the studio with the reason; it is not silently replaced by the bundled model.
+        string damaged = Path.Combine(root, "cut.pth");
+        Directory.CreateDirectory(root);
+        File.WriteAllBytes(damaged, File.ReadAllBytes(Dcgan.Generation.ModelLoader.BundledModelPath)[..100_000]);
+        File.SetLastWriteTimeUtc(damaged, DateTime.UtcNow.AddMinutes(-1));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            StudioServer.Build(new StudioOptions { RunsDir = runs, Checkpoint = damaged }, b => b.WebHost.UseTestServer()));
+        Assert.Contains($"--checkpoint {damaged} does not read back as a model", error.Message);
     }
 }

@@ -36,7 +36,14 @@ public static class ModelLoader
     {
         if (!string.IsNullOrWhiteSpace(checkpointOrRunDir))
         {
-            if (File.Exists(checkpointOrRunDir) || Directory.Exists(checkpointOrRunDir)) return checkpointOrRunDir;
+            if (File.Exists(checkpointOrRunDir)) return checkpointOrRunDir;
+            if (Directory.Exists(checkpointOrRunDir))
+            {
+                // A run directory, or a model's folder such as models/emoji-dcgan (its netG.pth).
+                string netG = System.IO.Path.Combine(checkpointOrRunDir, "netG.pth");
+                if (Checkpoint.List(checkpointOrRunDir).Count > 0 || !File.Exists(netG)) return checkpointOrRunDir;
+                return netG;
+            }
             var bundled = BundledModels();
             return bundled.FirstOrDefault(m => m.Name == checkpointOrRunDir).Path
                 ?? throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Checkpoint.Extension} " +
