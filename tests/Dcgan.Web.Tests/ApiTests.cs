@@ -603,6 +603,49 @@ public class DefaultModelTests
     }
 
     [Fact]
+    public async Task The_grey_fashion_model_draws_and_inverts_through_the_api_as_the_command_does()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        await using var app = StudioServer.Build(new StudioOptions { RunsDir = Path.Combine(root, "runs") }, b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var client = app.GetTestClient();
+        var models = (await client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models").EnumerateArray().ToList();
+        var fashion = models.Single(m => m.GetProperty("label").GetString() == "bundled: fashion-mnist-dcgan");
+        Assert.Equal(1, fashion.GetProperty("options").GetProperty("nc").GetInt32());
+        string m = $"/api/models/{fashion.GetProperty("id").GetString()}";
+
+        // One grey 32x32 image (R = G = B; every PNG goes out as RGB), the bytes `dcgan sample --checkpoint
+        // fashion-mnist-dcgan` writes.
+        byte[] drawn = await client.GetByteArrayAsync($"{m}/images/3.png");
+        Assert.True(IsGrey(drawn, 32));
+        string dir = Path.Combine(root, "cli");
+        Directory.CreateDirectory(dir);
+        Assert.Equal(0, DcganCli.Run(["sample", "--checkpoint", "fashion-mnist-dcgan", "--seed", "3", "--n", "1", "--each", dir]));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "3.png")), drawn);
+
+        // A colour upload (an emoji of the other bundled model) is read as the model's grey input and inverted.
+        byte[] colour = await client.GetByteArrayAsync($"/api/models/{models[0].GetProperty("id").GetString()}/images/5.png");
+        Assert.False(IsGrey(colour, 64));
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(colour);
+        file.Headers.ContentType = new("image/png");
+        form.Add(file, "image", "emoji.png");
+        var response = await client.PostAsync($"{m}/invert?steps=40&restarts=1", form);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(100, answer.GetProperty("latent").GetArrayLength());
+        byte[] reconstruction = await client.GetByteArrayAsync(answer.GetProperty("reconstruction").GetString()!);
+        Assert.True(IsGrey(reconstruction, 32));
+    }
+
+    private static bool IsGrey(byte[] png, int size)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((size, size), (bitmap.Width, bitmap.Height));
+        return bitmap.Pixels.All(p => p.Red == p.Green && p.Green == p.Blue);
+    }
+
+    [Fact]
     public async Task A_bundled_model_named_at_start_is_labelled_by_its_name_and_a_damaged_one_is_refused_not_replaced()
     {
         string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
