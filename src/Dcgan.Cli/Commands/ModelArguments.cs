@@ -19,8 +19,12 @@ internal sealed class ModelArguments
 
     public Option[] All => [Checkpoint, Device, Weights];
 
-    public LoadedModel Open(ParseResult r) => LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!,
-        Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights"));
+    public LoadedModel Open(ParseResult r)
+    {
+        // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
+        var weights = Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
+        return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights);
+    }
 
     /// <summary>--mode: how G's BatchNorm layers normalise while sampling (eval is the served default).</summary>
     public static Option<string> ModeOption(string trainHelp) =>
