@@ -442,13 +442,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     public async Task An_uploaded_image_inverts_and_its_latent_is_drawn_and_edited_by_url()
     {
         var png = await Png($"{studio.M}/images/5.png");
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(png);
-        file.Headers.ContentType = new("image/png");
-        form.Add(file, "image", "five.png");
-        var response = await Client.PostAsync($"{studio.M}/invert?steps=60&restarts=2", form);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var answer = await InvertUpload.Post(Client, $"{studio.M}/invert?steps=60&restarts=2", png, "five.png");
         Assert.Equal(60, answer.GetProperty("steps").GetInt32());
         Assert.True(answer.GetProperty("psnr").GetDouble() > 0);
         string z = answer.GetProperty("z").GetString()!;
@@ -626,13 +620,7 @@ public class DefaultModelTests
         // A colour upload (an emoji of the other bundled model) is read as the model's grey input and inverted.
         byte[] colour = await client.GetByteArrayAsync($"/api/models/{models[0].GetProperty("id").GetString()}/images/5.png");
         Assert.False(IsGrey(colour, 64));
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(colour);
-        file.Headers.ContentType = new("image/png");
-        form.Add(file, "image", "emoji.png");
-        var response = await client.PostAsync($"{m}/invert?steps=40&restarts=1", form);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var answer = await InvertUpload.Post(client, $"{m}/invert?steps=40&restarts=1", colour, "emoji.png");
         Assert.Equal(100, answer.GetProperty("latent").GetArrayLength());
         byte[] reconstruction = await client.GetByteArrayAsync(answer.GetProperty("reconstruction").GetString()!);
         Assert.True(IsGrey(reconstruction, 32));
@@ -666,5 +654,18 @@ public class DefaultModelTests
         var error = Assert.Throws<InvalidDataException>(() =>
             StudioServer.Build(new StudioOptions { RunsDir = runs, Checkpoint = damaged }, b => b.WebHost.UseTestServer()));
         Assert.Contains($"--checkpoint {damaged} does not read back as a model", error.Message);
+    }
+}
+
+/// <summary>Posts a PNG to an invert URL as the page does (multipart field "image") and returns the 200 answer.</summary>
+internal static class InvertUpload
+{
+    public static async Task<JsonElement> Post(HttpClient client, string url, byte[] png, string fileName)
+    {
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new("image/png");
+        var response = await client.PostAsync(url, new MultipartFormDataContent { { file, "image", fileName } });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
