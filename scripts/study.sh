@@ -5,7 +5,7 @@
 #
 #   scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]
 #     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
-#   STEPS above 1,000 go to runs/study/SET-STEPS and also score a checkpoint every 500 steps (curves.tsv)
+#   STEPS above 1,000 go to runs/study/SET-STEPS and also score a checkpoint every 1,000 steps (curves.tsv)
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
 #
 # Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
@@ -39,11 +39,11 @@ row_args() { # ROW -> the training flags that make it
 rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto"
 root=runs/study/$set_name
 [ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
-# Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 500
+# Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 1,000
 # steps and score each: the FID curve that shows whether a row holds past the step where the tutorial's D wins
 # (runs/study/SET-STEPS/curves.tsv). Epoch-end checkpoints between those are removed after the run (disk space).
 every=250; keep=1
-[ "$steps" -gt 1000 ] && { every=500; keep=1000; }
+[ "$steps" -gt 1000 ] && { every=1000; keep=1000; }
 cache=runs/.cache
 mkdir -p "$root"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
