@@ -1,0 +1,45 @@
+// The README's studio screenshot (docs/images/studio.png), made the way a person would use the page: label three
+// couples with a heart ✓ and three single figures ✗, compute "heart", discover SeFa's directions, edit a seed.
+// It drives Debian's chromium with the Playwright package that the browser tests' build brings along.
+//
+//   dotnet build tests/Dcgan.Web.Tests -c Release       # once, for the Playwright package
+//   ./dcgan serve --urls http://127.0.0.1:5077 &
+//   node scripts/studio-screenshot.mjs http://127.0.0.1:5077 docs/images/studio.png [WIDTH]
+//
+// The seeds are those of the bundled emoji model (look at `./dcgan sample --n 24` before changing the model).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { chromium } = require(path.join(root, 'tests/Dcgan.Web.Tests/bin/Release/net10.0/.playwright/package'));
+
+const [url = 'http://127.0.0.1:5077', out = 'docs/images/studio.png', width = '1300'] = process.argv.slice(2);
+const withHeart = [7, 9, 13], withoutHeart = [1, 3, 11], editSeed = 18, strength = '1.6';
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage({ viewport: { width: Number(width), height: 900 } });
+  await page.goto(url);
+  await page.locator('.tile').nth(23).waitFor();
+  const label = async (seed, clicks) => { for (let i = 0; i < clicks; i++) await page.locator('.tile .label').nth(seed).click(); };
+  for (const seed of withHeart) await label(seed, 1);      // one click: ✓
+  for (const seed of withoutHeart) await label(seed, 2);   // two clicks: ✗
+  await page.locator('#vector-name').fill('heart');
+  await page.locator('#compute').click();
+  await page.locator("#sliders input[data-vector='heart'], #vectors tbody tr").first().waitFor();
+  await page.locator('#sefa').click();
+  await page.locator("#sliders input[data-vector='sefa-00']").waitFor();
+  await page.locator('.tile').nth(editSeed).locator('.edit').click();
+  await page.locator("#sliders input[data-vector='heart']").fill(strength);
+  await page.waitForFunction(() => document.getElementById('edited').src.includes('heart%40'));
+  await page.waitForFunction(() => [...document.images].every(i => i.complete));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('#interpolation').evaluate(e => e.scrollIntoView()); // settle lazy layout, then clip above it
+  const bottom = await page.locator('#edit').evaluate(e => e.getBoundingClientRect().bottom + window.scrollY);
+  await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: Number(width), height: Math.ceil(bottom) + 16 } });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+}
