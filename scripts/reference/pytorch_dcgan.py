@@ -5,7 +5,11 @@
 # file (Fashion-MNIST), resized with bilinear filtering to --image-size.
 #
 #   python3 scripts/reference/pytorch_dcgan.py --data data/emoji.zip --image-size 64 --steps 3300 \
-#       --save-at 1200,3300 --out /tmp/ref-emoji [--device cuda]
+#       --save-at 1200,3300 --out /tmp/ref-emoji [--device cuda] [--augment translation,cutout]
+#
+# --augment is differentiable augmentation (Zhao et al. 2020) as `dcgan train --augment` does it: every image D sees,
+# real or fake, in D's step and in G's, is shifted by up to 1/8 of its size (zero fill) and/or has a square of half
+# its size zeroed. Its random draws come from PyTorch's generator, so runs match the C# ones in law, not in bits.
 import argparse
 import gzip
 import io
@@ -17,7 +21,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from PIL import Image
 
 p = argparse.ArgumentParser()
 p.add_argument("--data", required=True)
@@ -28,6 +31,7 @@ p.add_argument("--save-at", default="")
 p.add_argument("--batch-size", type=int, default=64)
 p.add_argument("--lr", type=float, default=2e-4)
 p.add_argument("--seed", type=int, default=999)
+p.add_argument("--augment", default="", help="any of translation,cutout")
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 a = p.parse_args()
 os.makedirs(a.out, exist_ok=True)
@@ -38,6 +42,8 @@ device = torch.device(a.device)
 def load(path):
     """uint8 [N, C, H, W]"""
     if path.endswith(".zip"):
+        from PIL import Image  # only the emoji set needs it
+
         with zipfile.ZipFile(path) as z:
             names = sorted(n for n in z.namelist() if n.lower().endswith(".png"))
             return np.stack([np.asarray(Image.open(io.BytesIO(z.read(n))).convert("RGB")) for n in names]).transpose(0, 3, 1, 2)
@@ -99,6 +105,41 @@ def weights_init(m):
         nn.init.constant_(m.bias, 0)
 
 
+def translate(x):
+    b, _, h, w = x.shape
+    sh, sw = int(h * 0.125 * 0.5 + 0.5), int(w * 0.125 * 0.5 + 0.5)
+    dy = torch.randint(-sh, sh + 1, (b, 1, 1), device=x.device)
+    dx = torch.randint(-sw, sw + 1, (b, 1, 1), device=x.device)
+    rows = (torch.arange(h, device=x.device).view(1, h, 1) + dy + 1).clamp(0, h + 1)
+    cols = (torch.arange(w, device=x.device).view(1, 1, w) + dx + 1).clamp(0, w + 1)
+    padded = F.pad(x, [1, 1, 1, 1]).permute(0, 2, 3, 1)  # [B, H + 2, W + 2, C]
+    return padded[torch.arange(b, device=x.device).view(b, 1, 1), rows, cols].permute(0, 3, 1, 2).contiguous()
+
+
+def cutout(x):
+    b, _, h, w = x.shape
+    size_h, size_w = int(h * 0.5 + 0.5), int(w * 0.5 + 0.5)
+    cy = torch.randint(0, h + (1 - size_h % 2), (b, 1, 1), device=x.device) - size_h // 2
+    cx = torch.randint(0, w + (1 - size_w % 2), (b, 1, 1), device=x.device) - size_w // 2
+    rows, cols = torch.arange(h, device=x.device).view(1, h, 1), torch.arange(w, device=x.device).view(1, 1, w)
+    inside = (rows >= cy) & (rows < cy + size_h) & (cols >= cx) & (cols < cx + size_w)
+    return x * (~inside).unsqueeze(1).to(x.dtype)
+
+
+augmentations = {"translation": translate, "cutout": cutout}
+policy = [n for n in ("translation", "cutout") if n in a.augment.split(",")]
+unknown = set(filter(None, a.augment.split(","))) - set(augmentations)
+if unknown:
+    p.error(f"--augment: unknown {sorted(unknown)}; use any of translation,cutout")
+
+
+def seen(x):
+    """What D sees: the augmentation policy applied alike to reals and fakes, differentiable in x."""
+    for name in policy:
+        x = augmentations[name](x)
+    return x
+
+
 netG, netD = Generator().to(device), Discriminator().to(device)
 netG.apply(weights_init)
 netD.apply(weights_init)
@@ -116,14 +157,14 @@ while step < a.steps:
         real = images[order[b * a.batch_size:(b + 1) * a.batch_size]]
         n = real.shape[0]
         netD.zero_grad()
-        out_real = netD(real)
+        out_real = netD(seen(real))
         loss_real = bce(out_real, torch.ones(n, device=device))
         fake = netG(torch.randn(n, nz, 1, 1, device=device))
-        loss_fake = bce(netD(fake.detach()), torch.zeros(n, device=device))
+        loss_fake = bce(netD(seen(fake.detach())), torch.zeros(n, device=device))
         (loss_real + loss_fake).backward()
         optD.step()
         netG.zero_grad()
-        loss_g = bce(netD(fake), torch.ones(n, device=device))
+        loss_g = bce(netD(seen(fake)), torch.ones(n, device=device))
         loss_g.backward()
         optG.step()
         step += 1
