@@ -6,6 +6,7 @@
 #   scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]
 #     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
 #   STEPS above 1,000 go to runs/study/SET-STEPS and also score a checkpoint every 1,000 steps (curves.tsv)
+#   CURVE_SEEDS="1"  scores the curve of those seeds only (each point costs two evaluations); a later run adds the rest
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
 #
 # Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
@@ -84,14 +85,19 @@ for seed in $seeds; do
           (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
         "$dir/eval-$weights.json" > "$dir/result-$weights.tsv"
     done
-    if [ "$keep" -gt 1 ]; then
+    # CURVE_SEEDS="1" scores the curve of seed 1 only, for speed; running the study again later fills in the rest.
+    if [ "$keep" -gt 1 ] && [[ " ${CURVE_SEEDS:-$seed} " == *" $seed "* ]]; then
       for checkpoint in "$dir"/run/checkpoints/step-*.ckpt; do
         step=$(basename "$checkpoint" .ckpt); step=$((10#${step#step-}))
         [ -f "$dir/curve-$step.tsv" ] && continue
         line="$row	$seed	$step"
         for weights in raw ema; do
-          "$dcgan" eval --checkpoint "$checkpoint" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
-            --cache-dir "$cache" --json "$dir/curve-$step-$weights.json" > "$dir/curve-$step-$weights.log" 2>&1
+          if [ "$step" = "$steps" ]; then
+            cp "$dir/eval-$weights.json" "$dir/curve-$step-$weights.json"   # the last step is scored above already
+          else
+            "$dcgan" eval --checkpoint "$checkpoint" --weights "$weights" --data "$data" --n "$n" "${real_n[@]}" \
+              --cache-dir "$cache" --json "$dir/curve-$step-$weights.json" > "$dir/curve-$step-$weights.log" 2>&1
+          fi
           line+=$(jq -r '"\t" + (.report.fid|tostring)' "$dir/curve-$step-$weights.json")
         done
         printf '%s\n' "$line" > "$dir/curve-$step.tsv"
