@@ -23,20 +23,19 @@ try {
   const page = await browser.newPage({ viewport: { width: Number(width), height: 900 } });
   await page.goto(url);
   await page.locator('.tile').nth(23).waitFor();
-  const label = async (seed, clicks) => { for (let i = 0; i < clicks; i++) await page.locator('.tile .label').nth(seed).click(); };
+  const tile = seed => page.locator(`.tile[data-seed="${seed}"]`);
+  const label = async (seed, clicks) => { for (let i = 0; i < clicks; i++) await tile(seed).locator('.label').click(); };
   for (const seed of withHeart) await label(seed, 1);      // one click: ✓
   for (const seed of withoutHeart) await label(seed, 2);   // two clicks: ✗
   await page.locator('#vector-name').fill('heart');
   await page.locator('#compute').click();
-  await page.locator("#sliders input[data-vector='heart'], #vectors tbody tr").first().waitFor();
+  await page.waitForFunction(() => document.getElementById('compute-result').textContent.startsWith('heart'));
   await page.locator('#sefa').click();
   await page.locator("#sliders input[data-vector='sefa-00']").waitFor();
-  await page.locator('.tile').nth(editSeed).locator('.edit').click();
+  await tile(editSeed).locator('.edit').click();
   await page.locator("#sliders input[data-vector='heart']").fill(strength);
   await page.waitForFunction(() => document.getElementById('edited').src.includes('heart%40'));
   await page.waitForFunction(() => [...document.images].every(i => i.complete));
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.locator('#interpolation').evaluate(e => e.scrollIntoView()); // settle lazy layout, then clip above it
   const bottom = await page.locator('#edit').evaluate(e => e.getBoundingClientRect().bottom + window.scrollY);
   await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: Number(width), height: Math.ceil(bottom) + 16 } });
   console.log(`wrote ${out}`);

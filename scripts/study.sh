@@ -6,7 +6,8 @@
 #   scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]
 #     e.g. scripts/study.sh emoji 1000 "1 2 3" "baseline augment spectral-norm r1"
 #   STEPS above 1,000 go to runs/study/SET-STEPS and also score a checkpoint every 1,000 steps (curves.tsv)
-#   CURVE_SEEDS="1"  scores the curve of those seeds only (each point costs two evaluations); a later run adds the rest
+#   CURVE_SEEDS="1 2"  scores the curves of those seeds only (space-separated; each point costs two evaluations);
+#                      running the study again without it adds the rest
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
 #
 # Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
@@ -26,18 +27,21 @@ select_data_set "$set_name"
 row_args() { # ROW -> the training flags that make it
   case "$1" in
     baseline) ;;
-    augment) echo "--augment translation,cutout" ;;  # colour is left out: it greys the emoji backgrounds
+    # The augment rows keep the shift they were measured with (half the paper's; see DiffAugment.LegacyTranslationRatio);
+    # augment-paper-shift is the paper's 1/8. Colour is left out: it greys the emoji backgrounds.
+    augment) echo "--augment translation,cutout --augment-translation 0.0625" ;;
+    augment-paper-shift) echo "--augment translation,cutout" ;;
     spectral-norm) echo "--spectral-norm" ;;
     r1) echo "--r1 1" ;;
     leaky-relu-g) echo "--g-activation leaky-relu" ;;
-    augment-sn) echo "--augment translation,cutout --spectral-norm" ;;
-    augment-r1) echo "--augment translation,cutout --r1 1" ;;
-    augment-auto) echo "--augment translation,cutout --augment-p auto" ;;
+    augment-sn) echo "--augment translation,cutout --augment-translation 0.0625 --spectral-norm" ;;
+    augment-r1) echo "--augment translation,cutout --augment-translation 0.0625 --r1 1" ;;
+    augment-auto) echo "--augment translation,cutout --augment-translation 0.0625 --augment-p auto" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac
 }
 
-rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto"
+rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto augment-paper-shift"
 root=runs/study/$set_name
 [ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
 # Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 1,000

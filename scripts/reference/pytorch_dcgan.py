@@ -8,8 +8,9 @@
 #       --save-at 1200,3300 --out /tmp/ref-emoji [--device cuda] [--augment translation,cutout]
 #
 # --augment is differentiable augmentation (Zhao et al. 2020) as `dcgan train --augment` does it: every image D sees,
-# real or fake, in D's step and in G's, is shifted by up to 1/8 of its size (zero fill) and/or has a square of half
-# its size zeroed. Its random draws come from PyTorch's generator, so runs match the C# ones in law, not in bits.
+# real or fake, in D's step and in G's, is shifted by up to --augment-translation of its size (zero fill; the paper's
+# 1/8) and/or has a square of half its size zeroed. Its random draws come from PyTorch's generator, so runs match the
+# C# ones in law, not in bits.
 import argparse
 import gzip
 import io
@@ -32,6 +33,7 @@ p.add_argument("--batch-size", type=int, default=64)
 p.add_argument("--lr", type=float, default=2e-4)
 p.add_argument("--seed", type=int, default=999)
 p.add_argument("--augment", default="", help="any of translation,cutout")
+p.add_argument("--augment-translation", type=float, default=0.125, help="largest shift, a fraction of the size")
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 a = p.parse_args()
 os.makedirs(a.out, exist_ok=True)
@@ -107,7 +109,7 @@ def weights_init(m):
 
 def translate(x):
     b, _, h, w = x.shape
-    sh, sw = int(h * 0.125 * 0.5 + 0.5), int(w * 0.125 * 0.5 + 0.5)
+    sh, sw = int(h * a.augment_translation + 0.5), int(w * a.augment_translation + 0.5)
     dy = torch.randint(-sh, sh + 1, (b, 1, 1), device=x.device)
     dx = torch.randint(-sw, sw + 1, (b, 1, 1), device=x.device)
     rows = (torch.arange(h, device=x.device).view(1, h, 1) + dy + 1).clamp(0, h + 1)

@@ -6,22 +6,51 @@ namespace Dcgan.Tests;
 
 public class DiffAugmentTests
 {
-    [Fact]
-    public void Translation_moves_content_by_at_most_an_eighth_and_fills_with_zeros()
+    [Theory]
+    [InlineData(DiffAugment.TranslationRatio, 4)]       // the paper's 1/8: up to 4 pixels at 32x32
+    [InlineData(DiffAugment.LegacyTranslationRatio, 2)] // the shift of runs saved before it was a setting
+    public void Translation_moves_content_by_at_most_the_ratio_and_fills_with_zeros(double ratio, int maxShift)
     {
-        // One bright pixel per image at (16, 16) of 32x32: after translation it is somewhere within 2 pixels, alone.
-        using var x = zeros(8, 1, 32, 32);
+        // One bright pixel per image at (16, 16) of 32x32: after translation it is somewhere within maxShift pixels, alone.
+        using var x = zeros(64, 1, 32, 32);
         x[.., .., 16, 16] = tensor(1f);
-        using var moved = DiffAugment.Apply(x, AugmentPolicy.Translation, new TorchGenerator(3));
-        for (int i = 0; i < 8; i++)
+        using var moved = DiffAugment.Apply(x, AugmentPolicy.Translation, new TorchGenerator(3), translationRatio: ratio);
+        var shifts = new HashSet<long>();
+        for (int i = 0; i < 64; i++)
         {
             var image = moved[i, 0];
             Assert.Equal(1f, image.sum().item<float>());
             long at = image.flatten().argmax().item<long>();
-            Assert.InRange(Math.Abs(at / 32 - 16), 0, 2);
-            Assert.InRange(Math.Abs(at % 32 - 16), 0, 2);
+            Assert.InRange(Math.Abs(at / 32 - 16), 0, maxShift);
+            Assert.InRange(Math.Abs(at % 32 - 16), 0, maxShift);
+            shifts.Add(at / 32 - 16);
         }
-        Assert.True(moved.ne(x).any().item<bool>(), "no image moved");
+        Assert.Contains((long)maxShift, shifts.Select(Math.Abs)); // the whole range is used, not a smaller one
+    }
+
+    [Fact]
+    public void A_checkpoint_saved_before_the_translation_setting_resumes_with_the_shift_it_trained_with()
+    {
+        string root = TestData.TempDir("augment-legacy");
+        var options = TestData.TinyRun(root) with { Augment = AugmentPolicy.Translation };
+        var run = new Trainer(options).Run(resume: false);
+        Assert.Equal(DiffAugment.TranslationRatio, Checkpoint.ReadOptions(run.LastCheckpoint!).AugmentTranslation);
+
+        // The same checkpoint as an older build wrote it: config.json without "augmentTranslation".
+        string legacy = Path.Combine(root, "legacy.ckpt");
+        File.Copy(run.LastCheckpoint!, legacy);
+        using (var zip = System.IO.Compression.ZipFile.Open(legacy, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("config.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
+            var config = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+            Assert.True(config.Remove("augmentTranslation"));
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+            writer.Write(config.ToJsonString());
+        }
+        Assert.Equal(DiffAugment.LegacyTranslationRatio, Checkpoint.ReadOptions(legacy).AugmentTranslation);
     }
 
     [Fact]

@@ -51,6 +51,9 @@ public static class TrainCommand
             "Differentiable augmentation of all D sees (DiffAugment): any of color, translation, cutout, comma-separated; " +
             "none is the tutorial.",
             "none");
+        var augmentTranslation = Make("--augment-translation",
+            "Largest shift of --augment translation, as a fraction of the image size (the paper's 0.125; runs and bundled " +
+            "models made before 2026-11-27 used 0.0625).", defaults.AugmentTranslation);
         var augmentP = Make("--augment-p",
             "How often each augmentation reaches each image: a probability (1: always, the paper's policy), or auto to steer it " +
             "by how sure D is of the real images (ADA's overfitting signal, target 0.6; starts at 0).",
@@ -63,7 +66,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
                   activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG,
-                  initD, ema, augment, augmentP, spectralNorm, r1);
+                  initD, ema, augment, augmentTranslation, augmentP, spectralNorm, r1);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
@@ -74,7 +77,7 @@ public static class TrainCommand
             (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
             (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
-            (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (augmentTranslation, o => o.AugmentTranslation), (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
         };
         command.SetAction(r => CommandRunner.Guard("train", () =>
@@ -96,6 +99,7 @@ public static class TrainCommand
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
                     Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
                     EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
+                    AugmentTranslation = r.GetValue(augmentTranslation),
                     AugmentP = ParseAugmentP(r.GetValue(augmentP)!), AugmentAdaptive = r.GetValue(augmentP)!.Trim() == "auto",
                     InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null,
                     InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,

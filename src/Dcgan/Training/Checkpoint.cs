@@ -46,8 +46,15 @@ public static class Checkpoint
         });
     }
 
-    public static TrainingOptions ReadOptions(string path) =>
-        DcganJson.Deserialize<TrainingOptions>(ReadText(path, ConfigEntry), $"{path}: {ConfigEntry}");
+    public static TrainingOptions ReadOptions(string path)
+    {
+        string json = ReadText(path, ConfigEntry);
+        var options = DcganJson.Deserialize<TrainingOptions>(json, $"{path}: {ConfigEntry}");
+        // Saved before the translation's strength was a setting: those builds shifted by half the paper's amount.
+        bool hasTranslation = System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject config
+            && config.ContainsKey("augmentTranslation");
+        return hasTranslation ? options : options with { AugmentTranslation = DiffAugment.LegacyTranslationRatio };
+    }
 
     public static CheckpointState ReadState(string path) =>
         DcganJson.Deserialize<CheckpointState>(ReadText(path, StateEntry), $"{path}: {StateEntry}");

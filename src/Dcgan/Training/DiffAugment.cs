@@ -17,7 +17,14 @@ public enum AugmentPolicy { None = 0, Color = 1, Translation = 2, Cutout = 4 }
 /// </summary>
 public static class DiffAugment
 {
+    /// <summary>The paper's strengths: shifts of up to 1/8 of the size in each direction, a cutout of half the size.</summary>
     public const double TranslationRatio = 0.125, CutoutRatio = 0.5;
+
+    /// <summary>
+    /// The shift of builds before 2026-11-27 (up to 1/16: the ratio was halved by mistake). Runs saved by them, the
+    /// study's rows and both bundled models among them, keep it on resume, so they still resume bit-exactly.
+    /// </summary>
+    public const double LegacyTranslationRatio = 0.0625;
 
     public static AugmentPolicy Parse(string text)
     {
@@ -44,7 +51,8 @@ public static class DiffAugment
     /// With p below 1 each augmentation reaches each image with probability p (ADA's way of dosing it); at 1 every
     /// image gets every one, drawing exactly what the paper's always-on policy draws.
     /// </summary>
-    public static Tensor Apply(Tensor x, AugmentPolicy policy, TorchGenerator random, double p = 1)
+    public static Tensor Apply(Tensor x, AugmentPolicy policy, TorchGenerator random, double p = 1,
+        double translationRatio = TranslationRatio)
     {
         Tensor Dose(Tensor original, Func<Tensor, TorchGenerator, Tensor> augment)
         {
@@ -55,7 +63,7 @@ public static class DiffAugment
             return where(chosen, augment(original, random), original).contiguous();
         }
         if (policy.HasFlag(AugmentPolicy.Color)) x = Dose(x, Color);
-        if (policy.HasFlag(AugmentPolicy.Translation)) x = Dose(x, Translate);
+        if (policy.HasFlag(AugmentPolicy.Translation)) x = Dose(x, (image, r) => Translate(image, r, translationRatio));
         if (policy.HasFlag(AugmentPolicy.Cutout)) x = Dose(x, Cutout);
         return x;
     }
@@ -77,11 +85,11 @@ public static class DiffAugment
         return x.sub(imageMean).mul(Uniform().add(0.5)).add(imageMean);
     }
 
-    /// <summary>Shifts each image by up to 1/8 of its size in each direction, filling with zeros.</summary>
-    private static Tensor Translate(Tensor x, TorchGenerator random)
+    /// <summary>Shifts each image by up to <paramref name="ratio"/> of its size in each direction, filling with zeros.</summary>
+    private static Tensor Translate(Tensor x, TorchGenerator random, double ratio)
     {
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        long shiftH = (long)(h * TranslationRatio * 0.5 + 0.5), shiftW = (long)(w * TranslationRatio * 0.5 + 0.5);
+        long shiftH = (long)(h * ratio + 0.5), shiftW = (long)(w * ratio + 0.5);
         var dy = randint(-shiftH, shiftH + 1, new long[] { b, 1, 1 }, generator: random).to(x.device);
         var dx = randint(-shiftW, shiftW + 1, new long[] { b, 1, 1 }, generator: random).to(x.device);
         // Source row and column of each output pixel in the image padded by one zero pixel on each side.

@@ -108,7 +108,7 @@ public sealed class GanPair : IDisposable
         // Everything D sees goes through the same augmentation policy (none by default), reals and fakes alike.
         double p = Augment.P; // one dose for the whole step: D's reals, D's fakes and G's fakes alike
         Tensor Seen(Tensor images) =>
-            options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random, p);
+            options.Augment == AugmentPolicy.None ? images : DiffAugment.Apply(images, options.Augment, random, p, options.AugmentTranslation);
 
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))), on the real batch and on fakes detached from G.
         OptimizerD.zero_grad();

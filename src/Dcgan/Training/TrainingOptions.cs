@@ -36,6 +36,8 @@ public sealed record TrainingOptions
     public AugmentPolicy Augment { get; init; } = AugmentPolicy.None;
     /// <summary>Probability of each augmentation per image (1: always, the paper's policy); see <see cref="AugmentStrength"/>.</summary>
     public double AugmentP { get; init; } = 1;
+    /// <summary>Largest shift of --augment translation, as a fraction of the image size (the paper's 1/8).</summary>
+    public double AugmentTranslation { get; init; } = DiffAugment.TranslationRatio;
     /// <summary>Steer the probability by D's overfitting, as ADA does (--augment-p auto); it starts at 0.</summary>
     public bool AugmentAdaptive { get; init; }
     /// <summary>Weight gamma of the R1 penalty on reals (0: none); the loss gets gamma / 2 * E|grad D(x)|^2.</summary>
@@ -70,6 +72,7 @@ public sealed record TrainingOptions
         Require(!(AugmentAdaptive && Model.Loss == LossKind.WganGp),
             "--augment-p auto reads D's overfitting from the sign of its score, which a WGAN critic's score does not have; " +
             "give a fixed --augment-p with --loss wgan-gp");
+        Require(AugmentTranslation is > 0 and <= 0.5, $"--augment-translation must be in (0, 0.5], e.g. 0.125 (got {AugmentTranslation})");
         Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
