@@ -2,10 +2,11 @@
 # The table of scripts/study.sh: per row, FID and KID as mean +- sample standard deviation over the seeds done so far,
 # each seed's FID, and the change of the mean FID against the baseline row.
 #
-#   scripts/study-summary.sh fashion-mnist|emoji
+#   scripts/study-summary.sh fashion-mnist|emoji       (the 1,000-step tables)
+#   scripts/study-summary.sh emoji-3000                (a longer study: runs/study/SET-STEPS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-set_name=${1:?usage: scripts/study-summary.sh fashion-mnist|emoji}
+set_name=${1:?usage: scripts/study-summary.sh fashion-mnist|emoji|SET-STEPS}
 results=runs/study/$set_name/results.tsv
 [ -s "$results" ] || { echo "no results yet in $results: run scripts/study.sh $set_name" >&2; exit 1; }
 
