@@ -51,6 +51,18 @@ public class DiffAugmentTests
             writer.Write(config.ToJsonString());
         }
         Assert.Equal(DiffAugment.LegacyTranslationRatio, Checkpoint.ReadOptions(legacy).AugmentTranslation);
+        Checkpoint.ReadOptions(legacy).Validate();
+    }
+
+    [Fact]
+    public void The_translation_strength_is_checked_and_needs_the_translation()
+    {
+        var plain = TestData.TinyRun(TestData.TempDir("augment-translation-bad"));
+        Assert.Contains("name it too", Assert.Throws<ArgumentException>(() =>
+            (plain with { Augment = AugmentPolicy.Cutout, AugmentTranslation = 0.25 }).Validate()).Message);
+        Assert.Contains("(0, 0.5]", Assert.Throws<ArgumentException>(() =>
+            (plain with { Augment = AugmentPolicy.Translation, AugmentTranslation = 0.9 }).Validate()).Message);
+        (plain with { Augment = AugmentPolicy.Translation, AugmentTranslation = 0.25 }).Validate();
     }
 
     [Fact]

@@ -53,7 +53,8 @@ public static class Checkpoint
         // Saved before the translation's strength was a setting: those builds shifted by half the paper's amount.
         bool hasTranslation = System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject config
             && config.ContainsKey("augmentTranslation");
-        return hasTranslation ? options : options with { AugmentTranslation = DiffAugment.LegacyTranslationRatio };
+        return hasTranslation || !options.Augment.HasFlag(AugmentPolicy.Translation)
+            ? options : options with { AugmentTranslation = DiffAugment.LegacyTranslationRatio };
     }
 
     public static CheckpointState ReadState(string path) =>

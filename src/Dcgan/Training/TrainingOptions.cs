@@ -73,6 +73,8 @@ public sealed record TrainingOptions
             "--augment-p auto reads D's overfitting from the sign of its score, which a WGAN critic's score does not have; " +
             "give a fixed --augment-p with --loss wgan-gp");
         Require(AugmentTranslation is > 0 and <= 0.5, $"--augment-translation must be in (0, 0.5], e.g. 0.125 (got {AugmentTranslation})");
+        Require(Augment.HasFlag(AugmentPolicy.Translation) || AugmentTranslation == DiffAugment.TranslationRatio,
+            "--augment-translation sets the shift of --augment translation: name it too, e.g. --augment translation,cutout");
         Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
         Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
