@@ -50,11 +50,11 @@ public static class Checkpoint
     {
         string json = ReadText(path, ConfigEntry);
         var options = DcganJson.Deserialize<TrainingOptions>(json, $"{path}: {ConfigEntry}");
-        // Saved before the translation's strength was a setting: those builds shifted by half the paper's amount.
-        bool hasTranslation = System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject config
-            && config.ContainsKey("augmentTranslation");
-        return hasTranslation || !options.Augment.HasFlag(AugmentPolicy.Translation)
-            ? options : options with { AugmentTranslation = DiffAugment.LegacyTranslationRatio };
+        // A translating run saved before the shift was a setting: those builds shifted by half the paper's amount.
+        bool legacyShift = options.Augment.HasFlag(AugmentPolicy.Translation)
+            && System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject config
+            && !config.ContainsKey("augmentTranslation");
+        return legacyShift ? options with { AugmentTranslation = DiffAugment.LegacyTranslationRatio } : options;
     }
 
     public static CheckpointState ReadState(string path) =>
