@@ -36,6 +36,7 @@ row_args() { # ROW -> the training flags that make it
     leaky-relu-g) echo "--g-activation leaky-relu" ;;
     augment-sn) echo "--augment translation,cutout --augment-translation 0.0625 --spectral-norm" ;;
     augment-r1) echo "--augment translation,cutout --augment-translation 0.0625 --r1 1" ;;
+    augment-leaky-g) echo "--augment translation,cutout --augment-translation 0.0625 --g-activation leaky-relu" ;;
     augment-auto) echo "--augment translation,cutout --augment-translation 0.0625 --augment-p auto" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac
