@@ -33,6 +33,7 @@ row_args() { # ROW -> the training flags that make it
     augment-paper-shift) echo "--augment translation,cutout" ;;
     spectral-norm) echo "--spectral-norm" ;;
     r1) echo "--r1 1" ;;
+    r1-*) echo "--r1 ${1#r1-}" ;; # the gamma sweep: r1-0.1, r1-10, ...
     leaky-relu-g) echo "--g-activation leaky-relu" ;;
     augment-sn) echo "--augment translation,cutout --augment-translation 0.0625 --spectral-norm" ;;
     augment-r1) echo "--augment translation,cutout --augment-translation 0.0625 --r1 1" ;;
