@@ -60,7 +60,7 @@ public static class Losses
         var mixed = epsilon.mul(real).add(epsilon.neg().add(1).mul(fake)).detach().requires_grad_(true);
         var scores = critic.forward(mixed);
         var gradient = autograd.grad([scores], [mixed], [ones_like(scores)], retain_graph: true, create_graph: true)[0];
-        return gradient.view(gradient.shape[0], -1).norm(1).sub(1).square().mean();
+        return gradient.reshape(gradient.shape[0], -1).norm(1).sub(1).square().mean();
     }
 
     /// <summary>
@@ -73,6 +73,7 @@ public static class Losses
         var x = seenReal.detach().requires_grad_(true);
         var scores = discriminator.Logits(x);
         var gradient = autograd.grad([scores], [x], [ones_like(scores)], retain_graph: true, create_graph: true)[0];
-        return gradient.view(gradient.shape[0], -1).square().sum(1).mean();
+        // reshape, not view: augmented reals (a translation's permute) and so their gradient are not contiguous
+        return gradient.reshape(gradient.shape[0], -1).square().sum(1).mean();
     }
 }
