@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_name=${1:?usage: scripts/study-summary.sh fashion-mnist|emoji|SET-STEPS}
+source scripts/lib/study-results.sh
+[ -d "runs/study/$set_name" ] && gather_study "runs/study/$set_name" # rows a study under way has not gathered yet
 results=runs/study/$set_name/results.tsv
 [ -s "$results" ] || { echo "no results yet in $results: run scripts/study.sh $set_name" >&2; exit 1; }
 

@@ -22,6 +22,7 @@ rows=${4:-baseline augment spectral-norm r1 leaky-relu-g augment-sn}
 dcgan=${DCGAN:-./dcgan}
 n=1000
 source scripts/lib/data-sets.sh
+source scripts/lib/study-results.sh
 select_data_set "$set_name"
 
 row_args() { # ROW -> the training flags that make it
@@ -43,7 +44,6 @@ row_args() { # ROW -> the training flags that make it
   esac
 }
 
-rows_all="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto augment-paper-shift"
 root=runs/study/$set_name
 [ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
 # Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 1,000
@@ -108,13 +108,7 @@ for seed in $seeds; do
         done
         printf '%s\n' "$line" > "$dir/curve-$step.tsv"
       done
-      for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
-        for r in $rows_all; do cat "$root/$s/$r"/curve-*.tsv 2>/dev/null || true; done
-      done | sort -t$'\t' -k1,1 -k2,2n -k3,3n > "$root/curves.tsv"   # row, seed, step, FID of G, FID of the average
     fi
-    # results.tsv: every evaluation so far, seed by seed in the order of the rows
-    for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
-      for r in $rows_all; do cat "$root/$s/$r"/result-{raw,ema}.tsv 2>/dev/null || true; done
-    done > "$root/results.tsv"
+    gather_study "$root" # results.tsv (and curves.tsv): every evaluation so far, seed by seed in the tables' order
   done
 done

@@ -17,8 +17,8 @@ public sealed record InversionOptions
     public int Restarts { get; init; } = 4;
     public long Seed { get; init; }
     /// <summary>
-    /// Measured on the first bundled model's own images: 0.05 reached 27 to 29 dB, 0.3 reached 41 to 50 dB in the same
-    /// 400 steps; on the current one 0.1, 0.3 and 0.6 give 30.3, 32.9 and 33.4 dB (docs/editing.md).
+    /// Measured on the previous bundled model's own images: 0.05 reached 27 to 29 dB, 0.3 reached 41 to 50 dB in the same
+    /// 400 steps; on the current one 0.1, 0.3 and 0.6 give 30.3, 32.9 and 33.4 dB (both in docs/editing.md).
     /// </summary>
     public double LearningRate { get; init; } = 0.3;
     /// <summary>Weight of the distance between D's activations of the image and of the reconstruction (where D is known).</summary>

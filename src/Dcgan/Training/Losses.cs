@@ -53,7 +53,11 @@ public static class Losses
         _ => output.mean().item<float>(),
     };
 
-    /// <summary>WGAN-GP's penalty: (|grad D(x_hat)| - 1)^2 on points between real and fake, e ~ U(0, 1) per sample.</summary>
+    /// <summary>
+    /// WGAN-GP's penalty: (|grad D(x_hat)| - 1)^2 on points between real and fake, e ~ U(0, 1) per sample. The caller
+    /// passes the images before augmentation: with --augment the critic is scored on augmented images but kept
+    /// 1-Lipschitz between un-augmented ones (no measured row combines the two).
+    /// </summary>
     public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, TorchGenerator random)
     {
         var epsilon = rand(real.shape[0], 1, 1, 1, generator: random).to(real.device);
@@ -67,6 +71,8 @@ public static class Losses
     /// R1 (Mescheder et al. 2018): E[|grad D(x)|^2] on real images, which keeps D from growing steep around the data it
     /// has memorised. Taken on D's logit, as the paper defines it (for the tutorial's D, before its Sigmoid: the
     /// probability's gradient vanishes exactly where D is sure, which is where D overfits); the caller weights it by gamma / 2.
+    /// With augmentation it is taken at the augmented reals D scored (DiffAugment's StyleGAN2 code differentiates with
+    /// respect to the reals before augmenting, through it), so the translation's zero borders and the cutout count too.
     /// </summary>
     public static Tensor R1Penalty(Discriminator discriminator, Tensor seenReal)
     {

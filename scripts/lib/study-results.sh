@@ -1,0 +1,21 @@
+# Gathering the study's per-run results (sourced by scripts/study.sh and scripts/study-summary.sh).
+
+# The tables' order: these rows first, then any other row folder (augment-leaky-g, r1-0.1, ...) by name.
+study_rows="baseline augment spectral-norm r1 leaky-relu-g augment-sn augment-r1 augment-auto augment-paper-shift"
+
+rows_of_seed() { # SEED_DIR -> its row folders, in the tables' order
+  local r known=" $study_rows "
+  for r in $study_rows; do [ -d "$1/$r" ] && echo "$r"; done
+  for r in $(ls "$1" | sort -V); do [[ $known == *" $r "* ]] || echo "$r"; done
+}
+
+gather_study() { # ROOT (runs/study/SET or SET-STEPS) -> ROOT/results.tsv, and ROOT/curves.tsv where runs scored curves
+  local root=$1 s r
+  for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
+    for r in $(rows_of_seed "$root/$s"); do cat "$root/$s/$r"/result-{raw,ema}.tsv 2>/dev/null || true; done
+  done > "$root/results.tsv"     # one line per evaluation: label, seed, FID, KID, precision, recall, N, N real, seconds
+  compgen -G "$root/*/*/curve-*.tsv" > /dev/null || return 0
+  for s in $(ls "$root" | grep -E '^[0-9]+$' | sort -n); do
+    for r in $(rows_of_seed "$root/$s"); do cat "$root/$s/$r"/curve-*.tsv 2>/dev/null || true; done
+  done | sort -t$'\t' -k1,1 -k2,2n -k3,3n > "$root/curves.tsv"   # row, seed, step, FID of G, FID of the average
+}
