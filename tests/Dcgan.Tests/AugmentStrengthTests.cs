@@ -8,13 +8,6 @@ namespace Dcgan.Tests;
 /// <summary>--augment-p: a fixed dose of each augmentation, or one steered by D's overfitting as ADA does.</summary>
 public class AugmentStrengthTests
 {
-    private static Tensor G(string checkpoint)
-    {
-        var g = new Models.Generator(Checkpoint.ReadOptions(checkpoint).Model);
-        Checkpoint.LoadGenerator(checkpoint, g);
-        return cat(g.parameters().Select(p => p.detach().flatten()).ToList(), 0);
-    }
-
     [Fact]
     public void P_rises_while_d_is_sure_of_the_reals_falls_when_it_is_not_and_stays_in_0_to_1()
     {
@@ -65,7 +58,7 @@ public class AugmentStrengthTests
             OutDir = Path.Combine(root, "dosed"), Augment = AugmentPolicy.Translation | AugmentPolicy.Cutout, AugmentP = 0
         };
         string a = new Trainer(plain).Run(resume: false).LastCheckpoint!, b = new Trainer(dosed).Run(resume: false).LastCheckpoint!;
-        Assert.True(G(a).eq(G(b)).all().item<bool>(), "p = 0 changed what D saw");
+        Assert.True(TestData.GeneratorWeights(a).eq(TestData.GeneratorWeights(b)).all().item<bool>(), "p = 0 changed what D saw");
     }
 
     [Fact]
@@ -79,7 +72,7 @@ public class AugmentStrengthTests
         };
         var (straight, resumed, resumedOptions) = TestData.StraightAndResumed(options);
         Assert.True(resumedOptions.AugmentAdaptive);
-        Assert.True(G(straight).eq(G(resumed)).all().item<bool>(), "the resumed adaptive run differs from the uninterrupted one");
+        Assert.True(TestData.GeneratorWeights(straight).eq(TestData.GeneratorWeights(resumed)).all().item<bool>(), "the resumed adaptive run differs from the uninterrupted one");
         var state = Checkpoint.ReadState(straight).Augment!;
         Assert.Equal(state, Checkpoint.ReadState(resumed).Augment);
         Assert.True(state.P > 0, $"p never rose (r_t stayed under {AugmentStrength.Target})");

@@ -105,15 +105,8 @@ public class DiffAugmentTests
         var (straight, resumed, resumedOptions) = TestData.StraightAndResumed(options);
         Assert.Equal(options.Augment, resumedOptions.Augment); // saved in the checkpoint's config
         var plain = new Trainer(options with { OutDir = Path.Combine(root, "plain"), Augment = AugmentPolicy.None }).Run(resume: false);
-
-        static Tensor G(string checkpoint)
-        {
-            var g = new Models.Generator(Checkpoint.ReadOptions(checkpoint).Model);
-            Checkpoint.LoadGenerator(checkpoint, g);
-            return cat(g.parameters().Select(p => p.detach().flatten()).ToList(), 0);
-        }
-        Assert.True(G(straight).eq(G(resumed)).all().item<bool>(), "the resumed augmented run differs from the uninterrupted one");
-        Assert.False(G(straight).eq(G(plain.LastCheckpoint!)).all().item<bool>(), "augmentation changed nothing");
+        Assert.True(TestData.GeneratorWeights(straight).eq(TestData.GeneratorWeights(resumed)).all().item<bool>(), "the resumed augmented run differs from the uninterrupted one");
+        Assert.False(TestData.GeneratorWeights(straight).eq(TestData.GeneratorWeights(plain.LastCheckpoint!)).all().item<bool>(), "augmentation changed nothing");
     }
 
     [Fact]
@@ -137,13 +130,7 @@ public class DiffAugmentTests
         var (straight, resumed, resumedOptions) = TestData.StraightAndResumed(options);
         Assert.Equal(1, resumedOptions.R1);
         var withoutR1 = new Trainer(options with { OutDir = Path.Combine(root, "no-r1"), R1 = 0 }).Run(resume: false);
-        static Tensor D(string checkpoint)
-        {
-            var d = new Models.Discriminator(Checkpoint.ReadOptions(checkpoint).Model);
-            Checkpoint.LoadDiscriminator(checkpoint, d);
-            return cat(d.parameters().Select(p => p.detach().flatten()).ToList(), 0);
-        }
-        Assert.True(D(straight).eq(D(resumed)).all().item<bool>(), "the resumed run differs from the uninterrupted one");
-        Assert.False(D(straight).eq(D(withoutR1.LastCheckpoint!)).all().item<bool>(), "R1 changed nothing");
+        Assert.True(TestData.DiscriminatorState(straight).eq(TestData.DiscriminatorState(resumed)).all().item<bool>(), "the resumed run differs from the uninterrupted one");
+        Assert.False(TestData.DiscriminatorState(straight).eq(TestData.DiscriminatorState(withoutR1.LastCheckpoint!)).all().item<bool>(), "R1 changed nothing");
     }
 }

@@ -32,13 +32,7 @@ public class SpectralNormTests
         var (straight, resumed, resumedOptions) = TestData.StraightAndResumed(options);
         Assert.True(resumedOptions.Model.SpectralNorm);
         Assert.Equal(10, resumedOptions.R1);
-        static Tensor D(string checkpoint)
-        {
-            var d = new Discriminator(Checkpoint.ReadOptions(checkpoint).Model);
-            Checkpoint.LoadDiscriminator(checkpoint, d);
-            return cat(d.state_dict().Values.Select(t => t.detach().to(ScalarType.Float64).flatten()).ToList(), 0);
-        }
-        Assert.True(D(straight).eq(D(resumed)).all().item<bool>(), "D (weights and u, v) differs after resume");
+        Assert.True(TestData.DiscriminatorState(straight).eq(TestData.DiscriminatorState(resumed)).all().item<bool>(), "D (weights and u, v) differs after resume");
     }
 
     [Fact]

@@ -68,6 +68,22 @@ public static class TestData
         return (straight.LastCheckpoint!, new Trainer(resumed).Run(resume: true).LastCheckpoint!, resumed);
     }
 
+    /// <summary>G's weights in a checkpoint, as one flat tensor (to compare two runs bit for bit).</summary>
+    public static TorchSharp.torch.Tensor GeneratorWeights(string checkpoint)
+    {
+        var g = new Models.Generator(Checkpoint.ReadOptions(checkpoint).Model);
+        Checkpoint.LoadGenerator(checkpoint, g);
+        return TorchSharp.torch.cat(g.parameters().Select(p => p.detach().flatten()).ToList(), 0);
+    }
+
+    /// <summary>D's whole state in a checkpoint (weights, BatchNorm statistics, spectral norm's u and v) as one flat tensor.</summary>
+    public static TorchSharp.torch.Tensor DiscriminatorState(string checkpoint)
+    {
+        var d = new Models.Discriminator(Checkpoint.ReadOptions(checkpoint).Model);
+        Checkpoint.LoadDiscriminator(checkpoint, d);
+        return TorchSharp.torch.cat(d.state_dict().Values.Select(t => t.detach().to(TorchSharp.torch.ScalarType.Float64).flatten()).ToList(), 0);
+    }
+
     /// <summary>Runs a script with Debian's python3-torch (installed by .ci/run) and returns what it prints.</summary>
     public static string PyTorch(string script)
     {
