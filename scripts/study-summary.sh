@@ -46,7 +46,7 @@ awk -F'\t' '
     for (j = 1; j <= s; j++) {
       printf "| %d |", steps[j]
       for (i = 1; i <= r; i++) { key = rows[i] SUBSEP steps[j]
-        if (n[key]) printf " %.1f / %.1f (%d seeds) |", g[key] / n[key], a[key] / n[key], n[key]; else printf " - |" }
+        if (n[key]) printf " %.1f / %.1f (%d seed%s) |", g[key] / n[key], a[key] / n[key], n[key], n[key] == 1 ? "" : "s"; else printf " - |" }
       print ""
     }
   }' "$curves"
