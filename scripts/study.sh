@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 set_name=${1:?usage: scripts/study.sh fashion-mnist|emoji [STEPS] [SEEDS] [ROWS]}
 steps=${2:-1000}
 seeds=${3:-1 2 3}
-rows=${4:-baseline augment spectral-norm r1 leaky-relu-g augment-auto augment-leaky-g augment-r1} # the 1,000-step tables
+rows=${4:-baseline augment spectral-norm r1 leaky-relu-g augment-auto augment-leaky-g augment-r1} # the 1,000-step tables (Fashion-MNIST's has no augment-r1)
 dcgan=${DCGAN:-./dcgan}
 n=1000
 source scripts/lib/data-sets.sh
