@@ -9,6 +9,8 @@
 #   CURVE_SEEDS="1 2"  scores the curves of those seeds only (space-separated; each point costs two evaluations);
 #                      running the study again without it adds the rest
 #   DCGAN=/path/to/dcgan  runs another build (a copy, so rebuilding the tree does not change a study under way)
+#   PRECISION=bf16     trains in bf16 mixed precision, into runs/study/SET[-STEPS]-bf16 (default fp32, the tables' own;
+#                      the command's auto would pick bf16 on some processors and not others)
 #
 # Writes runs/study/SET/SEED/ROW/{run,eval-*.json,grid-*.png,result-*.tsv}, one tab-separated line per evaluation,
 # gathered after each run in runs/study/SET/results.tsv; scripts/study-summary.sh makes the table of means and spreads.
@@ -44,8 +46,10 @@ row_args() { # ROW -> the training flags that make it
   esac
 }
 
+precision=${PRECISION:-fp32}
 root=runs/study/$set_name
 [ "$steps" = 1000 ] || root=runs/study/$set_name-$steps
+[ "$precision" = fp32 ] || root=$root-$precision
 # Runs of other lengths than the tables' 1,000 steps go to their own folder; longer ones keep a checkpoint every 1,000
 # steps and score each: the FID curve that shows whether a row holds past the step where the tutorial's D wins
 # (runs/study/SET-STEPS/curves.tsv). Epoch-end checkpoints between those are removed after the run (disk space).
@@ -67,7 +71,7 @@ for seed in $seeds; do
       # shellcheck disable=SC2086 # row_args yields separate flags
       "$dcgan" train --data "$data" --image-size 32 --batch-size 64 --seed "$seed" --epochs 100000 --max-steps "$steps" \
         --sample-every "$every" --checkpoint-every "$every" --keep-checkpoints "$keep" --ema 0.99 $args \
-        --out "$dir/run" --cache-dir "$cache" "${resume[@]}" >> "$dir/train.log" 2>&1
+        --precision "$precision" --out "$dir/run" --cache-dir "$cache" "${resume[@]}" >> "$dir/train.log" 2>&1
       echo $((SECONDS - start)) >> "$dir/seconds" # training time over all the invocations a run took
       # `train` exits 0 when stopped by a signal too: only a run that reached its last step counts as trained.
       compgen -G "$dir/run/checkpoints/step-$(printf %07d "$steps").ckpt" > /dev/null \

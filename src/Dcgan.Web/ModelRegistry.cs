@@ -103,7 +103,7 @@ public sealed class ModelRegistry : IDisposable
         if (!TryKnown(id, out var entry)) List(); // a checkpoint written since the last listing
         if (!TryKnown(id, out entry))
             throw new KeyNotFoundException($"model: no model with id '{id}' (GET /api/models lists them)");
-        var model = LoadedModel.Open(entry.Path, options.Device);
+        var model = LoadedModel.Open(entry.Path, options.Device, precision: options.Precision);
         if (!model.Hash.StartsWith(id, StringComparison.Ordinal))
             throw new KeyNotFoundException($"model: the file of model '{id}' ({entry.Label}) has changed since it was listed; " +
                 "pick it again from GET /api/models");

@@ -12,6 +12,8 @@ public sealed record StudioOptions
     public string? ModelsDir { get; init; }
     public string Urls { get; init; } = "http://127.0.0.1:5000";
     public string Device { get; init; } = "cpu";
+    /// <summary>The generators' arithmetic: fp32 (PyTorch's pixels, the default) or bf16 (faster on processors with native bf16).</summary>
+    public Models.Precision Precision { get; init; } = Models.Precision.Fp32;
     /// <summary>Images drawn by one forward pass of G at most (1: each request draws alone, one at a time).</summary>
     public int MaxBatch { get; init; } = 64;
     /// <summary>How long the batcher waits for more requests once one has arrived.</summary>

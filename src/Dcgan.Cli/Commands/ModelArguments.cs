@@ -17,13 +17,18 @@ internal sealed class ModelArguments
         "Which generator of a checkpoint: auto (the moving average where the run kept one with --ema), raw (the trained G) or ema.",
         "auto");
 
-    public Option[] All => [Checkpoint, Device, Weights];
+    public Option<string> Precision { get; } = Make("--precision",
+        "Convolutions' arithmetic: fp32 (PyTorch's pixels) or bf16 (faster where the processor computes bf16 natively; " +
+        "the command, the studio and the library still give the same bytes as each other), or auto (bf16 where native).", "fp32");
+
+    public Option[] All => [Checkpoint, Device, Weights, Precision];
 
     public LoadedModel Open(ParseResult r)
     {
         // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
         var weights = Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
-        return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights);
+        var precision = Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
+        return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights, precision);
     }
 
     /// <summary>--mode: how G's BatchNorm layers normalise while sampling (eval is the served default).</summary>

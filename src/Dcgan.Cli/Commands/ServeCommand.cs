@@ -17,19 +17,23 @@ public static class ServeCommand
         var runs = Make("--runs", "The runs folder shown in the training view.", defaults.RunsDir);
         var urls = Make("--urls", "Where to listen (loopback unless you name another address).", defaults.Urls);
         var device = Make("--device", "cpu or cuda.", defaults.Device);
+        var precision = Make("--precision",
+            "The generators' arithmetic: fp32 (PyTorch's pixels) or bf16 (faster where the processor computes bf16 natively; the " +
+            "same bytes as the commands at --precision bf16), or auto (bf16 where native).", "fp32");
         var maxBatch = Make("--max-batch",
             "Images drawn by one forward pass of G at most: requests arriving together are batched (1: one request at a time).",
             defaults.MaxBatch);
         var batchWait = Make("--batch-wait",
             "Milliseconds the batcher waits for more requests once one has arrived (0 to 100).", defaults.BatchWindow.TotalMilliseconds);
         var command = new Command("serve", "The web studio: generate, label, edit, interpolate and watch training in the browser.")
-            .With(checkpoint, models, runs, urls, device, maxBatch, batchWait);
+            .With(checkpoint, models, runs, urls, device, precision, maxBatch, batchWait);
         command.SetAction(r => CommandRunner.Guard("serve", () =>
         {
             var options = new StudioOptions
             {
                 Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!,
-                Urls = r.GetValue(urls)!, Device = r.GetValue(device)!, MaxBatch = r.GetValue(maxBatch),
+                Urls = r.GetValue(urls)!, Device = r.GetValue(device)!,
+                Precision = Models.PrecisionChoice.Parse(r.GetValue(precision)!, "--precision"), MaxBatch = r.GetValue(maxBatch),
                 BatchWindow = TimeSpan.FromMilliseconds(r.GetValue(batchWait)),
             };
             var app = StudioServer.Build(options);

@@ -43,6 +43,9 @@ public static class TrainCommand
         var criticSteps = Make("--critic-steps", "WGAN-GP: critic updates per generator update.", defaults.CriticSteps);
         var penalty = Make("--gradient-penalty", "WGAN-GP: gradient penalty weight.", defaults.GradientPenalty);
         var device = Make("--device", "cpu or cuda.", defaults.Device);
+        var precision = Make("--precision",
+            "Convolutions' arithmetic: fp32 (the tutorial's), bf16 (mixed precision: weights, Adam and BatchNorm statistics stay " +
+            "fp32), or auto: bf16 where the processor computes it natively (AVX512_BF16 or AMX), else fp32.", "auto");
         var cacheDir = Optional<string>("--cache-dir", "Where decoded pixels are cached (default: .cache beside the run directory).");
         var initG = Optional<string>("--init-g", "Start G from a PyTorch state_dict (netG.pth), as pytorch/examples' --netG.");
         var ema = Optional<double?>("--ema",
@@ -65,7 +68,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, cacheDir, initG,
+                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, precision, cacheDir, initG,
                   initD, ema, augment, augmentTranslation, augmentP, spectralNorm, r1);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
@@ -76,6 +79,7 @@ public static class TrainCommand
             (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss), (prior, o => o.Model.Prior),
             (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
             (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
+            (precision, o => o.Precision),
             (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
             (augmentTranslation, o => o.AugmentTranslation), (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
@@ -97,7 +101,8 @@ public static class TrainCommand
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery),
                     KeepCheckpoints = r.GetValue(keep),
                     LogEvery = r.GetValue(logEvery), CriticSteps = r.GetValue(criticSteps), GradientPenalty = r.GetValue(penalty),
-                    Device = r.GetValue(device)!, CacheDir = r.GetValue(cacheDir),
+                    Device = r.GetValue(device)!, Precision = PrecisionChoice.Parse(r.GetValue(precision)!, "--precision"),
+                    CacheDir = r.GetValue(cacheDir),
                     EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
                     AugmentTranslation = r.GetValue(augmentTranslation),
                     AugmentP = ParseAugmentP(r.GetValue(augmentP)!), AugmentAdaptive = r.GetValue(augmentP)!.Trim() == "auto",
@@ -134,6 +139,8 @@ public static class TrainCommand
             }
             else options = FromFlags();
             var trainer = new Trainer(options);
+            bool chosenByAuto = !r.GetValue(resume) && r.GetValue(precision)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
+            Console.WriteLine(PrecisionChoice.Describe(options.Precision, chosenByAuto) + (r.GetValue(resume) ? ", as the run was started" : ""));
             return Train(trainer, r.GetValue(resume));
         }));
         return command;

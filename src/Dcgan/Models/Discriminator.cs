@@ -12,8 +12,12 @@ namespace Dcgan.Models;
 public sealed class Discriminator : Module<Tensor, Tensor>
 {
     private readonly Sequential main;
+    private readonly IReadOnlyList<Module<Tensor, Tensor>> layers;
 
     public ModelOptions Options { get; }
+
+    /// <summary>The arithmetic of the convolutions (fp32, the tutorial's, by default); the weights stay fp32 either way.</summary>
+    public Precision Precision { get; set; }
 
     public Discriminator(ModelOptions options) : base(nameof(Discriminator))
     {
@@ -38,6 +42,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         if (options.DiscriminatorEndsWithSigmoid) layers.Add(Sigmoid());
         main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
         RegisterComponents();
+        this.layers = main.children().Cast<Module<Tensor, Tensor>>().ToList();
     }
 
     /// <summary>Images [B, nc, size, size] -> [B]: probabilities for the tutorial's loss, logits otherwise.</summary>
@@ -48,16 +53,14 @@ public sealed class Discriminator : Module<Tensor, Tensor>
             throw new ArgumentException(
                 $"the discriminator expects images of shape [B, {Options.Nc}, {Options.ImageSize}, {Options.ImageSize}], " +
                 $"got [{string.Join(", ", images.shape)}]");
-        return main.forward(images).view(-1);
+        return (Precision == Precision.Fp32 ? main.forward(images) : MixedPrecision.Forward(layers, images, Precision)).view(-1);
     }
 
     /// <summary>D's raw score before the tutorial's Sigmoid (the same as <see cref="forward"/> for the logit losses): [B].</summary>
     public Tensor Logits(Tensor images)
     {
         if (!Options.DiscriminatorEndsWithSigmoid) return forward(images);
-        var x = images;
-        foreach (var layer in main.children().Cast<Module<Tensor, Tensor>>().SkipLast(1)) x = layer.forward(x);
-        return x.view(-1);
+        return MixedPrecision.Forward(layers.SkipLast(1).ToList(), images, Precision).view(-1);
     }
 
     /// <summary>
@@ -68,10 +71,10 @@ public sealed class Discriminator : Module<Tensor, Tensor>
     {
         var features = new List<Tensor>();
         var x = images;
-        foreach (var layer in main.children().Cast<Module<Tensor, Tensor>>().SkipLast(Options.DiscriminatorEndsWithSigmoid ? 2 : 1))
+        foreach (var layer in layers.SkipLast(Options.DiscriminatorEndsWithSigmoid ? 2 : 1))
         {
-            x = layer.forward(x);
-            if (layer is LeakyReLU) features.Add(x);
+            x = MixedPrecision.Apply(layer, x, Precision);
+            if (layer is LeakyReLU) features.Add(x.to(ScalarType.Float32));
         }
         return features;
     }

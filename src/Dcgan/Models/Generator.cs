@@ -12,8 +12,12 @@ namespace Dcgan.Models;
 public sealed class Generator : Module<Tensor, Tensor>
 {
     private readonly Sequential main;
+    private readonly IReadOnlyList<Module<Tensor, Tensor>> layers;
 
     public ModelOptions Options { get; }
+
+    /// <summary>The arithmetic of the convolutions (fp32, the tutorial's, by default); the weights stay fp32 either way.</summary>
+    public Precision Precision { get; set; }
 
     public Generator(ModelOptions options) : base(nameof(Generator))
     {
@@ -34,6 +38,7 @@ public sealed class Generator : Module<Tensor, Tensor>
         layers.Add(Tanh());
         main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
         RegisterComponents();
+        this.layers = main.children().Cast<Module<Tensor, Tensor>>().ToList();
     }
 
     /// <summary>z as [B, nz] or [B, nz, 1, 1]; returns images in [-1, 1], [B, nc, size, size].</summary>
@@ -42,19 +47,17 @@ public sealed class Generator : Module<Tensor, Tensor>
         if (z.dim() == 2) z = z.view(z.shape[0], z.shape[1], 1, 1);
         if (z.dim() != 4 || z.shape[1] != Options.Nz || z.shape[2] != 1 || z.shape[3] != 1)
             throw new ArgumentException($"the generator expects z of shape [B, {Options.Nz}, 1, 1], got [{string.Join(", ", z.shape)}]");
-        return main.forward(z);
+        return Precision == Precision.Fp32 ? main.forward(z) : MixedPrecision.Forward(layers, z, Precision);
     }
 
     /// <summary>The first layer's weight, [nz, channels, 4, 4]: what SeFa factorises.</summary>
-    public Tensor FirstLayerWeight => ((ConvTranspose2d)main.children().First()).weight!;
+    public Tensor FirstLayerWeight => ((ConvTranspose2d)layers[0]).weight!;
 
     /// <summary>The output of the first block (ConvT, BatchNorm, activation): the features GANSpace runs PCA on.</summary>
     public Tensor FirstBlock(Tensor z)
     {
         if (z.dim() == 2) z = z.view(z.shape[0], z.shape[1], 1, 1);
-        var x = z;
-        foreach (var layer in main.children().Take(3).Cast<Module<Tensor, Tensor>>()) x = layer.forward(x);
-        return x;
+        return MixedPrecision.Forward(layers.Take(3).ToList(), z, Precision);
     }
 
     private static Module<Tensor, Tensor> Activation(GeneratorActivation activation) => activation switch

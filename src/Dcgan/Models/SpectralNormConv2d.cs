@@ -48,7 +48,10 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
         return weightU.clone().dot(matrix.mv(weightV.clone()));
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, ScalarType.Float32);
+
+    /// <summary>The convolution computed in <paramref name="computeType"/>; the power iteration and sigma stay fp32.</summary>
+    internal Tensor Forward(Tensor input, ScalarType computeType)
     {
         if (training)
         {
@@ -58,6 +61,12 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
             weightV.copy_(F.normalize(matrix.t().mv(weightU), dim: 0, eps: Eps));
             weightU.copy_(F.normalize(matrix.mv(weightV), dim: 0, eps: Eps));
         }
-        return F.conv2d(input, weightOrig.div(Sigma()), strides: [stride, stride], padding: [padding, padding]);
+        var weight = weightOrig.div(Sigma());
+        if (computeType != weight.dtype)
+        {
+            input = input.to(computeType);
+            weight = MixedPrecision.ChannelsLast(weight.to(computeType));
+        }
+        return F.conv2d(input, weight, strides: [stride, stride], padding: [padding, padding]);
     }
 }

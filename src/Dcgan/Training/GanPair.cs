@@ -42,6 +42,7 @@ public sealed class GanPair : IDisposable
         }
         Generator.to(device);
         Discriminator.to(device);
+        Generator.Precision = Discriminator.Precision = options.Precision;
         OptimizerG = optim.Adam(Generator.parameters(), options.LrG, options.Beta1, options.Beta2);
         OptimizerD = optim.Adam(Discriminator.parameters(), options.LrD, options.Beta1, options.Beta2);
         Generator.train();
@@ -50,6 +51,7 @@ public sealed class GanPair : IDisposable
         {
             GeneratorEma = new Models.Generator(options.Model);
             GeneratorEma.to(device);
+            GeneratorEma.Precision = options.Precision;
             CopyInto(GeneratorEma, Generator);
             GeneratorEma.eval();
         }

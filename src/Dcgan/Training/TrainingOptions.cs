@@ -24,6 +24,11 @@ public sealed record TrainingOptions
     public int CriticSteps { get; init; } = 5;
     public double GradientPenalty { get; init; } = 10;
     public string Device { get; init; } = "cpu";
+    /// <summary>
+    /// The convolutions' arithmetic: fp32 (the tutorial's, and what a run's config.json without the field means) or bf16
+    /// mixed precision (weights, Adam and BatchNorm statistics stay fp32). The command's default is auto.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Where decoded pixels are cached; null means a .cache folder beside the run directory.</summary>
     public string? CacheDir { get; init; }
     public int FixedNoiseCount { get; init; } = 64;
