@@ -109,13 +109,18 @@ public class CliTests
             "--ndf", "4", "--lr", "0.0003"];
         var first = Run([.. flags, "--max-steps", "1"]);
         Assert.True(first.Code == 0, first.Err);
+        // auto's choice, said in one line and kept by the run.
+        string auto = Models.PrecisionChoice.Name(Models.PrecisionChoice.Auto), other = auto == "bf16" ? "fp32" : "bf16";
+        Assert.Contains($"Precision: {auto}", first.Out);
+        Assert.Contains("(auto: this processor", first.Out);
         // The same command with --resume added (and a new bound): accepted.
         var again = Run([.. flags, "--resume", "--max-steps", "2"]);
         Assert.True(again.Code == 0, again.Err);
         Assert.Equal(2, Checkpoint.ReadState(Checkpoint.Resolve(run)).Step);
         // A changed setting: refused, by name, with both values.
-        var changed = Run([.. flags.Select(f => f == "3" ? "4" : f), "--resume", "--max-steps", "3", "--loss", "hinge"]);
+        var changed = Run([.. flags.Select(f => f == "3" ? "4" : f), "--resume", "--max-steps", "3", "--loss", "hinge", "--precision", other]);
         Assert.NotEqual(0, changed.Code);
+        Assert.Contains($"--precision is {auto} in the run, {other} here", changed.Err);
         Assert.Contains("--batch-size is 3 in the run, 4 here", changed.Err);
         Assert.Contains("--loss is bce in the run, hinge here", changed.Err);
         Assert.Single(changed.Err.Trim().Split('\n'));
@@ -135,6 +140,9 @@ public class CliTests
     [InlineData("eval --checkpoint x --mode batch", "--mode must be one of eval, train")]
     [InlineData("sample --seed 9223372036854775807 --n 2 --out x.png", "runs past the largest seed")]
     [InlineData("dataset inspect --data emoji --size 0", "--size must be between 8 and 1024")]
+    [InlineData("train --precision fp16 --max-steps 1", "--precision: 'fp16' is not a precision; give fp32, bf16 or auto")]
+    [InlineData("sample --precision half --out x.png", "--precision: 'half' is not a precision; give fp32, bf16 or auto")]
+    [InlineData("bench --precision auto", "--precision: name fp32 and/or bf16")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));
