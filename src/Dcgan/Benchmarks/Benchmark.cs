@@ -77,7 +77,7 @@ public static class Benchmark
         foreach (int count in new[] { 1, 64 })
         foreach (var precision in precisions)
         {
-            double seconds = TimeInference(count, precision, device, o.Warmup, Math.Max(o.Steps, count == 1 ? 20 : 5));
+            double seconds = TimeInference(count, precision, device, o.Warmup, Math.Max(o.Steps, count == 1 ? 50 : 20));
             double gflops = count / seconds * generateGflop;
             results.Add(new BenchResult($"generate {count} image(s)", precision, seconds * 1000, count / seconds, gflops,
                 gflops / ceilings.Of(precision)));
