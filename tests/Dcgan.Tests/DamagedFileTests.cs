@@ -89,6 +89,37 @@ public class DamagedFileTests
         Assert.Equal(6, Checkpoint.ReadState(Checkpoint.Resolve(run)).Step);
     }
 
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("truncated")]
+    [InlineData("config")]
+    public void Resume_and_sampling_fall_back_when_the_newest_checkpoint_is_empty_truncated_or_has_a_damaged_config(string damage)
+    {
+        // Issue 26's replay: `: > runs/x/checkpoints/step-0000004.ckpt; ./dcgan train --out runs/x --resume` stopped with
+        // "not a zip archive", because the settings were read from the newest file before the fallback ran.
+        string run = Path.Combine(TestData.TempDir("fallback-" + damage), "run");
+        new Trainer(Tiny(run)).Run(resume: false);
+        string newest = Checkpoint.List(run)[^1];
+        switch (damage)
+        {
+            case "empty": File.WriteAllBytes(newest, []); break;
+            case "truncated": File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..5000]); break;
+            default: Damage(newest, "config.json"); break;
+        }
+        var passedOver = new List<string>();
+        Assert.EndsWith("step-0000002.ckpt", Checkpoint.Resolve(run, passedOver.Add));
+        Assert.Contains("step-0000004.ckpt is damaged and is passed over", Assert.Single(passedOver));
+        var sample = CliTests.Run("sample", "--checkpoint", run, "--n", "2", "--out", Path.Combine(run, "x.png"));
+        Assert.True(sample.Code == 0, sample.Err);
+        Assert.Contains("step-0000002.ckpt", sample.Out);
+        var resume = CliTests.Run("train", "--out", run, "--resume", "--max-steps", "6");
+        Assert.True(resume.Code == 0, resume.Err);
+        Assert.Contains("Done: 6 steps", resume.Out);
+        // Steps 2 to 6 ran again from step 2's state: step 4 is whole now, and so is every checkpoint.
+        Assert.Equal(6, Checkpoint.ReadState(Checkpoint.Resolve(run)).Step);
+        foreach (var checkpoint in Checkpoint.List(run)) Checkpoint.Verify(checkpoint);
+    }
+
     [Fact]
     public void Non_finite_weights_are_refused_by_name()
     {

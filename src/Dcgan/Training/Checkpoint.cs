@@ -83,17 +83,36 @@ public static class Checkpoint
         using (var s = ReadEntry(path, DiscriminatorOptimizerEntry)) discriminatorOptimizer.load_py(s);
     }
 
-    /// <summary>A checkpoint file, or a run directory (its newest checkpoint).</summary>
-    public static string Resolve(string checkpointOrRunDir)
+    /// <summary>
+    /// A checkpoint file as it is, or a run directory's newest checkpoint that reads back whole (every entry's checksum and
+    /// its settings): an empty, truncated or damaged newer file is passed over, and said to <paramref name="passedOver"/>,
+    /// so that a run killed while its disk filled is still resumed and served from its last good state.
+    /// </summary>
+    public static string Resolve(string checkpointOrRunDir, Action<string>? passedOver = null)
     {
         if (File.Exists(checkpointOrRunDir)) return checkpointOrRunDir;
-        if (Directory.Exists(checkpointOrRunDir))
+        if (!Directory.Exists(checkpointOrRunDir))
+            throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Extension} file or a run directory");
+        var checkpoints = List(checkpointOrRunDir);
+        if (checkpoints.Count == 0)
+            throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet " +
+                $"(looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
+        for (int i = checkpoints.Count - 1; i > 0; i--)
         {
-            return List(checkpointOrRunDir).LastOrDefault()
-                ?? throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet " +
-                    $"(looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
+            try
+            {
+                Verify(checkpoints[i]);
+                ReadOptions(checkpoints[i]);
+                ReadState(checkpoints[i]);
+                return checkpoints[i];
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                passedOver?.Invoke($"{System.IO.Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); " +
+                    $"using {System.IO.Path.GetFileName(checkpoints[i - 1])}");
+            }
         }
-        throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Extension} file or a run directory");
+        return checkpoints[0]; // the oldest: if it is damaged too, whoever reads it says so
     }
 
     /// <summary>The run's checkpoints, oldest first (names sort by step).</summary>

@@ -189,6 +189,7 @@ public sealed class Trainer
         {
             try
             {
+                Checkpoint.Verify(checkpoints[i]); // every entry, config.json too, though only the weights and state are loaded
                 Checkpoint.LoadAll(checkpoints[i], gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
                 chosen = checkpoints[i];
                 return Checkpoint.ReadState(chosen);
