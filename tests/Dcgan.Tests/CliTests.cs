@@ -143,6 +143,14 @@ public class CliTests
     [InlineData("train --precision fp16 --max-steps 1", "--precision: 'fp16' is not a precision; give fp32, bf16 or auto")]
     [InlineData("sample --precision half --out x.png", "--precision: 'half' is not a precision; give fp32, bf16 or auto")]
     [InlineData("bench --precision auto", "--precision: name fp32 and/or bf16")]
+    // Absurd counts are refused before any work (issue 26 item 13: these took gigabytes and minutes).
+    [InlineData("interpolate --from 1 --to 2 --through 0-5000 --out x.png", "takes the list past 1024")]
+    [InlineData("interpolate --from 1 --to 2 --through 3-200 --steps 256 --out x.png", "is 50746 images; at most 1024")]
+    [InlineData("eval --n 1000000000", "--n must be at most 100000")]
+    [InlineData("eval --real-n 5", "--real-n must be between 10 and 1000000")]
+    [InlineData("eval --json /no/such/folder/eval.json", "--json: '/no/such/folder/eval.json' is a folder or in a folder that does not exist")]
+    [InlineData("directions --method pca --samples 1000000000 --out d", "at most 16384 (got 1000000000)")]
+    [InlineData("recalibrate --samples 2000000000 --out x.pth", "--samples: at most 1000000 latents")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));

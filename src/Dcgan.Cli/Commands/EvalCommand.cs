@@ -25,7 +25,8 @@ public static class EvalCommand
             .With([.. model.All, data, n, seed, realN, features, cacheDir, json, mode]);
         command.SetAction(r => CommandRunner.Guard("eval", () =>
         {
-            if (r.GetValue(realN) is < 10) throw new ArgumentException("--real-n must be at least 10");
+            if (r.GetValue(json) is { } jsonFile && (Directory.Exists(jsonFile) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(jsonFile)))))
+                throw new ArgumentException($"--json: '{jsonFile}' is a folder or in a folder that does not exist; name a file, e.g. eval.json");
             var samplingMode = ModelArguments.Mode(r, mode);
             using var loaded = model.Open(r);
             using var extractor = new FeatureExtractor(r.GetValue(features));

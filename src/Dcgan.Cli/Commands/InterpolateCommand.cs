@@ -30,7 +30,7 @@ public static class InterpolateCommand
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };
             if (r.GetValue(through) is { } middle)
-                waypoints.AddRange(LatentSampler.ParseSeedList(middle).Select(s => loaded.LatentFrom(s.ToString())));
+                waypoints.AddRange(LatentSampler.ParseSeedList(middle, Editing.MaxPathImages).Select(s => loaded.LatentFrom(s.ToString())));
             waypoints.Add(loaded.LatentFrom(r.GetValue(to)!));
             var figure = Editing.InterpolationFigure(waypoints, k, chosen, r.GetValue(nrow));
             var images = loaded.Sampler.Render(figure.Latents, figure.Count);

@@ -23,12 +23,20 @@ public sealed record EvaluationReport(string Features, int RealCount, int Genera
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>The most generated images one evaluation draws (their features are 4 KB each in memory).</summary>
+    public const int MaxGenerated = 100_000;
+    /// <summary>The most real images one evaluation reads.</summary>
+    public const int MaxReal = 1_000_000;
+
     public static EvaluationReport Evaluate(LoadedModel model, IImageSource data, FeatureExtractor extractor, int generated, int? realLimit,
         string cacheDirectory, long firstSeed = 0, Action<string>? log = null, SamplingMode mode = SamplingMode.Eval)
     {
         if (generated < 10)
             throw new ArgumentException($"--n must be at least 10 (got {generated}); " +
                 "FID needs many images, 2000 or more for stable figures");
+        if (generated > MaxGenerated)
+            throw new ArgumentException($"--n must be at most {MaxGenerated} (got {generated}): the field's FID-50k takes 50000");
+        if (realLimit is < 10 or > MaxReal) throw new ArgumentException($"--real-n must be between 10 and {MaxReal} (got {realLimit})");
         var clock = Stopwatch.StartNew();
         var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
         log?.Invoke($"{real.Length} real feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");

@@ -43,11 +43,17 @@ public static class Directions
     /// so they come from randomised subspace iteration (Halko, Martinsson and Tropp 2011) instead of a full SVD
     /// of the [samples, features] matrix, which took 43 to 121 s on two cores for the tutorial's G.
     /// </summary>
+    /// <summary>The most latents PCA takes: their features, in float64, are about 1 GB at this count for the tutorial's G.</summary>
+    public const int MaxPcaSamples = 16_384;
+
     public static IReadOnlyList<Direction> Pca(Models.Generator generator, int k, int samples = PcaSamples, long seed = 0)
     {
         int nz = generator.Options.Nz;
         if (k < 1 || k > nz) throw new ArgumentException($"--k must be between 1 and nz = {nz} (got {k})");
         if (samples < 2 * nz) throw new ArgumentException($"PCA needs at least {2 * nz} samples (got {samples})");
+        if (samples > MaxPcaSamples)
+            throw new ArgumentException($"--samples: PCA holds every sample's first-block features in memory (64 KB each for the " +
+                $"tutorial's G); at most {MaxPcaSamples} (got {samples})");
         using var scope = NewDisposeScope();
         using var random = new TorchGenerator(SeedMixer.Mix(seed, 7));
         var z = LatentSampler.Draw(samples, nz, generator.Options.Prior, random);

@@ -107,8 +107,15 @@ public static class Editing
     /// <summary>
     /// A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.
     /// </summary>
+    /// <summary>The most images an interpolation path may hold (all its points and steps together).</summary>
+    public const int MaxPathImages = 1024;
+
     public static Figure InterpolationFigure(IReadOnlyList<Tensor> waypoints, int steps, InterpolationMode mode, int? columns = null)
     {
+        long images = (long)(waypoints.Count - 1) * (Math.Max(steps, 2) - 1) + 1;
+        if (images > MaxPathImages)
+            throw new ArgumentException($"a path through {waypoints.Count} points with {steps} steps each is {images} images; " +
+                $"at most {MaxPathImages}: fewer points (--through) or fewer --steps");
         using var scope = NewDisposeScope();
         var path = LatentMath.Path(waypoints, steps, mode == InterpolationMode.Slerp);
         return Figure.Grid(path, columns ?? (int)path.shape[0]);
