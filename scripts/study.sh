@@ -73,7 +73,7 @@ for seed in $seeds; do
         --sample-every "$every" --checkpoint-every "$every" --keep-checkpoints "$keep" --ema 0.99 $args \
         --precision "$precision" --out "$dir/run" --cache-dir "$cache" "${resume[@]}" >> "$dir/train.log" 2>&1
       echo $((SECONDS - start)) >> "$dir/seconds" # training time over all the invocations a run took
-      # `train` exits 0 when stopped by a signal too: only a run that reached its last step counts as trained.
+      # Only a run that reached its last step counts as trained (a stopped one exits 128 + the signal, and set -e ends the study).
       compgen -G "$dir/run/checkpoints/step-$(printf %07d "$steps").ckpt" > /dev/null \
         || { echo "$dir: the run stopped before step $steps; run the study again to continue it" >&2; exit 1; }
       awk '{ s += $1 } END { print s }' "$dir/seconds" > "$dir/trained"

@@ -36,7 +36,8 @@ public class CliTests
             Thread.Sleep(100);
         System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the run did not stop on SIGTERM");
-        Assert.True(process.ExitCode == 0, errors.Result);
+        // Stopped, not finished: 128 + SIGTERM, as a shell reports a process that a signal ended.
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}: {errors.Result}");
         Assert.Contains("continue with: ./dcgan train --out", output.Result);
         var checkpoints = Directory.GetFiles(Path.Combine(run, "checkpoints"), "*.ckpt");
         Assert.Single(checkpoints);
@@ -126,6 +127,28 @@ public class CliTests
         Assert.Single(changed.Err.Trim().Split('\n'));
     }
 
+    [Fact]
+    public void An_empty_strength_list_is_refused_not_replaced_by_the_default()
+    {
+        var (code, _, err) = Run("attribute", "apply", "--vector", "v.json", "--strengths", "", "--out", "x.png");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--strengths: give 1 to 32 strengths", err);
+    }
+
+    [Fact]
+    public void Packing_a_folder_without_images_writes_nothing_and_says_so()
+    {
+        string root = TestData.TempDir("pack-empty");
+        string empty = Path.Combine(root, "empty"), zip = Path.Combine(root, "set.zip");
+        Directory.CreateDirectory(empty);
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not an image");
+        var pack = Run("dataset", "pack", "--from", empty, "--out", zip);
+        Assert.NotEqual(0, pack.Code);
+        Assert.Contains("holds no readable images", pack.Err);
+        Assert.False(File.Exists(zip));
+        Assert.Empty(Directory.GetFiles(root, "*.tmp"));
+    }
+
     [Theory]
     [InlineData("train --batch-size abc", "abc")]
     [InlineData("train --no-such-flag", "--no-such-flag")]
@@ -143,6 +166,12 @@ public class CliTests
     [InlineData("train --precision fp16 --max-steps 1", "--precision: 'fp16' is not a precision; give fp32, bf16 or auto")]
     [InlineData("sample --precision half --out x.png", "--precision: 'half' is not a precision; give fp32, bf16 or auto")]
     [InlineData("bench --precision auto", "--precision: name fp32 and/or bf16")]
+    [InlineData("sample --n 2 --out /no/such/folder/x.png", "--out: the folder /no/such/folder does not exist")]
+    [InlineData("sample --n 2 --out x.jpg", "--out: 'x.jpg' must end in .png")]
+    [InlineData("sample --n 2 --save-latents z.txt", "--save-latents: 'z.txt' must end in .npy or .json")]
+    [InlineData("arithmetic --a 1 --b 2 --c 3 --seed -1 --out x.png", "--seed must be a non-negative integer (got -1)")]
+    [InlineData("attribute apply --vector v.json --strengths 1,,2 --out x.png", "--strengths: '1,,2' has an empty entry")]
+    [InlineData("invert --image x.png --out z.txt", "--out: 'z.txt' must end in .npy or .json")]
     // Absurd counts are refused before any work (issue 26 item 13: these took gigabytes and minutes).
     [InlineData("interpolate --from 1 --to 2 --through 0-5000 --out x.png", "takes the list past 1024")]
     [InlineData("interpolate --from 1 --to 2 --through 3-200 --steps 256 --out x.png", "is 50746 images; at most 1024")]

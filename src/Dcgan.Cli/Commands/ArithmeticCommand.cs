@@ -23,6 +23,9 @@ public static class ArithmeticCommand
             .With([.. model.All, a, b, c, radius, seed, output, saveLatents]);
         command.SetAction(r => CommandRunner.Guard("arithmetic", () =>
         {
+            CheckOutputFile("--out", r.GetValue(output), PngFile);
+            CheckOutputFile("--save-latents", r.GetValue(saveLatents), LatentsFile);
+            if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             double rad = r.GetValue(radius);
             if (!(rad >= 0 && rad <= 2)) throw new ArgumentException($"--radius must be between 0 and 2 (got {rad})");
             foreach (var option in new[] { a, b, c })

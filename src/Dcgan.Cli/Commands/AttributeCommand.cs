@@ -108,6 +108,7 @@ public static class AttributeCommand
         {
             int count = r.GetValue(n);
             if (count is < 1 or > 64) throw new ArgumentException($"--n must be between 1 and 64 (got {count})");
+            CheckOutputFile("--out", r.GetValue(output), PngFile);
             var s = Editing.ParseStrengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);

@@ -24,6 +24,7 @@ public static class InterpolateCommand
         {
             if (r.GetValue(output) is null && r.GetValue(frames) is null)
                 throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
+            CheckOutputFile("--out", r.GetValue(output), PngFile);
             int k = r.GetValue(steps);
             if (k is < 2 or > 256) throw new ArgumentException($"--steps must be between 2 and 256 (got {k})");
             var chosen = Training.DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");

@@ -38,6 +38,7 @@ public static class InvertCommand
                 Steps = r.GetValue(steps), Restarts = r.GetValue(restarts), Seed = r.GetValue(seed), LearningRate = r.GetValue(lr),
                 FeatureWeight = r.GetValue(featureWeight), PriorWeight = r.GetValue(priorWeight),
             }.Validate();
+            CheckOutputFile("--out", r.GetValue(output), LatentsFile);
             var files = ImageFiles(r.GetValue(image)!);
             using var loaded = model.Open(r);
             bool withD;

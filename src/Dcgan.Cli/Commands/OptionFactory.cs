@@ -12,6 +12,24 @@ internal static class OptionFactory
 
     public static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
 
+    /// <summary>The extensions of a PNG output, and of a latents file (LatentFile writes .npy, or JSON).</summary>
+    public static readonly string[] PngFile = [".png"], LatentsFile = [".npy", ".json"];
+
+    /// <summary>
+    /// An output file named by a flag, checked before any work: not empty, an extension that says what it will hold (a
+    /// .jpg would get PNG bytes), and a folder that exists (a typo must not silently create a tree of folders).
+    /// </summary>
+    public static void CheckOutputFile(string option, string? path, string[] extensions)
+    {
+        if (path is null) return;
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"{option}: the path is empty");
+        if (!extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException($"{option}: '{path}' must end in {string.Join(" or ", extensions)}, which is what it will hold");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder))
+            throw new ArgumentException($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
+    }
+
     public static Command With(this Command command, params Option[] options)
     {
         foreach (var option in options) command.Options.Add(option);

@@ -158,22 +158,24 @@ public static class TrainCommand
     private static int Train(Trainer trainer, bool resume)
     {
         using var cancel = new CancellationTokenSource();
+        int stoppedBy = 0; // the signal that stopped the run: its exit code is 128 + the signal, as a shell reports it
         // Asks the loop to stop after the step with a checkpoint; false when already asked (a second Ctrl+C ends the process at once).
-        bool RequestStop(string message)
+        bool RequestStop(string message, int signal)
         {
             if (cancel.IsCancellationRequested) return false;
+            stoppedBy = signal;
             cancel.Cancel();
             Console.Error.WriteLine(message);
             return true;
         }
         ConsoleCancelEventHandler onCancel = (_, e) =>
-            e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...");
+            e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...", SigInt);
         Console.CancelKeyPress += onCancel;
         // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does. Background jobs of a
         // script ignore SIGINT, so this is how they are stopped cleanly.
         using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint..."));
+            context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint...", SigTerm));
         trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
         try
         {
@@ -204,17 +206,21 @@ public static class TrainCommand
                     });
             }
             string runDir = trainer.Options.OutDir;
-            Console.WriteLine(result.Cancelled
-                ? $"Stopped at step {result.StepsDone} of {result.TotalSteps}; continue with: ./dcgan train --out {runDir} --resume"
-                : $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, " +
-                    $"checkpoint {result.LastCheckpoint}");
-            return 0;
+            Console.WriteLine(!result.Cancelled
+                ? $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, " +
+                    $"checkpoint {result.LastCheckpoint}"
+                : result.LastCheckpoint is null
+                    ? $"Stopped before the first step; nothing was saved: run the same command again (without --resume)"
+                    : $"Stopped at step {result.StepsDone} of {result.TotalSteps}; continue with: ./dcgan train --out {runDir} --resume");
+            return result.Cancelled ? 128 + stoppedBy : 0;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    private const int SigInt = 2, SigTerm = 15;
 
     private static string Describe(TrainingProgress p)
     {

@@ -27,6 +27,10 @@ public static class DatasetPacker
                 entry.Write(png); // PNG is already deflated
                 names.Add(image.Name);
             }
+            // Thrown inside the write, so the temporary file goes and no empty zip is left where a data set was expected.
+            if (names.Count == 0)
+                throw new InvalidDataException($"{folder} holds no readable images ({skipped.Count} file(s) skipped" +
+                    (skipped.Count > 0 ? $": {string.Join("; ", skipped.Take(3))}" : "") + "); nothing to pack, nothing written");
             string labels = Path.Combine(folder, LabelsEntry);
             if (File.Exists(labels)) zip.CreateEntryFromFile(labels, LabelsEntry, CompressionLevel.SmallestSize);
             foreach (var notice in new[] { "LICENSE", "NOTICE" }.Select(n => Path.Combine(folder, n)).Where(File.Exists))

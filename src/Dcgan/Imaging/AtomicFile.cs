@@ -21,6 +21,20 @@ public static class AtomicFile
         return new IOException($"cannot write {path}: {reason}", e);
     }
 
+    // The rename itself lives in the folder's entries: without flushing the folder a power cut may forget it (ext4, xfs).
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")] private static extern int Open(string path, int flags);
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync")] private static extern int Fsync(int descriptor);
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")] private static extern int Close(int descriptor);
+
+    private static void FlushFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux()) return; // elsewhere the rename is left to the file system's own ordering
+        int descriptor = Open(folder, 0); // O_RDONLY: a folder opens for reading, and fsync on it flushes its entries
+        if (descriptor < 0) return;
+        Fsync(descriptor);
+        Close(descriptor);
+    }
+
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -34,6 +48,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+            FlushFolder(Path.GetDirectoryName(full)!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -55,12 +55,17 @@ public static class Editing
     /// <summary>The strip's columns when none are given.</summary>
     public static readonly IReadOnlyList<double> DefaultStrengths = [-2, -1, 0, 1, 2];
 
-    /// <summary>Strengths as a person writes them ("-2,-1,0,1,2"): 1 to 32 finite numbers within +-<see cref="MaxStrength"/>.</summary>
+    /// <summary>
+    /// Strengths as a person writes them ("-2,-1,0,1,2"): 1 to 32 finite numbers within +-<see cref="MaxStrength"/>; none
+    /// given (null) means <see cref="DefaultStrengths"/>, while an empty list or an empty entry ("1,,2") is a mistake to name.
+    /// </summary>
     public static IReadOnlyList<double> ParseStrengths(string? text, string parameter)
     {
-        if (string.IsNullOrWhiteSpace(text)) return DefaultStrengths;
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length is 0 or > 32)
+        if (text is null) return DefaultStrengths;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p.Length == 0) && parts.Length > 1)
+            throw new ArgumentException($"{parameter}: '{text}' has an empty entry; give numbers separated by single commas, e.g. -2,-1,0,1,2");
+        if (parts is [""] || parts.Length > 32)
             throw new ArgumentException($"{parameter}: give 1 to 32 strengths, comma-separated (got {parts.Length})");
         return parts.Select(p => ParseStrength(p, parameter)).ToList();
     }
