@@ -166,6 +166,7 @@ public class CliTests
     [InlineData("train --precision fp16 --max-steps 1", "--precision: 'fp16' is not a precision; give fp32, bf16 or auto")]
     [InlineData("sample --precision half --out x.png", "--precision: 'half' is not a precision; give fp32, bf16 or auto")]
     [InlineData("bench --precision auto", "--precision: name fp32 and/or bf16")]
+    [InlineData("attribute apply --bogus-flag 1", "(see 'dcgan attribute apply --help')")]
     [InlineData("sample --n 2 --out /no/such/folder/x.png", "--out: the folder /no/such/folder does not exist")]
     [InlineData("sample --n 2 --out x.jpg", "--out: 'x.jpg' must end in .png")]
     [InlineData("sample --n 2 --save-latents z.txt", "--save-latents: 'z.txt' must end in .npy or .json")]

@@ -22,7 +22,12 @@ public static class CommandRunner
         verbose = parsed.GetValue(Verbose);
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command == root ? "dcgan" : $"dcgan {parsed.CommandResult.Command.Name}";
+            // The whole path of a subcommand ("dcgan attribute apply"), so the help it points to exists.
+            var names = new List<string>();
+            for (var result = parsed.CommandResult; result.Command != root && result.Parent is System.CommandLine.Parsing.CommandResult parent;
+                 result = parent)
+                names.Insert(0, result.Command.Name);
+            string command = string.Join(' ', ["dcgan", .. names]);
             Console.Error.WriteLine($"{command}: {parsed.Errors[0].Message} (see '{command} --help')");
             return UsageError;
         }
