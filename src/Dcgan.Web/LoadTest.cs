@@ -33,7 +33,8 @@ public static class LoadTest
 {
     public static async Task<LoadTestReport> RunAsync(LoadTestOptions o, Action<string>? log = null)
     {
-        var uri = new Uri(o.Url);
+        if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"--url: '{o.Url}' is not a studio's address; give one such as http://127.0.0.1:5000");
         if (!uri.IsLoopback) throw new ArgumentException($"--url must be a loopback address (127.0.0.1, localhost, [::1]); got {uri.Host}");
         if (o.Requests is < 1 or > 1_000_000) throw new ArgumentException("--requests must be between 1 and 1000000");
         if (o.Concurrency is < 1 or > 256) throw new ArgumentException("--concurrency must be between 1 and 256");

@@ -17,12 +17,25 @@ namespace Dcgan.Web;
 /// </summary>
 public static class StudioServer
 {
+    /// <summary>--urls: one or more absolute http:// addresses with a port, separated by ';' (Kestrel's own form).</summary>
+    private static void CheckUrls(string urls)
+    {
+        foreach (string url in urls.Split(';', StringSplitOptions.TrimEntries))
+            // Kestrel's wildcard hosts (http://*:5000, http://+:5000) are addresses too; Uri does not parse them.
+            if (!Uri.TryCreate(url.Replace("://*", "://any").Replace("://+", "://any"), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+                throw new ArgumentException($"--urls: '{url}' is not an address to listen on; give one such as http://127.0.0.1:5000");
+    }
+
     public static WebApplication Build(StudioOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        CheckUrls(options.Urls);
+        Models.DeviceSelector.Parse(options.Device); // a device this build lacks is refused at start, not by every request
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = VectorEndpoints.MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A port in use is one line from the command ("Failed to bind ..."), not the host's stack trace as well.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddProblemDetails();
         // Malformed JSON bodies reach TranslateErrors (a problem naming the fault) instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

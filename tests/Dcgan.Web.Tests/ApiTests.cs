@@ -573,6 +573,54 @@ public class LoadTestTests
         var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions(url, 1, 1)));
         Assert.Contains("must be a loopback address", e.Message);
     }
+
+    [Fact]
+    public async Task A_load_test_of_a_malformed_address_says_so()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions("garbage", 1, 1)));
+        Assert.Equal("--url: 'garbage' is not a studio's address; give one such as http://127.0.0.1:5000", e.Message);
+    }
+}
+
+public class ServeCommandTests
+{
+    private static async Task<(int Code, string Err)> Serve(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var err = new StringWriter();
+        Console.SetOut(TextWriter.Null); Console.SetError(err);
+        try
+        {
+            // A serve that started would run until stopped: these must all end at start.
+            int code = await Task.Run(() => DcganCli.Run(["serve", .. args])).WaitAsync(TimeSpan.FromSeconds(60));
+            return (code, err.ToString());
+        }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    [Theory]
+    [InlineData("--urls garbage", "--urls: 'garbage' is not an address to listen on")]
+    [InlineData("--device cuda", "CUDA is not available")]
+    [InlineData("--precision half", "--precision: 'half' is not a precision")]
+    public async Task Bad_settings_stop_the_studio_at_start_with_one_line(string flags, string expected)
+    {
+        var (code, err) = await Serve(flags.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_not_a_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var (code, err) = await Serve("--urls", $"http://127.0.0.1:{port}");
+        Assert.NotEqual(0, code);
+        Assert.Contains($"127.0.0.1:{port}", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
 }
 
 public class DefaultModelTests
