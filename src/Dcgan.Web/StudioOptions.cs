@@ -11,6 +11,8 @@ public sealed record StudioOptions
     /// <summary>An extra folder of models (.ckpt / .pth) offered in the model picker.</summary>
     public string? ModelsDir { get; init; }
     public string Urls { get; init; } = "http://127.0.0.1:5000";
+    /// <summary>Host names the studio answers to besides this machine's loopback names and the hosts in <see cref="Urls"/> ("*": any).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
     public string Device { get; init; } = "cpu";
     /// <summary>The generators' arithmetic: fp32 (PyTorch's pixels, the default) or bf16 (faster on processors with native bf16).</summary>
     public Models.Precision Precision { get; init; } = Models.Precision.Fp32;

@@ -52,6 +52,7 @@ public static class StudioServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Use(new LocalRequestGuard(options).InvokeAsync); // first: a foreign Host or Origin reaches nothing else
         app.UseStatusCodePages(); // problem details for 404/405 with no body
         app.Use(TranslateErrors);
         string wwwroot = Path.Combine(AppContext.BaseDirectory, "wwwroot");

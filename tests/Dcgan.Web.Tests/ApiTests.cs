@@ -197,6 +197,42 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task Other_sites_cannot_drive_the_studio_through_a_browser()
+    {
+        // DNS rebinding: a page whose name resolves to 127.0.0.1 still sends its own name as Host.
+        var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/models") { Headers = { Host = "attacker.example:5401" } };
+        var refused = await Client.SendAsync(rebound);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("--allowed-hosts attacker.example", await refused.Content.ReadAsStringAsync());
+
+        // CSRF: a simple text/plain POST from another origin (no preflight) would have added a vector.
+        string json = Training.DcganJson.Serialize(new AttributeVector
+        {
+            Name = "planted", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray()
+        });
+        var csrf = new HttpRequestMessage(HttpMethod.Post, $"{studio.M}/vectors/upload?force=1")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "text/plain"), Headers = { { "Origin", "http://evil.example" } },
+        };
+        var forbidden = await Client.SendAsync(csrf);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("a page at http://evil.example may not change this studio", await forbidden.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("planted", await Client.GetStringAsync($"{studio.M}/vectors"));
+        var nullOrigin = new HttpRequestMessage(HttpMethod.Delete, $"{studio.M}/vectors/anything") { Headers = { { "Origin", "null" } } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.SendAsync(nullOrigin)).StatusCode);
+
+        // The studio's own page (same origin), a program without Origin, and reads from anywhere still work.
+        var own = new HttpRequestMessage(HttpMethod.Post, $"{studio.M}/vectors/upload?force=1")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Headers = { { "Origin", "http://localhost" } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(own)).StatusCode);
+        await Client.DeleteAsync($"{studio.M}/vectors/planted");
+        var read = new HttpRequestMessage(HttpMethod.Get, $"{studio.M}/images/3.png") { Headers = { { "Origin", "http://evil.example" } } };
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(read)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_vector_saved_by_torch_uploads_and_edits_like_the_same_values_in_json()
     {
         float[] values = Enumerable.Range(0, 8).Select(i => (i - 3.5f) / 4).ToArray();
@@ -751,5 +787,29 @@ public class Bf16StudioTests
         var differences = library.Zip(exact).SelectMany(pair => pair.First.Pixels.Zip(pair.Second.Pixels, (a, b) => Math.Abs(a - b))).ToList();
         Assert.True(differences.Any(d => d > 0), "bf16 and fp32 gave identical pixels: bf16 did not run");
         Assert.True(differences.Average() < 2, $"bf16 moved pixels by {differences.Average():F2} levels on average");
+    }
+}
+
+public class AllowedHostsTests
+{
+    [Fact]
+    public async Task Hosts_given_at_start_or_in_the_urls_are_answered_and_others_are_not()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        await using var app = StudioServer.Build(new StudioOptions
+        {
+            RunsDir = Path.Combine(root, "runs"), AllowedHosts = ["studio.lan"], Urls = "http://192.168.7.7:5000",
+        }, b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var client = app.GetTestClient();
+        async Task<HttpStatusCode> Get(string host) =>
+            (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { Host = host } })).StatusCode;
+        Assert.Equal(HttpStatusCode.OK, await Get("studio.lan"));
+        Assert.Equal(HttpStatusCode.OK, await Get("192.168.7.7:5000"));
+        Assert.Equal(HttpStatusCode.OK, await Get("127.0.0.1:5000"));
+        Assert.Equal(HttpStatusCode.BadRequest, await Get("other.lan"));
+        Assert.False(LocalRequestGuard.ListensOnLoopbackOnly("http://192.168.7.7:5000"));
+        Assert.False(LocalRequestGuard.ListensOnLoopbackOnly("http://0.0.0.0:5000"));
+        Assert.True(LocalRequestGuard.ListensOnLoopbackOnly("http://127.0.0.1:5000;http://[::1]:5000;http://localhost:5001"));
     }
 }

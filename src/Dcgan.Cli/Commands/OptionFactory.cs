@@ -19,14 +19,15 @@ internal static class OptionFactory
     /// An output file named by a flag, checked before any work: not empty, an extension that says what it will hold (a
     /// .jpg would get PNG bytes), and a folder that exists (a typo must not silently create a tree of folders).
     /// </summary>
-    public static void CheckOutputFile(string option, string? path, string[] extensions)
+    /// <param name="folderMadeByCommand">A folder the command itself creates (sample's --each DIR), which may hold the file.</param>
+    public static void CheckOutputFile(string option, string? path, string[] extensions, string? folderMadeByCommand = null)
     {
         if (path is null) return;
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"{option}: the path is empty");
         if (!extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException($"{option}: '{path}' must end in {string.Join(" or ", extensions)}, which is what it will hold");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder))
+        if (!Directory.Exists(folder) && !(folderMadeByCommand is not null && Path.GetFullPath(folderMadeByCommand).TrimEnd('/') == folder))
             throw new ArgumentException($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
     }
 

@@ -38,8 +38,8 @@ public static class SampleCommand
                     $"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
             foreach (var (option, value) in new[] { ("--each", eachDir), ("--latents", latentsIn) })
                 if (value is not null && string.IsNullOrWhiteSpace(value)) throw new ArgumentException($"{option}: the path is empty");
-            CheckOutputFile("--out", outPath, PngFile);
-            CheckOutputFile("--save-latents", latentsOut, LatentsFile);
+            CheckOutputFile("--out", outPath, PngFile, eachDir);
+            CheckOutputFile("--save-latents", latentsOut, LatentsFile, eachDir);
             if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
             var samplingMode = ModelArguments.Mode(r, mode);
 
