@@ -47,6 +47,8 @@ public static class StudioServer
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         builder.Services.AddOpenApi();
+        // SIGTERM closes within seconds: in-flight inversions are cancelled, and a client stuck mid-header is not waited for.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton(_ => new ModelRegistry(options));
         builder.Services.AddSingleton<RunFeeds>();
         configure?.Invoke(builder);

@@ -813,3 +813,49 @@ public class AllowedHostsTests
         Assert.True(LocalRequestGuard.ListensOnLoopbackOnly("http://127.0.0.1:5000;http://[::1]:5000;http://localhost:5001"));
     }
 }
+
+public class ShutdownTests
+{
+    [Fact]
+    public async Task Sigterm_closes_the_studio_within_seconds_with_an_inversion_running_and_a_half_sent_header()
+    {
+        int port;
+        using (var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)) { free.Start(); port = ((IPEndPoint)free.LocalEndpoint).Port; }
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "dcgan.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+            var ready = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                try { if ((await client.GetAsync("/api/status")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
+                Assert.True(ready.Elapsed < TimeSpan.FromSeconds(60), "the studio did not start");
+                await Task.Delay(200);
+            }
+            string id = (await client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models")[0].GetProperty("id").GetString()!;
+            // A client that sent half a header, and a long inversion (2,000 steps x 16 starts: about a minute and a half).
+            using var slow = new System.Net.Sockets.TcpClient();
+            await slow.ConnectAsync(IPAddress.Loopback, port);
+            await slow.GetStream().WriteAsync("GET /api/status HTTP/1.1\r\nHost: 127"u8.ToArray());
+            var image = await client.GetByteArrayAsync($"/api/models/{id}/images/3.png");
+            var form = new MultipartFormDataContent { { new ByteArrayContent(image), "image", "3.png" } };
+            var inversion = client.PostAsync($"/api/models/{id}/invert?steps=2000&restarts=16", form);
+            await Task.Delay(3000); // under way
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            Assert.True(process.WaitForExit(15_000), "the studio was still running 15 s after SIGTERM");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the studio took {clock.Elapsed.TotalSeconds:F1} s to close");
+            // The inversion's client hears that the studio is going (or sees the connection close), not silence.
+            try { Assert.Equal(HttpStatusCode.ServiceUnavailable, (await inversion.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode); }
+            catch (HttpRequestException) { }
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+    }
+}

@@ -27,6 +27,7 @@ internal static class OptionFactory
         if (!extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException($"{option}: '{path}' must end in {string.Join(" or ", extensions)}, which is what it will hold");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (File.Exists(folder)) throw new ArgumentException($"{option}: cannot write {path}: {folder} is a file, not a folder");
         if (!Directory.Exists(folder) && !(folderMadeByCommand is not null && Path.GetFullPath(folderMadeByCommand).TrimEnd('/') == folder))
             throw new ArgumentException($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Dcgan.Web.Endpoints;
 
@@ -17,9 +18,12 @@ public static class InversionEndpoints
     public sealed record InversionAnswer(string Z, float[] Latent, double Psnr, double Ssim, int Steps, int Restarts, long Seed,
         double Seconds, string Reconstruction);
 
+    private static IResult ShuttingDown() => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
+        detail: "the studio is shutting down; send the image again once it is back");
+
     public static void Map(RouteGroupBuilder model)
     {
-        model.MapPost("/invert", async (string id, HttpContext context, ModelRegistry models) =>
+        model.MapPost("/invert", async (string id, HttpContext context, ModelRegistry models, IHostApplicationLifetime lifetime) =>
         {
             var served = models.Get(id);
             var request = context.Request;
@@ -42,12 +46,16 @@ public static class InversionEndpoints
             if (file.Length == 0) throw new ArgumentException("image: the file is empty");
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, context.RequestAborted);
-            await OneAtATime.WaitAsync(context.RequestAborted);
+            // Stopped when the client goes or the studio shuts down (SIGTERM must not wait for a 90-second inversion).
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            try { await OneAtATime.WaitAsync(cancel.Token); }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested) { return ShuttingDown(); }
             try
             {
                 var clock = Stopwatch.StartNew();
-                var result = await Task.Run(() =>
-                    served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: context.RequestAborted));
+                InversionResult result;
+                try { result = await Task.Run(() => served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: cancel.Token)); }
+                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested) { return ShuttingDown(); }
                 string z = LatentText.Encode(result.Latent);
                 return Results.Ok(new InversionAnswer(z, result.Latent, result.Psnr, result.Ssim, options.Steps, options.Restarts,
                     options.Seed, clock.Elapsed.TotalSeconds, $"/api/models/{id}/edit.png?z={z}"));
