@@ -69,8 +69,9 @@ public static class ModelLoader
             resolvedPath = checkpointOrRunDir;
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }
+        bool namedFile = File.Exists(checkpointOrRunDir);
         resolvedPath = Checkpoint.Resolve(checkpointOrRunDir);
-        Checkpoint.Verify(resolvedPath);
+        if (namedFile) Checkpoint.Verify(resolvedPath); // a run directory's choice was verified by Resolve, read once is enough
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);
         try

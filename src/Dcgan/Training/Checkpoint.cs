@@ -85,8 +85,9 @@ public static class Checkpoint
 
     /// <summary>
     /// A checkpoint file as it is, or a run directory's newest checkpoint that reads back whole (every entry's checksum and
-    /// its settings): an empty, truncated or damaged newer file is passed over, and said to <paramref name="passedOver"/>,
-    /// so that a run killed while its disk filled is still resumed and served from its last good state.
+    /// its settings, already checked on return): an empty, truncated or damaged newer file is passed over, and said to
+    /// <paramref name="passedOver"/>, so that a run killed while its disk filled is still resumed and served from its last
+    /// good state. Where none reads back, the oldest one's fault is the error.
     /// </summary>
     public static string Resolve(string checkpointOrRunDir, Action<string>? passedOver = null)
     {
@@ -97,7 +98,7 @@ public static class Checkpoint
         if (checkpoints.Count == 0)
             throw new FileNotFoundException($"run directory '{checkpointOrRunDir}' has no checkpoints yet " +
                 $"(looked in {System.IO.Path.Combine(checkpointOrRunDir, Folder)})");
-        for (int i = checkpoints.Count - 1; i > 0; i--)
+        for (int i = checkpoints.Count - 1; ; i--)
         {
             try
             {
@@ -106,13 +107,12 @@ public static class Checkpoint
                 ReadState(checkpoints[i]);
                 return checkpoints[i];
             }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            catch (Exception e) when (i > 0 && e is InvalidDataException or System.Text.Json.JsonException)
             {
                 passedOver?.Invoke($"{System.IO.Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); " +
                     $"using {System.IO.Path.GetFileName(checkpoints[i - 1])}");
             }
         }
-        return checkpoints[0]; // the oldest: if it is damaged too, whoever reads it says so
     }
 
     /// <summary>The run's checkpoints, oldest first (names sort by step).</summary>
