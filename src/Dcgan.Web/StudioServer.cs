@@ -18,7 +18,7 @@ namespace Dcgan.Web;
 public static class StudioServer
 {
     /// <summary>--urls: one or more absolute http:// addresses with a port, separated by ';' (Kestrel's own form).</summary>
-    private static void CheckUrls(string urls)
+    internal static void CheckUrls(string urls)
     {
         foreach (string url in urls.Split(';', StringSplitOptions.TrimEntries))
             // Kestrel's wildcard hosts (http://*:5000, http://+:5000) are addresses too; Uri does not parse them.

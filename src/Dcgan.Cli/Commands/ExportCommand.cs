@@ -1,40 +1,121 @@
 using System.CommandLine;
+using Dcgan.Generation;
 using Dcgan.Interop;
 using Dcgan.Models;
 using Dcgan.Training;
+using Dcgan.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
+/// <summary>
+/// `dcgan export`: G and D as PyTorch state_dicts (the default), G as ONNX (--format onnx), or a static web page that
+/// generates and edits in the browser (--web DIR).
+/// </summary>
 public static class ExportCommand
 {
     public static Command Create()
     {
-        var checkpoint = Required<string>("--checkpoint", "A checkpoint file (.ckpt) or a run directory (its newest checkpoint).");
-        var output = Required<string>("--out", "Folder for netG.pth and netD.pth.");
+        var model = new ModelArguments();
+        var output = Optional<string>("--out", "Folder for the files: netG.pth, netD.pth (and netG_ema.pth) with --format pth; netG.onnx with --format onnx.");
+        var format = Make("--format", "pth (PyTorch state_dicts of G and D, from a checkpoint) or onnx (G as an ONNX opset-17 model).", "pth");
+        var web = Optional<string>("--web",
+            "Write a static web page to this folder instead: the generator (ONNX), ONNX Runtime Web and the --vectors, drawing and " +
+            "editing in the visitor's browser with no server (docs/web-export.md).");
+        var vectors = Optional<string>("--vectors", "With --web: vector files (.json or torch.save'd .pt), comma-separated, offered by the page's edit panel.");
+        var force = new Option<bool>("--force") { Description = "With --vectors: export vectors made for another model too (with a warning)." };
+        var serve = new Option<bool>("--serve") { Description = "With --web: serve the folder afterwards (with the headers that let wasm use threads), as a preview." };
+        var urls = Make("--urls", "With --serve: where to listen.", "http://127.0.0.1:8080");
         var command = new Command("export",
-                "Write G and D as PyTorch state_dicts (netG.pth, netD.pth) that load with load_state_dict(torch.load(path)).")
-            .With(checkpoint, output);
+                "Write G and D as PyTorch state_dicts (netG.pth, netD.pth) that load with load_state_dict(torch.load(path)), " +
+                "G as ONNX (--format onnx), or a static web page that runs G in the browser (--web DIR).")
+            .With(model.Checkpoint, model.Weights, model.Device, output, format, web, vectors, force, serve, urls);
         command.SetAction(r => CommandRunner.Guard("export", () =>
         {
-            string path = Checkpoint.Resolve(r.GetValue(checkpoint)!);
-            var options = Checkpoint.ReadOptions(path).Model;
-            using var generator = new Generator(options);
-            using var discriminator = new Discriminator(options);
-            Checkpoint.LoadGenerator(path, generator);
-            Checkpoint.LoadDiscriminator(path, discriminator);
-            string dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            PyTorchStateDict.Save(generator, Path.Combine(dir, "netG.pth"));
-            PyTorchStateDict.Save(discriminator, Path.Combine(dir, "netD.pth"));
-            using var average = new Generator(options);
-            bool hasEma = Checkpoint.TryLoadGeneratorEma(path, average);
-            if (hasEma) PyTorchStateDict.Save(average, Path.Combine(dir, "netG_ema.pth"));
-            Console.WriteLine($"wrote {dir}/netG.pth{(hasEma ? $", {dir}/netG_ema.pth" : "")} and {dir}/netD.pth " +
-                $"(nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, " +
-                $"loss {DcganJson.Name(options.Loss)})");
-            return 0;
+            string? webDir = r.GetValue(web), outDir = r.GetValue(output);
+            string kind = r.GetValue(format)!;
+            if (kind is not ("pth" or "onnx")) throw new ArgumentException($"--format: '{kind}' is not a format; give pth or onnx");
+            if (webDir is null)
+            {
+                if (r.GetValue(vectors) is not null || r.GetValue(serve))
+                    throw new ArgumentException("--vectors and --serve go with --web DIR (the web page); add --web or leave them out");
+                if (outDir is null) throw new ArgumentException("--out is required: the folder to write the files to (or give --web DIR for a web page)");
+                return kind == "pth" ? ExportStateDicts(r.GetValue(model.Checkpoint), outDir) : ExportOnnx(model, r, outDir);
+            }
+            if (outDir is not null) throw new ArgumentException("--web DIR is the page's folder; leave out --out (or export files without --web)");
+            return ExportWebPage(model, r, webDir, r.GetValue(vectors), r.GetValue(force), r.GetValue(serve) ? r.GetValue(urls) : null);
         }));
         return command;
     }
+
+    private static int ExportStateDicts(string? checkpointArgument, string dir)
+    {
+        if (checkpointArgument is null)
+            throw new ArgumentException("--format pth needs --checkpoint: a checkpoint (.ckpt) or run directory, which holds D as well as G");
+        string path = Checkpoint.Resolve(checkpointArgument);
+        var options = Checkpoint.ReadOptions(path).Model;
+        using var generator = new Generator(options);
+        using var discriminator = new Discriminator(options);
+        Checkpoint.LoadGenerator(path, generator);
+        Checkpoint.LoadDiscriminator(path, discriminator);
+        Directory.CreateDirectory(dir);
+        PyTorchStateDict.Save(generator, Path.Combine(dir, "netG.pth"));
+        PyTorchStateDict.Save(discriminator, Path.Combine(dir, "netD.pth"));
+        using var average = new Generator(options);
+        bool hasEma = Checkpoint.TryLoadGeneratorEma(path, average);
+        if (hasEma) PyTorchStateDict.Save(average, Path.Combine(dir, "netG_ema.pth"));
+        Console.WriteLine($"wrote {dir}/netG.pth{(hasEma ? $", {dir}/netG_ema.pth" : "")} and {dir}/netD.pth " +
+            $"(nz {options.Nz}, ngf {options.Ngf}, ndf {options.Ndf}, nc {options.Nc}, {options.ImageSize}px, " +
+            $"loss {DcganJson.Name(options.Loss)})");
+        return 0;
+    }
+
+    private static int ExportOnnx(ModelArguments model, ParseResult r, string dir)
+    {
+        using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
+        byte[] onnx = OnnxExport.Generator(loaded.Sampler.Generator);
+        var check = OnnxCheck.Compare(onnx, loaded.Sampler, Enumerable.Range(0, 64).Select(i => (long)i).ToList());
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "netG.onnx");
+        Imaging.AtomicFile.WriteAllBytes(path, onnx);
+        Console.WriteLine($"wrote {path} ({onnx.Length / 1e6:0.0} MB, ONNX opset {OnnxExport.Opset}, input z [N, {loaded.Options.Nz}, 1, 1], " +
+            $"output image [N, {loaded.Options.Nc}, {loaded.Options.ImageSize}, {loaded.Options.ImageSize}] in [-1, 1])");
+        Console.WriteLine(Describe(check));
+        return 0;
+    }
+
+    private static int ExportWebPage(ModelArguments model, ParseResult r, string dir, string? vectorList, bool force, string? previewUrls)
+    {
+        if (previewUrls is not null) StaticPagePreview.CheckUrls(previewUrls); // a bad --urls is named before the export's work
+        using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
+        var files = vectorList is null ? [] : vectorList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (vectorList is not null && files.Length == 0) throw new ArgumentException("--vectors is empty; give vector files, comma-separated");
+        var vectors = files.Select(f =>
+            loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList();
+        string name = ModelLoader.BundledModels().FirstOrDefault(b => Path.GetFullPath(b.Path) == Path.GetFullPath(loaded.Path)).Name
+            ?? Path.GetFileNameWithoutExtension(loaded.Path);
+        var summary = WebPageExport.Write(loaded, name, vectors, dir);
+        Console.WriteLine($"wrote {dir}: a web page of {summary.Files} files, {summary.Bytes / 1e6:0.0} MB, with {summary.Vectors} vector(s)");
+        Console.WriteLine(Describe(summary.Check));
+        Console.WriteLine("Put the folder on any static host (docs/web-export.md); for wasm threads the host sends the headers in its _headers file.");
+        if (previewUrls is null)
+        {
+            Console.WriteLine($"Preview: ./dcgan export --web {dir} --serve   (or any static server inside the folder)");
+            return 0;
+        }
+        var app = StaticPagePreview.Build(dir, previewUrls);
+        app.Start();
+        Console.WriteLine($"Serving {dir} at {string.Join(", ", app.Urls)} with cross-origin isolation (Ctrl+C to stop)");
+        app.WaitForShutdown();
+        return 0;
+    }
+
+    private static string Describe(OnnxComparison check) =>
+        $"checked in ONNX Runtime: seeds 0-{check.Images - 1} give the same pixels as this program's " +
+        (check.MaxLevelDifference == 0
+            ? "exactly"
+            : $"within {check.MaxLevelDifference} level(s) ({check.LevelsDifferingShare:P3} of values differ)") +
+        $"; largest output difference {check.MaxOutputDifference:0.0e0}";
 }

@@ -23,11 +23,12 @@ internal sealed class ModelArguments
 
     public Option[] All => [Checkpoint, Device, Weights, Precision];
 
-    public LoadedModel Open(ParseResult r)
+    /// <summary>The model the flags name; <paramref name="fixedPrecision"/> for a command without --precision (export: fp32).</summary>
+    public LoadedModel Open(ParseResult r, Models.Precision? fixedPrecision = null)
     {
         // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
         var weights = Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
-        var precision = Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
+        var precision = fixedPrecision ?? Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
         return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights, precision);
     }
 

@@ -50,6 +50,9 @@ public sealed class Generator : Module<Tensor, Tensor>
         return Precision == Precision.Fp32 ? main.forward(z) : MixedPrecision.Forward(layers, z, Precision);
     }
 
+    /// <summary>The layers of <c>main</c> in order (layer i holds the state_dict keys <c>main.i.*</c>).</summary>
+    public IReadOnlyList<Module<Tensor, Tensor>> Layers => layers;
+
     /// <summary>The first layer's weight, [nz, channels, 4, 4]: what SeFa factorises.</summary>
     public Tensor FirstLayerWeight => ((ConvTranspose2d)layers[0]).weight!;
 

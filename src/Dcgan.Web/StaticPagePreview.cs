@@ -1,0 +1,45 @@
+using Dcgan.Interop;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Dcgan.Web;
+
+/// <summary>
+/// `dcgan export --web DIR --serve`: a plain static server for an exported page, as any static host would serve it,
+/// plus (unless told otherwise) the cross-origin isolation headers that let the browser run ONNX Runtime with threads.
+/// Nothing but the folder's files is served.
+/// </summary>
+public static class StaticPagePreview
+{
+    /// <summary>Refuses an address Kestrel could not listen on, naming it.</summary>
+    public static void CheckUrls(string urls) => StudioServer.CheckUrls(urls);
+
+    public static WebApplication Build(string directory, string urls, bool crossOriginIsolated = true)
+    {
+        StudioServer.CheckUrls(urls);
+        if (!Directory.Exists(directory)) throw new ArgumentException($"{directory} is not a folder to serve");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        var app = builder.Build();
+        if (crossOriginIsolated)
+            app.Use((context, next) =>
+            {
+                foreach (var (name, value) in WebPageExport.IsolationHeaders) context.Response.Headers[name] = value;
+                return next(context);
+            });
+        var files = new PhysicalFileProvider(Path.GetFullPath(directory));
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".mjs"] = "text/javascript";
+        types.Mappings[".wasm"] = "application/wasm";
+        types.Mappings[".onnx"] = "application/octet-stream";
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = types });
+        return app;
+    }
+}
