@@ -98,6 +98,31 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task The_model_downloads_as_a_web_page_with_its_vectors()
+    {
+        var created = await Client.PostAsJsonAsync($"{studio.M}/vectors",
+            new { name = "for-page", method = "mean-diff", with = new[] { 1, 2, 3 }, without = new[] { 4, 5, 6 } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        try
+        {
+            var response = await Client.GetAsync($"{studio.M}/web-page.zip");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+            using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+            var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
+            foreach (string file in new[] { "index.html", "page.js", "torch-random.js", "model.onnx", "model.json", "ort/ort-wasm-simd-threaded.wasm" })
+                Assert.Contains(file, names);
+            using var description = JsonDocument.Parse(zip.GetEntry("model.json")!.Open());
+            var vectors = description.RootElement.GetProperty("vectors").EnumerateArray().Select(v => v.GetProperty("name").GetString()).ToList();
+            Assert.Contains("for-page", vectors);
+            Assert.Equal(8, description.RootElement.GetProperty("nz").GetInt32());
+            Assert.InRange(description.RootElement.GetProperty("check").GetProperty("maxLevelDifference").GetInt32(), 0, 1);
+        }
+        finally { await Client.DeleteAsync($"{studio.M}/vectors/for-page"); }
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/models/0123456789abcdef/web-page.zip")).StatusCode);
+    }
+
+    [Fact]
     public async Task Vectors_are_created_from_labels_listed_fetched_applied_and_deleted()
     {
         var created = await Client.PostAsJsonAsync($"{studio.M}/vectors",

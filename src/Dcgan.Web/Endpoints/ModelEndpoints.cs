@@ -9,6 +9,10 @@ public static class ModelEndpoints
 {
     public sealed record ModelList(IReadOnlyList<ModelEntry> Models, IReadOnlyList<LeftOutModel> LeftOut);
 
+    /// <summary>A file name from a model's label: letters, digits, '-' and '_' kept, anything else '-'.</summary>
+    private static string WebPageName(string label) =>
+        new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+
     public static void Map(RouteGroupBuilder models)
     {
         models.MapGet("/", (ModelRegistry registry) =>
@@ -21,5 +25,17 @@ public static class ModelEndpoints
 
         models.MapGet("/{id}", (string id, ModelRegistry registry) => registry.Get(id).Entry)
             .WithSummary("One model by id.");
+
+        models.MapGet("/{id}/web-page.zip", (string id, ModelRegistry registry) =>
+            {
+                var served = registry.Get(id);
+                // The page runs fp32 ONNX: exported from fp32 weights whatever precision this studio draws at.
+                using var model = Generation.LoadedModel.Open(served.Model.Path, precision: Models.Precision.Fp32);
+                var archive = new MemoryStream();
+                Interop.WebPageExport.WriteZip(model, served.Entry.Label, served.Vectors.All, archive);
+                return Results.File(archive.ToArray(), "application/zip", $"{WebPageName(served.Entry.Label)}-web-page.zip");
+            })
+            .WithSummary("The model and its vectors as a static web page that draws and edits in the browser with no server " +
+                "(the folder `dcgan export --web` writes), zipped.");
     }
 }

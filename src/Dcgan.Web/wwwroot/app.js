@@ -129,6 +129,8 @@ async function loadModels() {
 function describeModel() {
   const m = state.models.find(x => x.id === state.model);
   $("model-info").textContent = m ? `nz ${m.options.nz}, ${m.options.imageSize} px, ${m.options.loss} · id ${m.id}` : "";
+  // The zip holds the vectors the model has when the link is followed.
+  if (state.model) $("export-web").href = modelUrl("/web-page.zip"); else $("export-web").removeAttribute("href");
 }
 async function switchModel(id) {
   state.model = id;

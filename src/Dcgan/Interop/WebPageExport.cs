@@ -79,6 +79,22 @@ public static class WebPageExport
         return new WebPageSummary(directory, files.Sum(f => new FileInfo(f).Length), files.Length, vectors.Count, check);
     }
 
+    /// <summary>The same folder as a zip archive (the studio's download), built in a temporary folder that is removed afterwards.</summary>
+    public static void WriteZip(LoadedModel model, string name, IReadOnlyList<AttributeVector> vectors, Stream output)
+    {
+        string temporary = Path.Combine(Path.GetTempPath(), "dcgan-web-export-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Write(model, name, vectors, temporary);
+            System.IO.Compression.ZipFile.CreateFromDirectory(temporary, output, System.IO.Compression.CompressionLevel.Fastest,
+                includeBaseDirectory: false);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+    }
+
     /// <summary>Refuses when the build could not provide the page's files (no Node.js at build time), naming the fix.</summary>
     public static void CheckAssets()
     {
