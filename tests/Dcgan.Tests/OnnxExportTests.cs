@@ -85,11 +85,22 @@ public class OnnxExportTests
 
         Assert.Contains("--format: 'tflite' is not a format; give pth or onnx", CliTests.Run("export", "--format", "tflite", "--out", root).Err);
         Assert.Contains("--format pth needs --checkpoint", CliTests.Run("export", "--out", root).Err);
-        Assert.Contains("--vectors and --serve go with --web DIR", CliTests.Run("export", "--format", "onnx", "--out", root, "--vectors", "v.json").Err);
+        Assert.Contains("--vectors, --directions and --serve go with --web DIR", CliTests.Run("export", "--format", "onnx", "--out", root, "--vectors", "v.json").Err);
         Assert.Contains("leave out --out", CliTests.Run("export", "--web", Path.Combine(root, "page"), "--out", root).Err);
         Assert.Contains("--out is required", CliTests.Run("export", "--format", "onnx").Err);
         Assert.Contains("--urls: 'nowhere' is not an address", CliTests.Run("export", "--web", Path.Combine(root, "page"), "--serve", "--urls", "nowhere").Err);
         Assert.False(Directory.Exists(Path.Combine(root, "page")), "a refused export wrote nothing");
+
+        // With no --vectors the page offers SeFa's directions, tied to the model.
+        string page = Path.Combine(root, "page-sefa");
+        var exported = CliTests.Run("export", "--web", page, "--checkpoint", fixture, "--directions", "3");
+        Assert.True(exported.Code == 0, exported.Err);
+        Assert.Contains("SeFa's discovered directions sefa-00..sefa-02", exported.Out);
+        using (var description = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(page, "model.json"))))
+            Assert.Equal(["sefa-00", "sefa-01", "sefa-02"],
+                description.RootElement.GetProperty("vectors").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
+        Assert.Contains("--directions must be between 0 and 64", CliTests.Run("export", "--web", page, "--directions", "-1").Err);
+        Assert.Contains("give one or the other", CliTests.Run("export", "--web", page, "--directions", "2", "--vectors", "v.json").Err);
 
         // A folder holding other files is refused and left as it was.
         string mine = Path.Combine(root, "mine");

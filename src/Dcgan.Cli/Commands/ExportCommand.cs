@@ -25,13 +25,15 @@ public static class ExportCommand
             "Write a static web page to this folder instead: the generator (ONNX), ONNX Runtime Web and the --vectors, drawing and " +
             "editing in the visitor's browser with no server (docs/web-export.md).");
         var vectors = Optional<string>("--vectors", "With --web: vector files (.json or torch.save'd .pt), comma-separated, offered by the page's edit panel.");
+        var directions = Make("--directions", "With --web and no --vectors: how many of SeFa's discovered directions the page offers (0 for none).",
+            WebPageExport.DefaultDirections);
         var force = new Option<bool>("--force") { Description = "With --vectors: export vectors made for another model too (with a warning)." };
         var serve = new Option<bool>("--serve") { Description = "With --web: serve the folder afterwards (with the headers that let wasm use threads), as a preview." };
         var urls = Make("--urls", "With --serve: where to listen.", "http://127.0.0.1:8080");
         var command = new Command("export",
                 "Write G and D as PyTorch state_dicts (netG.pth, netD.pth) that load with load_state_dict(torch.load(path)), " +
                 "G as ONNX (--format onnx), or a static web page that runs G in the browser (--web DIR).")
-            .With(model.Checkpoint, model.Weights, model.Device, output, format, web, vectors, force, serve, urls);
+            .With(model.Checkpoint, model.Weights, model.Device, output, format, web, vectors, directions, force, serve, urls);
         command.SetAction(r => CommandRunner.Guard("export", () =>
         {
             string? webDir = r.GetValue(web), outDir = r.GetValue(output);
@@ -39,13 +41,17 @@ public static class ExportCommand
             if (kind is not ("pth" or "onnx")) throw new ArgumentException($"--format: '{kind}' is not a format; give pth or onnx");
             if (webDir is null)
             {
-                if (r.GetValue(vectors) is not null || r.GetValue(serve))
-                    throw new ArgumentException("--vectors and --serve go with --web DIR (the web page); add --web or leave them out");
+                if (r.GetValue(vectors) is not null || r.GetValue(serve) || r.GetResult(directions) is { Implicit: false })
+                    throw new ArgumentException("--vectors, --directions and --serve go with --web DIR (the web page); add --web or leave them out");
                 if (outDir is null) throw new ArgumentException("--out is required: the folder to write the files to (or give --web DIR for a web page)");
                 return kind == "pth" ? ExportStateDicts(r.GetValue(model.Checkpoint), outDir) : ExportOnnx(model, r, outDir);
             }
             if (outDir is not null) throw new ArgumentException("--web DIR is the page's folder; leave out --out (or export files without --web)");
-            return ExportWebPage(model, r, webDir, r.GetValue(vectors), r.GetValue(force), r.GetValue(serve) ? r.GetValue(urls) : null);
+            int directionCount = r.GetValue(directions);
+            if (directionCount is < 0 or > 64) throw new ArgumentException($"--directions must be between 0 and 64 (got {directionCount})");
+            if (r.GetValue(vectors) is not null && r.GetResult(directions) is { Implicit: false })
+                throw new ArgumentException("--directions is for a page without --vectors; give one or the other");
+            return ExportWebPage(model, r, webDir, r.GetValue(vectors), directionCount, r.GetValue(force), r.GetValue(serve) ? r.GetValue(urls) : null);
         }));
         return command;
     }
@@ -86,18 +92,21 @@ public static class ExportCommand
         return 0;
     }
 
-    private static int ExportWebPage(ModelArguments model, ParseResult r, string dir, string? vectorList, bool force, string? previewUrls)
+    private static int ExportWebPage(ModelArguments model, ParseResult r, string dir, string? vectorList, int directionCount, bool force,
+        string? previewUrls)
     {
         if (previewUrls is not null) StaticPagePreview.CheckUrls(previewUrls); // a bad --urls is named before the export's work
         using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
         var files = vectorList is null ? [] : vectorList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (vectorList is not null && files.Length == 0) throw new ArgumentException("--vectors is empty; give vector files, comma-separated");
-        var vectors = files.Select(f =>
-            loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList();
+        var vectors = vectorList is null
+            ? WebPageExport.DiscoveredDirections(loaded, directionCount)
+            : files.Select(f => loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList();
         string name = ModelLoader.BundledModels().FirstOrDefault(b => Path.GetFullPath(b.Path) == Path.GetFullPath(loaded.Path)).Name
             ?? Path.GetFileNameWithoutExtension(loaded.Path);
         var summary = WebPageExport.Write(loaded, name, vectors, dir);
-        Console.WriteLine($"wrote {dir}: a web page of {summary.Files} files, {summary.Bytes / 1e6:0.0} MB, with {summary.Vectors} vector(s)");
+        Console.WriteLine($"wrote {dir}: a web page of {summary.Files} files, {summary.Bytes / 1e6:0.0} MB, with {summary.Vectors} vector(s)" +
+            (vectorList is null && vectors.Count > 0 ? $" (SeFa's discovered directions {vectors[0].Name}..{vectors[^1].Name}; --vectors names your own)" : ""));
         Console.WriteLine(Describe(summary.Check));
         Console.WriteLine("Put the folder on any static host (docs/web-export.md); for wasm threads the host sends the headers in its _headers file.");
         if (previewUrls is null)

@@ -32,10 +32,11 @@ public static class ModelEndpoints
                 // The page runs fp32 ONNX: exported from fp32 weights whatever precision this studio draws at.
                 using var model = Generation.LoadedModel.Open(served.Model.Path, precision: Models.Precision.Fp32);
                 var archive = new MemoryStream();
-                Interop.WebPageExport.WriteZip(model, served.Entry.Label, served.Vectors.All, archive);
+                var vectors = served.Vectors.All.Count > 0 ? served.Vectors.All : Interop.WebPageExport.DiscoveredDirections(model);
+                Interop.WebPageExport.WriteZip(model, served.Entry.Label, vectors, archive);
                 return Results.File(archive.ToArray(), "application/zip", $"{WebPageName(served.Entry.Label)}-web-page.zip");
             })
             .WithSummary("The model and its vectors as a static web page that draws and edits in the browser with no server " +
-                "(the folder `dcgan export --web` writes), zipped.");
+                "(the folder `dcgan export --web` writes), zipped; a model with no vectors gets SeFa's first directions.");
     }
 }

@@ -68,7 +68,7 @@ public static class WebPageExport
             modelHash = model.Hash,
             onnx = new { file = ModelFile, bytes = onnx.Length, sha256 = Convert.ToHexString(SHA256.HashData(onnx)).ToLowerInvariant() },
             check = new { seeds = check.Images, maxLevelDifference = check.MaxLevelDifference, maxOutputDifference = check.MaxOutputDifference },
-            vectors = vectors.Select(v => new { name = v.Name, method = v.Method.ToString(), vector = v.Vector }).ToList(),
+            vectors = vectors.Select(v => new { name = v.Name, method = v.Method.ToString(), sigma = v.Sigma, vector = v.Vector }).ToList(),
         };
         Imaging.AtomicFile.WriteAllText(Path.Combine(directory, DescriptionFile), JsonSerializer.Serialize(description));
         Imaging.AtomicFile.WriteAllText(Path.Combine(directory, "_headers"),
@@ -78,6 +78,16 @@ public static class WebPageExport
         var files = Directory.GetFiles(directory, "*", SearchOption.AllDirectories);
         return new WebPageSummary(directory, files.Sum(f => new FileInfo(f).Length), files.Length, vectors.Count, check);
     }
+
+    /// <summary>How many of SeFa's directions a page offers when it is given no vectors.</summary>
+    public const int DefaultDirections = 5;
+
+    /// <summary>
+    /// What the page edits with when no vectors are named: SeFa's first directions (closed form from G's first layer, no
+    /// labels needed), so that a page of any model can edit out of the box.
+    /// </summary>
+    public static IReadOnlyList<AttributeVector> DiscoveredDirections(LoadedModel model, int count = DefaultDirections) =>
+        count == 0 ? [] : Editing.DiscoverDirections(model, AttributeMethod.Sefa, Math.Min(count, model.Options.Nz));
 
     /// <summary>The same folder as a zip archive (the studio's download), built in a temporary folder that is removed afterwards.</summary>
     public static void WriteZip(LoadedModel model, string name, IReadOnlyList<AttributeVector> vectors, Stream output)

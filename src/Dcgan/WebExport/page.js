@@ -191,7 +191,14 @@ async function start() {
   $("edit-controls").hidden = info.vectors.length === 0;
   $("edited").closest("figure").hidden = info.vectors.length === 0;
   $("no-vectors").hidden = info.vectors.length > 0;
-  vectors.addEventListener("change", drawEdit);
+  // As the studio: a discovered direction's slider spans 3 of its sigmas, anything else -3..3.
+  const setRange = () => {
+    const vector = info.vectors[vectors.selectedIndex];
+    const range = vector?.sigma ? 3 * vector.sigma : 3;
+    Object.assign($("strength"), { min: -range, max: range, step: range / 30 });
+  };
+  setRange();
+  vectors.addEventListener("change", () => { setRange(); drawEdit(); });
   $("strength").addEventListener("input", drawEdit);
   $("seeds-form").addEventListener("submit", (e) => { e.preventDefault(); const s = seedFrom($("first-seed")); if (s !== null) drawGrid(s); });
   $("random-seeds").addEventListener("click", () => {
