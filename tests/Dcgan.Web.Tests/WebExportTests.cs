@@ -43,7 +43,7 @@ public sealed class WebExportFixture : IAsyncLifetime
         WebPageExport.Write(Small, "fixture", [], brokenPage);
         File.Delete(Path.Combine(brokenPage, WebPageExport.ModelFile));
         IsolatedUrl = await Serve(emojiPage, isolated: true);
-        PlainUrl = await Serve(emojiPage, isolated: false);
+        PlainUrl = ServeWithPython(emojiPage);
         SmallUrl = await Serve(smallPage, isolated: true);
         BrokenUrl = await Serve(brokenPage, isolated: true);
         playwright = await Playwright.CreateAsync();
@@ -52,6 +52,30 @@ public sealed class WebExportFixture : IAsyncLifetime
             ExecutablePath = BrowserFixture.Chromium, Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    private System.Diagnostics.Process? pythonServer;
+
+    /// <summary>Python's http.server in the folder: a static server that is not this program's, and sends no extra headers.</summary>
+    private string ServeWithPython(string directory)
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-m", "http.server", port.ToString(), "--bind", "127.0.0.1"])
+            { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        pythonServer = System.Diagnostics.Process.Start(start)!;
+        pythonServer.ErrorDataReceived += (_, _) => { };
+        pythonServer.BeginErrorReadLine();
+        pythonServer.BeginOutputReadLine();
+        using var client = new HttpClient();
+        for (int i = 0; i < 100; i++)
+        {
+            try { if (client.GetAsync($"http://127.0.0.1:{port}/model.json").Result.IsSuccessStatusCode) break; }
+            catch (AggregateException) { Thread.Sleep(100); }
+        }
+        return $"http://127.0.0.1:{port}/";
     }
 
     private async Task<string> Serve(string directory, bool isolated)
@@ -63,9 +87,11 @@ public sealed class WebExportFixture : IAsyncLifetime
     }
 
     /// <summary>A page at the URL, ready (window.dcgan.ready resolved), with every request it made and every console error.</summary>
-    public async Task<(IPage Page, List<string> Requests, List<string> Errors)> OpenAsync(string url, int width = 1300, bool waitReady = true)
+    public async Task<(IPage Page, List<string> Requests, List<string> Errors)> OpenAsync(string url, int width = 1300, bool waitReady = true,
+        string? initScript = null)
     {
         var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = 1000 } });
+        if (initScript is not null) await page.AddInitScriptAsync(initScript);
         var requests = new List<string>();
         var errors = new List<string>();
         page.Request += (_, request) => { lock (requests) requests.Add(request.Url); };
@@ -83,6 +109,7 @@ public sealed class WebExportFixture : IAsyncLifetime
         await Browser.DisposeAsync();
         playwright.Dispose();
         foreach (var app in servers) await app.DisposeAsync();
+        if (pythonServer is { HasExited: false }) { pythonServer.Kill(); pythonServer.WaitForExit(); }
         Emoji.Dispose();
         Small.Dispose();
     }
@@ -129,7 +156,7 @@ public class WebExportTests(WebExportFixture web) : IClassFixture<WebExportFixtu
     }
 
     [Fact]
-    public async Task Without_isolation_headers_it_runs_on_one_thread_with_the_same_pixels()
+    public async Task From_a_plain_static_server_without_isolation_headers_it_runs_on_one_thread_with_the_same_pixels()
     {
         var (page, _, errors) = await web.OpenAsync(web.PlainUrl);
         Assert.False(await page.EvaluateAsync<bool>("() => crossOriginIsolated"));
@@ -198,6 +225,15 @@ public class WebExportTests(WebExportFixture web) : IClassFixture<WebExportFixtu
         var (page, _, _) = await web.OpenAsync(web.BrokenUrl, waitReady: false);
         await page.Locator("#error").WaitForAsync();
         Assert.Contains("Could not read the generator (model.onnx)", await page.Locator("#error").TextContentAsync());
+    }
+
+    [Fact]
+    public async Task A_browser_without_WebAssembly_is_told_so()
+    {
+        var (page, _, _) = await web.OpenAsync(web.IsolatedUrl, waitReady: false, initScript: "delete window.WebAssembly");
+        await page.Locator("#error").WaitForAsync();
+        Assert.Contains("This browser has no WebAssembly", await page.Locator("#error").TextContentAsync());
+        Assert.True(await page.Locator("#panels").IsHiddenAsync());
     }
 
     [Fact]
