@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace Dcgan.Evaluation;
 
 public sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid,
-    PrecisionRecall PrecisionRecall, double Seconds)
+    PrecisionRecall PrecisionRecall, double Seconds, SwdResult? Swd = null)
 {
     public override string ToString() =>
         $"FID ({Features}) {Fid:F2}; KID ({Features}) {Kid.Mean:F4} +- {Kid.StandardDeviation:F4} " +
         $"({Kid.Subsets} subsets of {Kid.SubsetSize}); " +
         $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); " +
-        $"N real {RealCount}, N generated {GeneratedCount}";
+        $"N real {RealCount}, N generated {GeneratedCount}" + (Swd is null ? "" : $"; {Swd}");
 }
 
 /// <summary>
@@ -45,7 +45,33 @@ public static class Evaluator
         double fid = QualityMetrics.FrechetDistance(FeatureStatistics.Of(real), FeatureStatistics.Of(fake));
         var kid = QualityMetrics.KernelDistance(real, fake);
         var pr = QualityMetrics.PrecisionAndRecall(real, fake);
-        return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds);
+        var swd = Swd(model, data, Math.Min(Math.Min(real.Length, fake.Length), SlicedWasserstein.MaxImages), cacheDirectory, firstSeed, mode);
+        log?.Invoke($"SWD on {swd.Images} images per set ready ({clock.Elapsed.TotalSeconds:F0} s)");
+        return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds, swd);
+    }
+
+    /// <summary>
+    /// The sliced Wasserstein distance on Laplacian pyramids (<see cref="SlicedWasserstein"/>) of <paramref name="count"/>
+    /// generated images (seeds firstSeed..) against as many real ones (the same fixed subset as the features use).
+    /// </summary>
+    public static SwdResult Swd(LoadedModel model, IImageSource data, int count, string cacheDirectory, long firstSeed = 0,
+        SamplingMode mode = SamplingMode.Eval)
+    {
+        if (count is < 2 or > SlicedWasserstein.MaxImages)
+            throw new ArgumentException($"SWD takes 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
+        using var scope = NewDisposeScope();
+        int size = model.Options.ImageSize, channels = model.Options.Nc;
+        using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);
+        if (pixels.Count < count) throw new InvalidDataException($"{data.Description} has {pixels.Count} readable images; SWD here needs {count}");
+        var indices = count == pixels.Count ? Enumerable.Range(0, count).ToArray() : SeedMixer.Permutation(pixels.Count, 31)[..count];
+        var real = tensor(pixels.Gather(indices), [count, channels, size, size]);
+        var fake = new List<Tensor>();
+        foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(TrainModeBatch))
+        {
+            var images = model.Sampler.Generate(model.LatentsFor(chunk), chunk.Length >= 2 ? mode : SamplingMode.Eval);
+            fake.Add(PixelConverter.ToByteTensor(images));
+        }
+        return SlicedWasserstein.Compare(real, cat(fake, 0));
     }
 
     /// <summary>
