@@ -15,8 +15,26 @@ namespace Dcgan.Web;
 /// </summary>
 public static class StaticPagePreview
 {
-    /// <summary>Refuses an address Kestrel could not listen on, naming it.</summary>
-    public static void CheckUrls(string urls) => StudioServer.CheckUrls(urls);
+    /// <summary>Refuses an address Kestrel could not listen on, or whose port another program holds, naming it.</summary>
+    public static void CheckCanListen(string urls)
+    {
+        StudioServer.CheckUrls(urls);
+        foreach (string url in urls.Split(';', StringSplitOptions.TrimEntries))
+        {
+            var uri = new Uri(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"));
+            if (uri.Port == 0) continue;
+            var address = uri.Host == "localhost" ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed : null;
+            if (address is null) continue; // a host name: Kestrel resolves it when it starts
+            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try { probe.Start(); }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new ArgumentException($"--urls: cannot listen on {url} ({e.Message.TrimEnd('.')}); stop what uses the port or choose another");
+            }
+            finally { probe.Stop(); }
+        }
+    }
 
     public static WebApplication Build(string directory, string urls, bool crossOriginIsolated = true)
     {

@@ -89,6 +89,15 @@ public class OnnxExportTests
         Assert.Contains("leave out --out", CliTests.Run("export", "--web", Path.Combine(root, "page"), "--out", root).Err);
         Assert.Contains("--out is required", CliTests.Run("export", "--format", "onnx").Err);
         Assert.Contains("--urls: 'nowhere' is not an address", CliTests.Run("export", "--web", Path.Combine(root, "page"), "--serve", "--urls", "nowhere").Err);
+        var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+            Assert.Contains($"--urls: cannot listen on http://127.0.0.1:{port}",
+                CliTests.Run("export", "--web", Path.Combine(root, "page"), "--serve", "--urls", $"http://127.0.0.1:{port}").Err);
+        }
+        finally { busy.Stop(); }
         Assert.False(Directory.Exists(Path.Combine(root, "page")), "a refused export wrote nothing");
 
         // With no --vectors the page offers SeFa's directions, tied to the model.

@@ -109,10 +109,15 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
             using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
-            var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
+            // One folder named after the model holds everything, so unzipping does not spill files.
+            Assert.Equal("attachment; filename=netG-web-page.zip", response.Content.Headers.ContentDisposition?.ToString().Split(';').Take(2)
+                .Aggregate((a, b) => a + ";" + b));
+            var paths = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToList();
+            Assert.All(paths, p => Assert.StartsWith("netG-web-page/", p));
+            var names = paths.Select(p => p["netG-web-page/".Length..]).ToHashSet();
             foreach (string file in new[] { "index.html", "page.js", "torch-random.js", "model.onnx", "model.json", "ort/ort-wasm-simd-threaded.wasm" })
                 Assert.Contains(file, names);
-            using var description = JsonDocument.Parse(zip.GetEntry("model.json")!.Open());
+            using var description = JsonDocument.Parse(zip.GetEntry("netG-web-page/model.json")!.Open());
             var vectors = description.RootElement.GetProperty("vectors").EnumerateArray().Select(v => v.GetProperty("name").GetString()).ToList();
             Assert.Contains("for-page", vectors);
             Assert.Equal(8, description.RootElement.GetProperty("nz").GetInt32());

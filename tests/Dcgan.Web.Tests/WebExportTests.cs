@@ -213,9 +213,22 @@ public class WebExportTests(WebExportFixture web) : IClassFixture<WebExportFixtu
         await page.Locator("#grid canvas").Nth(5).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('current-seed').textContent === '5'");
         Assert.Equal("5", await page.Locator("#from-seed").InputValueAsync());
-        await page.Locator("#first-seed").FillAsync("-3");
+        // Bad seeds are named beside the field, and the next good one is drawn (a bad entry must not jam the form).
+        foreach (var (bad, reason) in new[] { ("-3", "is not a seed"), ("abc", "is not a seed"), ("1e3", "is not a seed"),
+                     ("99999999999999999999", "is too large: seeds go up to 9223372036854775807") })
+        {
+            await page.Locator("#first-seed").FillAsync(bad);
+            await page.Locator("#seeds-form button[type=submit]").ClickAsync();
+            Assert.Contains(reason, await page.Locator("#seed-error").TextContentAsync());
+            Assert.Equal("true", await page.Locator("#first-seed").GetAttributeAsync("aria-invalid"));
+        }
+        await page.Locator("#first-seed").FillAsync("40");
         await page.Locator("#seeds-form button[type=submit]").ClickAsync();
-        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('first-seed').checkValidity()"));
+        await page.WaitForFunctionAsync("() => document.querySelector('#grid canvas').dataset.seed === '40'");
+        Assert.True(await page.Locator("#seed-error").IsHiddenAsync());
+        await page.Locator("#to-seed").FillAsync("x");
+        await page.Locator("#interpolate-form button[type=submit]").ClickAsync();
+        Assert.Contains("\"x\" is not a seed", await page.Locator("#interpolate-error").TextContentAsync());
         await page.ScreenshotAsync(new() { Path = web.Screenshot("web-export-390.png"), FullPage = true });
     }
 
@@ -225,6 +238,15 @@ public class WebExportTests(WebExportFixture web) : IClassFixture<WebExportFixtu
         var (page, _, _) = await web.OpenAsync(web.BrokenUrl, waitReady: false);
         await page.Locator("#error").WaitForAsync();
         Assert.Contains("Could not read the generator (model.onnx)", await page.Locator("#error").TextContentAsync());
+    }
+
+    [Fact]
+    public async Task Opened_from_a_file_it_says_to_serve_the_folder()
+    {
+        var (page, _, _) = await web.OpenAsync("file://" + Path.Combine(web.Summary.Directory, "index.html"), waitReady: false);
+        await page.Locator("#error").WaitForAsync();
+        Assert.Contains("opened from a file", await page.Locator("#error").TextContentAsync());
+        Assert.Contains("python3 -m http.server", await page.Locator("#error").TextContentAsync());
     }
 
     [Fact]

@@ -95,23 +95,22 @@ public static class ExportCommand
     private static int ExportWebPage(ModelArguments model, ParseResult r, string dir, string? vectorList, int directionCount, bool force,
         string? previewUrls)
     {
-        if (previewUrls is not null) StaticPagePreview.CheckUrls(previewUrls); // a bad --urls is named before the export's work
+        // A bad --urls or a port in use is named before the export's work, not after it.
+        if (previewUrls is not null) StaticPagePreview.CheckCanListen(previewUrls);
         using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
         var files = vectorList is null ? [] : vectorList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (vectorList is not null && files.Length == 0) throw new ArgumentException("--vectors is empty; give vector files, comma-separated");
         var vectors = vectorList is null
             ? WebPageExport.DiscoveredDirections(loaded, directionCount)
             : files.Select(f => loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList();
-        string name = ModelLoader.BundledModels().FirstOrDefault(b => Path.GetFullPath(b.Path) == Path.GetFullPath(loaded.Path)).Name
-            ?? Path.GetFileNameWithoutExtension(loaded.Path);
-        var summary = WebPageExport.Write(loaded, name, vectors, dir);
+        var summary = WebPageExport.Write(loaded, WebPageExport.ModelName(loaded.Path), vectors, dir);
         Console.WriteLine($"wrote {dir}: a web page of {summary.Files} files, {summary.Bytes / 1e6:0.0} MB, with {summary.Vectors} vector(s)" +
             (vectorList is null && vectors.Count > 0 ? $" (SeFa's discovered directions {vectors[0].Name}..{vectors[^1].Name}; --vectors names your own)" : ""));
         Console.WriteLine(Describe(summary.Check));
         Console.WriteLine("Put the folder on any static host (docs/web-export.md); for wasm threads the host sends the headers in its _headers file.");
         if (previewUrls is null)
         {
-            Console.WriteLine($"Preview: ./dcgan export --web {dir} --serve   (or any static server inside the folder)");
+            Console.WriteLine($"Preview: cd {dir} && python3 -m http.server 8080   (one thread; add --serve to this command for threads)");
             return 0;
         }
         var app = StaticPagePreview.Build(dir, previewUrls);

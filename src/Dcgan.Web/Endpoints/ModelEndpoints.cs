@@ -9,10 +9,6 @@ public static class ModelEndpoints
 {
     public sealed record ModelList(IReadOnlyList<ModelEntry> Models, IReadOnlyList<LeftOutModel> LeftOut);
 
-    /// <summary>A file name from a model's label: letters, digits, '-' and '_' kept, anything else '-'.</summary>
-    private static string WebPageName(string label) =>
-        new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
-
     public static void Map(RouteGroupBuilder models)
     {
         models.MapGet("/", (ModelRegistry registry) =>
@@ -33,8 +29,9 @@ public static class ModelEndpoints
                 using var model = Generation.LoadedModel.Open(served.Model.Path, precision: Models.Precision.Fp32);
                 var archive = new MemoryStream();
                 var vectors = served.Vectors.All.Count > 0 ? served.Vectors.All : Interop.WebPageExport.DiscoveredDirections(model);
-                Interop.WebPageExport.WriteZip(model, served.Entry.Label, vectors, archive);
-                return Results.File(archive.ToArray(), "application/zip", $"{WebPageName(served.Entry.Label)}-web-page.zip");
+                string name = Interop.WebPageExport.ModelName(model.Path);
+                Interop.WebPageExport.WriteZip(model, name, vectors, archive);
+                return Results.File(archive.ToArray(), "application/zip", Interop.WebPageExport.FolderName(name) + ".zip");
             })
             .WithSummary("The model and its vectors as a static web page that draws and edits in the browser with no server " +
                 "(the folder `dcgan export --web` writes), zipped; a model with no vectors gets SeFa's first directions.");

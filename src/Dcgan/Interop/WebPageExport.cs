@@ -37,7 +37,7 @@ public static class WebPageExport
 
     /// <summary>
     /// Writes the folder for this model and vectors; checks the ONNX file against the model (64 seeds) first. The folder
-    /// must be new, empty, or an earlier export (its files are replaced); anything else in it is left alone and refused.
+    /// must be new, empty, or an earlier export (its files are replaced, any others kept); a folder of other files is refused.
     /// </summary>
     public static WebPageSummary Write(LoadedModel model, string name, IReadOnlyList<AttributeVector> vectors, string directory)
     {
@@ -75,8 +75,10 @@ public static class WebPageExport
             "# Netlify / Cloudflare Pages: cross-origin isolation, so the browser lets ONNX Runtime use threads\n/*\n" +
             string.Concat(IsolationHeaders.Select(h => $"  {h.Name}: {h.Value}\n")));
 
-        var files = Directory.GetFiles(directory, "*", SearchOption.AllDirectories);
-        return new WebPageSummary(directory, files.Sum(f => new FileInfo(f).Length), files.Length, vectors.Count, check);
+        // What this export wrote (an earlier export's folder may hold files of the user's own, which are kept and not counted).
+        var files = PageFiles.Concat(RuntimeFiles.Select(f => Path.Combine("ort", f))).Concat([ModelFile, DescriptionFile, "_headers"])
+            .Select(f => Path.Combine(directory, f)).ToList();
+        return new WebPageSummary(directory, files.Sum(f => new FileInfo(f).Length), files.Count, vectors.Count, check);
     }
 
     /// <summary>How many of SeFa's directions a page offers when it is given no vectors.</summary>
@@ -95,14 +97,35 @@ public static class WebPageExport
         string temporary = Path.Combine(Path.GetTempPath(), "dcgan-web-export-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Write(model, name, vectors, temporary);
-            System.IO.Compression.ZipFile.CreateFromDirectory(temporary, output, System.IO.Compression.CompressionLevel.Fastest,
-                includeBaseDirectory: false);
+            // One folder inside the archive, so unzipping does not spill the files into the current folder.
+            string folder = Path.Combine(temporary, FolderName(name));
+            Write(model, name, vectors, folder);
+            System.IO.Compression.ZipFile.CreateFromDirectory(folder, output, System.IO.Compression.CompressionLevel.Fastest,
+                includeBaseDirectory: true);
         }
         finally
         {
             if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         }
+    }
+
+    /// <summary>The folder (and zip) name for a model's page: its name with anything but letters, digits, '-', '_' as '-'.</summary>
+    public static string FolderName(string modelName) =>
+        new string(modelName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()) + "-web-page";
+
+    /// <summary>
+    /// The name a page shows for a model: a bundled model's name, a run's folder name for its checkpoints, else the file's
+    /// name; the command and the studio's download give the same.
+    /// </summary>
+    public static string ModelName(string path)
+    {
+        string full = Path.GetFullPath(path);
+        var bundled = ModelLoader.BundledModels().FirstOrDefault(b => Path.GetFullPath(b.Path) == full);
+        if (bundled.Name is not null) return bundled.Name;
+        var folder = Path.GetDirectoryName(full);
+        if (Path.GetFileName(folder) == "checkpoints" && Path.GetDirectoryName(folder) is { } run)
+            return $"{Path.GetFileName(run)} {Path.GetFileNameWithoutExtension(full)}";
+        return Path.GetFileNameWithoutExtension(full);
     }
 
     /// <summary>Refuses when the build could not provide the page's files (no Node.js at build time), naming the fix.</summary>

@@ -126,7 +126,8 @@ public sealed record AttributeVector
                 ? $"it is not valid JSON (line {e.LineNumber + 1})"
                 : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
             throw new InvalidDataException($"{source} is not a vector file: {what}. " +
-                "Vector files are the JSON that `dcgan attribute fit` and the studio's download link write");
+                "Vector files are the JSON that `dcgan attribute fit` and the studio's download link write, or a tensor saved by " +
+                "torch.save in a .pt file");
         }
         if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
         CheckName(vector.Name ?? "", $"{source}: name");

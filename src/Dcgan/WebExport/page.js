@@ -98,11 +98,18 @@ function showTiming(msPerImage) {
     `${msPerImage.toFixed(1)} ms per image`;
 }
 
-function seedFrom(input) {
+const MAX_SEED = 2n ** 63n - 1n; // as the studio and the command: seeds are non-negative 64-bit integers
+
+/** The seed typed in an input, or null with the reason shown beside it (cleared by the next good value). */
+function seedFrom(input, errorId) {
   const text = input.value.trim();
-  if (!/^\d+$/.test(text)) { input.setCustomValidity("a seed is a whole number, 0 or more"); input.reportValidity(); return null; }
-  input.setCustomValidity("");
-  return BigInt(text);
+  const error = $(errorId);
+  const reason = !/^\d+$/.test(text) ? `"${text}" is not a seed: seeds are whole numbers, 0 or more`
+    : BigInt(text) > MAX_SEED ? `${text} is too large: seeds go up to ${MAX_SEED} (2^63 - 1), as in the studio` : null;
+  input.setAttribute("aria-invalid", String(reason !== null));
+  error.textContent = reason ?? "";
+  error.hidden = reason === null;
+  return reason === null ? BigInt(text) : null;
 }
 
 async function drawGrid(first) {
@@ -117,7 +124,11 @@ async function drawGrid(first) {
     canvas.tabIndex = 0;
     canvas.dataset.seed = String(seeds[i]);
     draw(canvas, pixels);
-    const pick = () => select(seeds[i]);
+    const pick = async () => {
+      await select(seeds[i]);
+      // On a narrow screen the edit panel is below the grid: bring it into view, or the click seems to do nothing.
+      if (matchMedia("(max-width: 700px)").matches) $("edit").scrollIntoView({ behavior: "smooth", block: "start" });
+    };
     canvas.addEventListener("click", pick);
     canvas.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
     return canvas;
@@ -147,7 +158,8 @@ async function drawEdit() {
 }
 
 async function drawStrip() {
-  const from = seedFrom($("from-seed")), to = seedFrom($("to-seed"));
+  const from = seedFrom($("from-seed"), "interpolate-error");
+  const to = from === null ? null : seedFrom($("to-seed"), "interpolate-error");
   if (from === null || to === null) return;
   const a = latent(from), b = latent(to);
   const steps = 8;
@@ -200,7 +212,11 @@ async function start() {
   setRange();
   vectors.addEventListener("change", () => { setRange(); drawEdit(); });
   $("strength").addEventListener("input", drawEdit);
-  $("seeds-form").addEventListener("submit", (e) => { e.preventDefault(); const s = seedFrom($("first-seed")); if (s !== null) drawGrid(s); });
+  $("seeds-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const s = seedFrom($("first-seed"), "seed-error");
+    if (s !== null) drawGrid(s <= MAX_SEED - 15n ? s : MAX_SEED - 15n);
+  });
   $("random-seeds").addEventListener("click", () => {
     const s = BigInt(Math.floor(Math.random() * 1_000_000));
     $("first-seed").value = String(s);
