@@ -81,7 +81,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     [InlineData("~/interpolate.png?from=1&to=2&t=1.5", "t: 1.5 is out of range")]
     [InlineData("~/arithmetic.png?a=1&b=2&c=x", "c: 'x' is not a seed")]
     [InlineData("~/edit.png?seed=1&v=nothing", "v: 'nothing' must be NAME@VERSION:STRENGTH")]
-    [InlineData("/api/runs/..%2F..%2Fetc/metrics", "is not a valid name (letters, digits")]
+    [InlineData("/api/runs/..%2F..%2Fetc/metrics", "run: '..%2F..%2Fetc' starts with a dot")]
     [InlineData("/api/runs/tiny/events?after=soon", "after: 'soon' is not an integer")]
     public async Task Bad_input_is_a_400_problem_naming_the_parameter(string url, string expected)
     {

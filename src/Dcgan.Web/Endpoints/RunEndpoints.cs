@@ -18,8 +18,7 @@ public static class RunEndpoints
 
     public static void Map(RouteGroupBuilder runs)
     {
-        runs.MapGet("/", (ModelRegistry models) => Directory.Exists(models.RunsDir)
-            ? Directory.GetDirectories(models.RunsDir).Where(d => File.Exists(Path.Combine(d, "metrics.csv"))).Order(StringComparer.Ordinal)
+        runs.MapGet("/", (ModelRegistry models) => models.Runs.Runs().Where(d => File.Exists(Path.Combine(d, "metrics.csv")))
                 .Select(d => new
                 {
                     name = Path.GetFileName(d),
@@ -27,8 +26,7 @@ public static class RunEndpoints
                     warnings = TrainingHealth.Read(d).TakeLast(3).ToList(),
                     checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
                     samples = RunFeeds.SampleFiles(d),
-                }).ToList()
-            : []).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
+                }).ToList()).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
 
         runs.MapGet("/{name}/metrics",
                 (string name, ModelRegistry models) => MetricsLog.Read(Path.Combine(RunPath(models, name), "metrics.csv")))
@@ -37,7 +35,7 @@ public static class RunEndpoints
         runs.MapGet("/{name}/samples/{file}", (string name, string file, ModelRegistry models) =>
         {
             string dir = Path.Combine(RunPath(models, name), "samples");
-            Latent.AttributeVector.CheckName(file, "file");
+            RunsFolder.SafeName(file, "file");
             string path = Path.Combine(dir, file);
             return File.Exists(path) && file.EndsWith(".png")
                 ? Results.File(File.ReadAllBytes(path), Png)
@@ -90,10 +88,6 @@ public static class RunEndpoints
     }
 
     /// <summary>A run directory under the runs folder, by name.</summary>
-    private static string RunPath(ModelRegistry models, string name)
-    {
-        string path = Path.Combine(models.RunsDir, Latent.AttributeVector.CheckName(name, "run"));
-        return Directory.Exists(path) ? path : throw new KeyNotFoundException($"run: no run named '{name}' under the runs folder");
-    }
+    private static string RunPath(ModelRegistry models, string name) => models.Runs.Run(name);
 
 }
