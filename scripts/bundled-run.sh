@@ -9,8 +9,8 @@
 #           --out models/SET-dcgan/netG.pth   (the step with the lowest FID in runs/bundled-SET/curve.tsv)
 #
 # Resumable: run it again (with the same flags) and it continues from the newest checkpoint, then scores the
-# checkpoints not yet scored. Writes runs/bundled-SET/curve.tsv: step, FID and KID of the moving average (N 1000,
-# seeds 0..999, against the real set as scripts/lib/data-sets.sh says), and of G itself.
+# checkpoints not yet scored. Writes runs/bundled-SET/curve.tsv: step, FID, KID and SWD (mean over the pyramid's levels,
+# x1e3) of the moving average (N 1000, seeds 0..999, against the real set as scripts/lib/data-sets.sh says), then of G itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: scripts/bundled-run.sh emoji|fashion-mnist STEPS EVERY [TRAIN FLAGS...]"
@@ -43,10 +43,11 @@ for checkpoint in "$run"/checkpoints/step-*.ckpt; do
   for weights in ema raw; do
     "$dcgan" eval --checkpoint "$checkpoint" --weights "$weights" --data "$data" "${real_n[@]}" --n 1000 \
       --json "$run/eval-$step-$weights.json" > /dev/null
-    row+=$(jq -r '"\t" + (.report.fid|tostring) + "\t" + (.report.kid.mean|tostring)' "$run/eval-$step-$weights.json")
+    row+=$(jq -r '"\t" + (.report.fid|tostring) + "\t" + (.report.kid.mean|tostring) + "\t" + (.report.swd.mean|tostring)' \
+      "$run/eval-$step-$weights.json")
   done
   printf '%s\n' "$row" >> "$run/curve.tsv"
 done
 sort -n -o "$run/curve.tsv" "$run/curve.tsv"
-echo "step, FID and KID of the moving average, FID and KID of G:"
+echo "step, FID, KID and SWD of the moving average, then of G:"
 cat "$run/curve.tsv"
