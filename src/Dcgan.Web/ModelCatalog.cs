@@ -145,8 +145,8 @@ public sealed class ModelCatalog
                         "run " + name);
         }
         if (modelsDir is { } dir && Directory.Exists(dir))
-            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-                         .Where(f => f.EndsWith(".pth") || f.EndsWith(".ckpt")).Select(Path.GetFullPath).Order(StringComparer.Ordinal))
+            // Each real file once, links followed but never round a loop (a folder linked into itself would never end).
+            foreach (var file in Data.FileWalk.Files(dir, f => f.EndsWith(".pth") || f.EndsWith(".ckpt")))
                 yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models", file);
     }
 

@@ -26,9 +26,18 @@ public static class DatasetCommand
         inspect.SetAction(r => CommandRunner.Guard("dataset inspect", () =>
         {
             var source = DataSource.Resolve(r.GetValue(data)!);
-            using var cache = PixelCache.Open(source, CheckSize(r.GetValue(size)), 3, Path.Combine(Path.GetTempPath(), "dcgan-inspect"));
-            Console.WriteLine($"{source.Description}: {cache.Count} images, {cache.Info.Skipped.Count} unreadable");
-            foreach (var skipped in cache.Info.Skipped.Take(20)) Console.WriteLine($"  skipped {skipped}");
+            // A folder of its own, removed afterwards: two inspections at once never share (or clobber) one cache.
+            string scratch = Path.Combine(Path.GetTempPath(), "dcgan-inspect-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using var cache = PixelCache.Open(source, CheckSize(r.GetValue(size)), 3, scratch);
+                Console.WriteLine($"{source.Description}: {cache.Count} images, {cache.Info.Skipped.Count} left out");
+                foreach (var skipped in cache.Info.Skipped.Take(20)) Console.WriteLine($"  skipped {skipped}");
+            }
+            finally
+            {
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            }
             return 0;
         }));
         return new Command("dataset", "Data set tools.") { pack, inspect };

@@ -19,6 +19,9 @@ public interface IImageSource
 
     /// <summary>All images, in a fixed order, read sequentially (decoding happens later, in parallel).</summary>
     IEnumerable<SourceImage> Read();
+
+    /// <summary>Files left out while listing the source (symbolic link loops, second links to one file), each with why.</summary>
+    IReadOnlyList<string> Notes => [];
 }
 
 internal static class SourceHash
@@ -40,15 +43,15 @@ internal static class SourceHash
 public sealed class FolderImageSource(string root) : IImageSource
 {
     private IReadOnlyList<string>? files;
+    private readonly List<string> notes = [];
 
     public string Root { get; } = Path.GetFullPath(root);
     public string Description => $"folder {Root}";
 
-    private IReadOnlyList<string> Files => files ??= Directory
-        .EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-        .Where(SourceHash.IsImage)
-        .Order(StringComparer.Ordinal)
-        .ToList();
+    /// <summary>Each real image file once, links followed (a loop is left out with a note, never walked round).</summary>
+    private IReadOnlyList<string> Files => files ??= FileWalk.Files(Root, SourceHash.IsImage, notes);
+
+    public IReadOnlyList<string> Notes { get { _ = Files; return notes; } }
 
     public string Fingerprint() => SourceHash.Of(string.Join("\n", Files.Select(SourceHash.FileStamp)));
 

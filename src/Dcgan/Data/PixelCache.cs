@@ -83,6 +83,7 @@ public sealed class PixelCache : IDisposable
                 progress?.Report(new CacheProgress(names.Count, skipped.Count));
             }
         });
+        skipped.AddRange(source.Notes);
         return new PixelCacheInfo(source.Description, fingerprint, names.Count, channels, size, names, skipped);
     }
 

@@ -1,3 +1,4 @@
+using Dcgan.Models;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 using TorchGenerator = TorchSharp.torch.Generator;
@@ -75,14 +76,15 @@ public static class DiffAugment
     {
         long b = x.shape[0];
         Tensor Uniform() => rand(new long[] { b, 1, 1, 1 }, generator: random).to(x.device);
-        x = x.add(Uniform().sub(0.5));
+        // Kept Scalars throughout (Models/KeptScalars.cs): these run at every step, twice.
+        x = x.Plus(Uniform().Minus(0.5));
         if (x.shape[1] > 1)
         {
             var channelMean = x.mean([1], keepdim: true);
-            x = x.sub(channelMean).mul(Uniform().mul(2)).add(channelMean);
+            x = x.Minus(channelMean).mul(Uniform().Times(2.0)).Plus(channelMean);
         }
         var imageMean = x.mean([1, 2, 3], keepdim: true);
-        return x.sub(imageMean).mul(Uniform().add(0.5)).add(imageMean);
+        return x.Minus(imageMean).mul(Uniform().Plus(0.5)).Plus(imageMean);
     }
 
     /// <summary>Shifts each image by up to <paramref name="ratio"/> of its size in each direction, filling with zeros.</summary>
@@ -93,10 +95,10 @@ public static class DiffAugment
         var dy = randint(-shiftH, shiftH + 1, new long[] { b, 1, 1 }, generator: random).to(x.device);
         var dx = randint(-shiftW, shiftW + 1, new long[] { b, 1, 1 }, generator: random).to(x.device);
         // Source row and column of each output pixel in the image padded by one zero pixel on each side.
-        var rows = arange(h, device: x.device).view(1, h, 1).add(dy).add(1).clamp(0, h + 1);
-        var cols = arange(w, device: x.device).view(1, 1, w).add(dx).add(1).clamp(0, w + 1);
+        var rows = arange(h, device: x.device).view(1, h, 1).Plus(dy).Plus(1L).clamp(KeptScalars.Of(0L), KeptScalars.Of(h + 1));
+        var cols = arange(w, device: x.device).view(1, 1, w).Plus(dx).Plus(1L).clamp(KeptScalars.Of(0L), KeptScalars.Of(w + 1));
         var padded = F.pad(x, [1, 1, 1, 1]);                                       // [B, C, H + 2, W + 2]
-        var index = arange(b, device: x.device).view(b, 1, 1).mul((h + 2) * (w + 2)).add(rows.mul(w + 2)).add(cols); // [B, H, W]
+        var index = arange(b, device: x.device).view(b, 1, 1).Times((h + 2) * (w + 2)).Plus(rows.Times(w + 2)).Plus(cols); // [B, H, W]
         var flat = padded.permute(0, 2, 3, 1).reshape(-1, c);                      // [B (H + 2) (W + 2), C]
         return flat.index_select(0, index.flatten()).view(b, h, w, c).permute(0, 3, 1, 2);
     }
@@ -110,8 +112,8 @@ public static class DiffAugment
         var cx = randint(0, w + (1 - sizeW % 2), new long[] { b, 1, 1 }, generator: random).to(x.device);
         var rows = arange(h, device: x.device).view(1, h, 1);
         var cols = arange(w, device: x.device).view(1, 1, w);
-        var inside = rows.ge(cy.sub(sizeH / 2)).logical_and(rows.lt(cy.sub(sizeH / 2).add(sizeH)))
-            .logical_and(cols.ge(cx.sub(sizeW / 2))).logical_and(cols.lt(cx.sub(sizeW / 2).add(sizeW)));
+        var inside = rows.ge(cy.Minus(sizeH / 2)).logical_and(rows.lt(cy.Minus(sizeH / 2).Plus(sizeH)))
+            .logical_and(cols.ge(cx.Minus(sizeW / 2))).logical_and(cols.lt(cx.Minus(sizeW / 2).Plus(sizeW)));
         return x.mul(inside.logical_not().unsqueeze(1).to(x.dtype));
     }
 }

@@ -80,7 +80,11 @@ public sealed class GanPair : IDisposable
         using var noGrad = no_grad();
         double decay = options.EmaDecay!.Value;
         var current = Generator.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, average) in GeneratorEma.named_parameters()) average.mul_(decay).add_(current[name], alpha: 1 - decay);
+        // Kept Scalars (Models/KeptScalars.cs): an implicit double -> Scalar per parameter and step is left to the finalizer,
+        // which can free it while libtorch still reads it.
+        var keep = KeptScalars.Of(decay);
+        var blend = KeptScalars.Of(1 - decay);
+        foreach (var (name, average) in GeneratorEma.named_parameters()) average.mul_(keep).add_(current[name], alpha: blend);
         var buffers = Generator.named_buffers().ToDictionary(b => b.name, b => b.buffer);
         foreach (var (name, buffer) in GeneratorEma.named_buffers()) buffer.copy_(buffers[name]);
     }

@@ -1,0 +1,62 @@
+using Dcgan.Data;
+
+namespace Dcgan.Tests;
+
+/// <summary>Folders with symbolic links: loops are named and left out, linked folders count once, nothing hangs.</summary>
+public class FileWalkTests
+{
+    private static void Link(string link, string target) => File.CreateSymbolicLink(link, target);
+
+    [Fact]
+    public void Symbolic_link_loops_end_and_each_real_image_is_read_once()
+    {
+        // The probe's folder: d/img00.png, d/sub/up -> .., d/self -> ../d, and a file linked to itself.
+        string root = TestData.TempDir("links");
+        string d = Path.Combine(root, "d");
+        TestData.ImageFolder(1, into: d);
+        string image = Directory.GetFiles(d).Single();
+        Directory.CreateDirectory(Path.Combine(d, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(d, "sub", "up"), "..");
+        Directory.CreateSymbolicLink(Path.Combine(d, "self"), "../d");
+        Link(Path.Combine(d, "loop.png"), "loop.png");
+        // A folder of two more images outside, linked in once: its images count, once.
+        string outside = Path.Combine(root, "outside");
+        TestData.ImageFolder(2, into: outside);
+        Directory.CreateSymbolicLink(Path.Combine(d, "more"), outside);
+        // A second name for the first image.
+        Link(Path.Combine(d, "again.png"), image);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var source = new FolderImageSource(d);
+        var images = source.Read().ToList();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"listing took {clock.Elapsed}");
+        Assert.Equal(3, images.Count);
+        Assert.Contains(images, i => i.Name == Path.GetFileName(image));
+        Assert.Equal(2, images.Count(i => i.Name.StartsWith("more" + Path.DirectorySeparatorChar)));
+        Assert.Contains(source.Notes, n => n.Contains("a folder already read") && n.Contains(Path.Combine("sub", "up")));
+        Assert.Contains(source.Notes, n => n.Contains("loop.png") && n.Contains("does not resolve"));
+        Assert.Contains(source.Notes, n => n.Contains("again.png") && n.Contains("the same file as") && n.Contains("read once"));
+
+        // The command reports the set as it is: 3 images, the loops named; its scratch cache is its own and removed.
+        var before = Directory.GetDirectories(Path.GetTempPath(), "dcgan-inspect-*").ToHashSet();
+        var (code, output, err) = CliTests.Run("dataset", "inspect", "--data", d, "--size", "16");
+        Assert.True(code == 0, err);
+        Assert.Contains(": 3 images", output);
+        Assert.Contains("a folder already read", output);
+        Assert.Subset(before, Directory.GetDirectories(Path.GetTempPath(), "dcgan-inspect-*").ToHashSet());
+    }
+
+    [Fact]
+    public void Real_paths_resolve_links_in_any_component()
+    {
+        string root = TestData.TempDir("real");
+        string target = Directory.CreateDirectory(Path.Combine(root, "target", "inner")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(root, "alias"), Path.Combine(root, "target"));
+        Assert.Equal(target, FileWalk.Real(Path.Combine(root, "alias", "inner")));
+        Link(Path.Combine(root, "a"), Path.Combine(root, "b"));
+        Link(Path.Combine(root, "b"), Path.Combine(root, "a"));
+        var notes = new List<string>();
+        Assert.Null(FileWalk.Real(Path.Combine(root, "a"), notes));
+        Assert.Contains("too many levels of symbolic links", notes.Single());
+    }
+}
