@@ -1,4 +1,5 @@
 using Dcgan.Data;
+using Dcgan.Training;
 
 namespace Dcgan.Tests;
 
@@ -58,5 +59,50 @@ public class FileWalkTests
         var notes = new List<string>();
         Assert.Null(FileWalk.Real(Path.Combine(root, "a"), notes));
         Assert.Contains("too many levels of symbolic links", notes.Single());
+    }
+}
+
+/// <summary>A run resumed on a data set whose content changed: refused by default, warned with --accept-changed-data.</summary>
+public class ChangedDataTests
+{
+    [Fact]
+    public void Resuming_on_changed_data_is_refused_unless_accepted_and_a_cp_p_copy_counts_as_a_change()
+    {
+        string root = TestData.TempDir("changed-data");
+        var options = TestData.TinyRun(root) with { MaxSteps = 2, OutDir = Path.Combine(root, "run") };
+        string data = options.Data;
+        var files = Directory.GetFiles(data).Order(StringComparer.Ordinal).ToArray();
+        // Image 0 a flat colour, so that another flat colour encodes to a file of the same size.
+        byte[] Flat(byte red) => TestData.EncodePng(40, 40, (_, _) => (red, 90, 160, 255));
+        File.WriteAllBytes(files[0], Flat(20));
+        new Trainer(options).Run(resume: false);
+
+        // The same files again: resumes.
+        new Trainer(options with { MaxSteps = 3 }).Run(resume: true);
+
+        // One image replaced by another of the same size with the old modification time, as `cp -p` leaves it.
+        var when = File.GetLastWriteTimeUtc(files[0]);
+        string replacement = Path.Combine(root, "replacement.png");
+        File.WriteAllBytes(replacement, Flat(220));
+        Assert.Equal(new FileInfo(files[0]).Length, new FileInfo(replacement).Length);
+        File.Delete(files[0]);
+        File.Copy(replacement, files[0]);
+        File.SetLastWriteTimeUtc(files[0], when);
+        var e = Assert.Throws<InvalidDataException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true));
+        Assert.Contains("the data set has changed since this run started (10 images then, 10 now, the same count with other content)", e.Message);
+        Assert.Contains("--accept-changed-data", e.Message);
+
+        // Half the images deleted: refused with both counts; accepted, it goes on and says so.
+        foreach (string file in files.Skip(5)) File.Delete(file);
+        Assert.Contains("(10 images then, 5 now)",
+            Assert.Throws<InvalidDataException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true)).Message);
+        var messages = new List<string>();
+        var trainer = new Trainer(options with { MaxSteps = 4 }) { AcceptChangedData = true };
+        trainer.Message += messages.Add;
+        Assert.Equal(4, trainer.Run(resume: true).StepsDone);
+        Assert.Contains(messages, m => m.StartsWith("warning: the data set has changed since this run started"));
+
+        Assert.Contains("--accept-changed-data goes with --resume",
+            CliTests.Run("train", "--data", data, "--out", Path.Combine(root, "new"), "--accept-changed-data").Err);
     }
 }

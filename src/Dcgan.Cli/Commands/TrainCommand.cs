@@ -65,11 +65,15 @@ public static class TrainCommand
             "Spectral normalisation of D's convolutions (Miyato et al. 2018); exported with PyTorch's spectral_norm keys.", false);
         var r1 = Make("--r1", "R1 penalty weight gamma on real images (Mescheder et al. 2018), e.g. 10; 0 is none.", 0.0);
         var initD = Optional<string>("--init-d", "Start D from a PyTorch state_dict (netD.pth), as pytorch/examples' --netD.");
+        var acceptChangedData = new Option<bool>("--accept-changed-data")
+        {
+            Description = "With --resume: go on although the data set's content changed since the run started (otherwise refused).",
+        };
 
         var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
             .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
                   activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, precision, cacheDir, initG,
-                  initD, ema, augment, augmentTranslation, augmentP, spectralNorm, r1);
+                  initD, ema, augment, augmentTranslation, augmentP, spectralNorm, r1, acceptChangedData);
         // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
         var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
         {
@@ -138,7 +142,9 @@ public static class TrainCommand
                 }
             }
             else options = FromFlags();
-            var trainer = new Trainer(options);
+            if (r.GetValue(acceptChangedData) && !r.GetValue(resume))
+                throw new ArgumentException("--accept-changed-data goes with --resume (a new run has no earlier data set to compare)");
+            var trainer = new Trainer(options) { AcceptChangedData = r.GetValue(acceptChangedData) };
             bool chosenByAuto = !r.GetValue(resume) && r.GetValue(precision)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
             Console.WriteLine(PrecisionChoice.Describe(options.Precision, chosenByAuto) + (r.GetValue(resume) ? ", as the run was started" : ""));
             return Train(trainer, r.GetValue(resume));

@@ -28,10 +28,15 @@ internal static class SourceHash
 {
     public static string Of(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
 
+    /// <summary>
+    /// A file's identity for the cache key: its path and the SHA-256 of its content. Path, size and modification time
+    /// alone take a same-size file copied over with its old time (`cp -p`) for the old one, and the run would train on
+    /// stale pixels. Hashing reads the data once per start (SHA-256 runs at over 1 GB/s here; CelebA's zip is 1.4 GB).
+    /// </summary>
     public static string FileStamp(string path)
     {
-        var info = new FileInfo(path);
-        return $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}";
+        using var stream = File.OpenRead(path);
+        return $"{Path.GetFullPath(path)}|{Convert.ToHexString(SHA256.HashData(stream))}";
     }
 
     public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp"];

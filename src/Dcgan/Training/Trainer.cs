@@ -30,6 +30,12 @@ public sealed class Trainer
 
     public Trainer(TrainingOptions options) => Options = options.Validate();
 
+    /// <summary>
+    /// On resume, continue even when the data set differs from the one the run started on (with a warning); otherwise such
+    /// a resume is refused, since the run would silently train on other images with other step counts.
+    /// </summary>
+    public bool AcceptChangedData { get; init; }
+
     /// <summary>The options of an existing run (its newest checkpoint's config), with new bounds where given.</summary>
     public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
     {
@@ -49,6 +55,7 @@ public sealed class Trainer
         RemoveStaleTemporaryFiles(runDir);
         var existing = CheckpointsToContinue(runDir, resume);
         using var cache = OpenData();
+        if (resume) CheckSameData(runDir, cache.Info);
         Directory.CreateDirectory(Path.Combine(runDir, "samples"));
         using var loader = new BatchLoader(cache, o.BatchSize, o.Seed);
         long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * loader.StepsPerEpoch);
@@ -107,6 +114,18 @@ public sealed class Trainer
             throw new InvalidOperationException($"--resume: run directory '{Options.OutDir}' has no checkpoint to continue from " +
                 "(it stopped before its first one): run the same command without --resume to start it again");
         return existing;
+    }
+
+    /// <summary>Refuses (or with <see cref="AcceptChangedData"/> warns about) a data set whose content changed since the run started.</summary>
+    private void CheckSameData(string runDir, PixelCacheInfo now)
+    {
+        if (RunConfig.ReadDataset(runDir) is not { Fingerprint: { } before } saved || before == now.Fingerprint) return;
+        string change = $"the data set has changed since this run started ({saved.Images} images then, {now.Count} now" +
+            (saved.Images == now.Count ? ", the same count with other content" : "") + ")";
+        if (!AcceptChangedData)
+            throw new InvalidDataException($"--resume: {change}; resume on the data it started on, or add --accept-changed-data " +
+                "to go on with the new set (its epochs and steps per epoch then follow the new count)");
+        Message?.Invoke($"warning: {change}; going on with the new set (--accept-changed-data)");
     }
 
     /// <summary>The data set, decoded once into the pixel cache, with what was skipped said.</summary>
