@@ -28,7 +28,7 @@ public static class QueryParser
     public static IReadOnlyList<long> Seeds(string? text, string parameter, int maxCount)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{parameter}: required (seeds such as 3,7,12-20)");
-        try { return Latent.LatentSampler.ParseSeedList(text, maxCount); }
+        try { return Input.UserInput.SeedList(text, maxCount); }
         catch (ArgumentException e) { throw new ArgumentException($"{parameter}: {e.Message}"); }
     }
 }

@@ -1,4 +1,4 @@
-using Dcgan.Interop;
+using Dcgan.Export;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.StaticFiles;

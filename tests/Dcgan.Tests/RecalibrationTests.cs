@@ -1,3 +1,4 @@
+using Dcgan.Training;
 using Dcgan.Latent;
 using Dcgan.Models;
 using TorchSharp.Modules;

@@ -103,13 +103,13 @@ public class TrainingTests
         using var b = new Models.Generator(options.Model);
         Assert.True(Checkpoint.TryLoadGeneratorEma(straight.LastCheckpoint!, a));
         Assert.True(Checkpoint.TryLoadGeneratorEma(resumed.LastCheckpoint!, b));
-        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(b));
+        Assert.Equal(Models.ModelFingerprint.Of(a), Models.ModelFingerprint.Of(b));
 
         using var sampled = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _);
         using var raw = new Models.Generator(options.Model);
         Checkpoint.LoadGenerator(straight.LastCheckpoint!, raw);
-        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(sampled));
-        Assert.NotEqual(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(sampled));
+        Assert.Equal(Models.ModelFingerprint.Of(a), Models.ModelFingerprint.Of(sampled));
+        Assert.NotEqual(Models.ModelFingerprint.Of(raw), Models.ModelFingerprint.Of(sampled));
 
         // --weights picks either generator of the checkpoint; asking for an average that was never kept is an error.
         // The saved average carries BatchNorm statistics measured for its own weights, not G's.
@@ -127,9 +127,9 @@ public class TrainingTests
         }
 
         using var rawByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Raw);
-        Assert.Equal(Generation.ModelFingerprint.Of(raw), Generation.ModelFingerprint.Of(rawByChoice));
+        Assert.Equal(Models.ModelFingerprint.Of(raw), Models.ModelFingerprint.Of(rawByChoice));
         using var emaByChoice = Generation.ModelLoader.LoadGenerator(straight.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema);
-        Assert.Equal(Generation.ModelFingerprint.Of(a), Generation.ModelFingerprint.Of(emaByChoice));
+        Assert.Equal(Models.ModelFingerprint.Of(a), Models.ModelFingerprint.Of(emaByChoice));
         var noEma = new Trainer(options with
         {
             OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "no-ema"), EmaDecay = null, MaxSteps = 1

@@ -191,7 +191,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         {
             Name = $"null-{field}", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray(),
         };
-        var json = System.Text.Json.Nodes.JsonNode.Parse(Training.DcganJson.Serialize(vector))!.AsObject();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(DcganJson.Serialize(vector))!.AsObject();
         StringContent Body() => new(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
         json[field] = null;
         var response = await Client.PostAsync($"{studio.M}/vectors/upload?force=1", Body());
@@ -214,7 +214,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         {
             Name = "foreign", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray()
         };
-        string json = Training.DcganJson.Serialize(vector);
+        string json = DcganJson.Serialize(vector);
         var refused = await Client.PostAsync($"{studio.M}/vectors/upload",
             new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -236,7 +236,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("--allowed-hosts attacker.example", await refused.Content.ReadAsStringAsync());
 
         // CSRF: a simple text/plain POST from another origin (no preflight) would have added a vector.
-        string json = Training.DcganJson.Serialize(new AttributeVector
+        string json = DcganJson.Serialize(new AttributeVector
         {
             Name = "planted", Nz = 8, ModelHash = "0123456789abcdef", Vector = Enumerable.Repeat(0.2f, 8).ToArray()
         });
@@ -278,7 +278,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
 
         var asJson = new AttributeVector { Name = "v_json", Nz = 8, ModelHash = "0123456789abcdef", Vector = values };
         var json = await Client.PostAsync($"{studio.M}/vectors/upload?force=1",
-            new StringContent(Training.DcganJson.Serialize(asJson), System.Text.Encoding.UTF8, "application/json"));
+            new StringContent(DcganJson.Serialize(asJson), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
         string version = asJson.Version;
         Assert.Equal(await Png($"{studio.M}/edit.png?seed=5&v=v_json@{version}:1.5"),

@@ -1,4 +1,5 @@
 using Dcgan.Generation;
+using Dcgan.Export;
 using Dcgan.Interop;
 using Dcgan.Latent;
 using Microsoft.AspNetCore.Builder;

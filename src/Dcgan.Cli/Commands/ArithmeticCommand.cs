@@ -35,7 +35,7 @@ public static class ArithmeticCommand
             using var za = ModelArguments.SeedsOrLatents(loaded, r.GetValue(a)!, "--a", 16);
             using var zb = ModelArguments.SeedsOrLatents(loaded, r.GetValue(b)!, "--b", 16);
             using var zc = ModelArguments.SeedsOrLatents(loaded, r.GetValue(c)!, "--c", 16);
-            var (figure, results) = Editing.ArithmeticFigure(za, zb, zc, rad, r.GetValue(seed));
+            var (figure, results) = Generation.Figures.Arithmetic(za, zb, zc, rad, r.GetValue(seed));
             using (results)
             {
                 Png.Save(figure.Draw(loaded.Sampler), r.GetValue(output)!);

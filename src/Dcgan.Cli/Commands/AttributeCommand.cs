@@ -37,12 +37,12 @@ public static class AttributeCommand
         command.SetAction(r => CommandRunner.Guard("attribute fit", () =>
         {
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
-            var chosen = Editing.SupervisedMethod(r.GetValue(method), "--method");
+            var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
             if (seedsB is not null && chosen != AttributeMethod.Balanced)
                 throw new ArgumentException("--balance-with is for --method balanced");
 
             using var loaded = model.Open(r);
-            var vector = Editing.FitFromSeeds(loaded, r.GetValue(name)!, chosen, seedsWith, seedsWithout, seedsB);
+            var vector = Generation.ModelVectors.Fit(loaded, r.GetValue(name)!, chosen, seedsWith, seedsWithout, seedsB);
             var validation = vector.Validation!;
             vector.Save(r.GetValue(output)!);
             Console.WriteLine($"{vector.Name} ({DcganJson.Name(chosen)}): {seedsWith.Count} with, {seedsWithout.Count} without; " +
@@ -77,7 +77,7 @@ public static class AttributeCommand
                 throw new InvalidDataException($"{file}: expected {{\"with\": [seeds], \"without\": [seeds]}} ({e.Message})");
             }
         }
-        var bSeeds = r.GetValue(balanceWith) is { } text ? LatentSampler.ParseSeedList(text).ToHashSet() : null;
+        var bSeeds = r.GetValue(balanceWith) is { } text ? Input.UserInput.SeedList(text).ToHashSet() : null;
         if (r.GetValue(with) is null || r.GetValue(without) is null)
             throw new ArgumentException("give --with SEEDS and --without SEEDS (or --labels FILE)");
         return (ModelArguments.Seeds(r, with), ModelArguments.Seeds(r, without), bSeeds);
@@ -109,7 +109,7 @@ public static class AttributeCommand
             int count = r.GetValue(n);
             if (count is < 1 or > 64) throw new ArgumentException($"--n must be between 1 and 64 (got {count})");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
-            var s = Editing.ParseStrengths(r.GetValue(strengths), "--strengths");
+            var s = Input.UserInput.Strengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);
             var vector = loaded.LoadVector(r.GetValue(vectorFile)!, r.GetValue(force), warn);
@@ -118,7 +118,7 @@ public static class AttributeCommand
             using var z = r.GetValue(latents) is { } file
                 ? ModelArguments.SeedsOrLatents(loaded, file, "--latents", 64)
                 : loaded.LatentsFor(seeds);
-            Png.Save(Editing.StripFigure(z, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)).Draw(loaded.Sampler),
+            Png.Save(Generation.Figures.Strip(z, vector, s, conditions, r.GetValue(unit), r.GetValue(keepNorm)).Draw(loaded.Sampler),
                 r.GetValue(output)!);
             Console.WriteLine($"{z.shape[0]} image(s) x strengths {string.Join(", ", s)} along '{vector.Name}'" +
                 $"{(conditions.Count > 0 ? $", conditioned on {conditions.Count} vector(s)" : "")}; wrote {r.GetValue(output)}");

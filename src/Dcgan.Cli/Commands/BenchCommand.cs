@@ -46,7 +46,7 @@ public static class BenchCommand
                     $"{(x.ImagesPerSecond > 0 ? x.ImagesPerSecond.ToString("F1") : "-"),9} {x.GflopPerSecond,8:F1} {x.ShareOfCeiling,10:P0}");
             foreach (var (name, speedup) in report.Speedups()) Console.WriteLine($"bf16 / fp32, {name}: {speedup:F2}x");
             if (jsonPath is not null)
-                File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, Training.DcganJson.Options));
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, DcganJson.Options));
             return 0;
         }));
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dcgan.Generation;
 using Dcgan.Data;
 using Dcgan.Latent;
 using Dcgan.Training;
@@ -40,7 +41,7 @@ public static class ClassifyCommand
                 name, output, force]);
         command.SetAction(r => CommandRunner.Guard("attribute classify", () =>
         {
-            var chosen = Editing.SupervisedMethod(r.GetValue(method), "--method");
+            var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
             if (r.GetValue(epochs) is < 1 or > 100) throw new ArgumentException("--epochs must be between 1 and 100");
             using var loaded = model.Open(r);
             var source = DataSource.Resolve(r.GetValue(data)!);

@@ -27,10 +27,10 @@ public static class DirectionsCommand
             if (chosen is not (AttributeMethod.Sefa or AttributeMethod.Pca)) throw new ArgumentException("--method must be sefa or pca");
             double range = r.GetValue(strength);
             if (!(range > 0 && range <= 20)) throw new ArgumentException($"--strength must be in (0, 20] (got {range})");
-            var seeds = LatentSampler.ParseSeedList(r.GetValue(previewSeeds)!);
+            var seeds = Input.UserInput.SeedList(r.GetValue(previewSeeds)!);
             if (seeds.Count > 16) throw new ArgumentException("at most 16 preview seeds");
             using var loaded = model.Open(r);
-            var directions = Editing.DiscoverDirections(loaded, chosen, r.GetValue(k), r.GetValue(samples));
+            var directions = Generation.ModelVectors.Discover(loaded, chosen, r.GetValue(k), r.GetValue(samples));
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
             double[] steps = [-1, -2.0 / 3, -1.0 / 3, 0, 1.0 / 3, 2.0 / 3, 1];
@@ -41,7 +41,7 @@ public static class DirectionsCommand
                 double sigma = vector.Sigma ?? 1;
                 var strengths = steps.Select(s => s * range * sigma).ToList();
                 using var z = loaded.LatentsFor(seeds);
-                Png.Save(Editing.StripFigure(z, vector, strengths, []).Draw(loaded.Sampler), Path.Combine(dir, $"direction-{i:D2}.png"));
+                Png.Save(Generation.Figures.Strip(z, vector, strengths, []).Draw(loaded.Sampler), Path.Combine(dir, $"direction-{i:D2}.png"));
                 Console.WriteLine($"direction {i:D2}: sigma {sigma:F3}");
             }
             Console.WriteLine($"{directions.Count} directions in {dir}/ " +

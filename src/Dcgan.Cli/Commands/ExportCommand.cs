@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dcgan.Generation;
+using Dcgan.Export;
 using Dcgan.Interop;
 using Dcgan.Models;
 using Dcgan.Training;

@@ -27,13 +27,13 @@ public static class InterpolateCommand
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             int k = r.GetValue(steps);
             if (k is < 2 or > 256) throw new ArgumentException($"--steps must be between 2 and 256 (got {k})");
-            var chosen = Training.DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
+            var chosen = DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };
             if (r.GetValue(through) is { } middle)
-                waypoints.AddRange(LatentSampler.ParseSeedList(middle, Editing.MaxPathImages).Select(s => loaded.LatentFrom(s.ToString())));
+                waypoints.AddRange(Input.UserInput.SeedList(middle, Generation.Figures.MaxPathImages).Select(s => loaded.LatentFrom(s.ToString())));
             waypoints.Add(loaded.LatentFrom(r.GetValue(to)!));
-            var figure = Editing.InterpolationFigure(waypoints, k, chosen, r.GetValue(nrow));
+            var figure = Generation.Figures.Interpolation(waypoints, k, chosen, r.GetValue(nrow));
             var images = loaded.Sampler.Render(figure.Latents, figure.Count);
             if (r.GetValue(output) is { } file) Png.Save(figure.Compose(images), file);
             if (r.GetValue(frames) is { } dir)
@@ -41,7 +41,7 @@ public static class InterpolateCommand
                 Directory.CreateDirectory(dir);
                 for (int i = 0; i < images.Count; i++) Png.Save(images[i], Path.Combine(dir, $"frame-{i:D4}.png"));
             }
-            Console.WriteLine($"{images.Count} images along a {Training.DcganJson.Name(chosen)} path through {waypoints.Count} points" +
+            Console.WriteLine($"{images.Count} images along a {DcganJson.Name(chosen)} path through {waypoints.Count} points" +
                 (r.GetValue(output) is { } o ? $"; strip {o}" : "") + (r.GetValue(frames) is { } f ? $"; frames in {f}/" : ""));
             return 0;
         }));

@@ -24,7 +24,7 @@ public static class LoadTestCommand
         command.SetAction(r => CommandRunner.Guard("loadtest", () =>
         {
             var report = LoadTest.RunAsync(new LoadTestOptions(r.GetValue(url)!, r.GetValue(requests), r.GetValue(concurrency),
-                    r.GetValue(timeLimit), Mix: Training.DcganJson.ParseEnum<LoadMix>(r.GetValue(mix)!, "--mix"), Model: r.GetValue(model)),
+                    r.GetValue(timeLimit), Mix: DcganJson.ParseEnum<LoadMix>(r.GetValue(mix)!, "--mix"), Model: r.GetValue(model)),
                 line => Console.Error.WriteLine(line)).GetAwaiter().GetResult();
             Console.WriteLine(report);
             return report.Failures == 0 ? 0 : 1;

@@ -27,7 +27,7 @@ internal sealed class ModelArguments
     public LoadedModel Open(ParseResult r, Models.Precision? fixedPrecision = null)
     {
         // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
-        var weights = Training.DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
+        var weights = DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
         var precision = fixedPrecision ?? Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
         return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights, precision);
     }
@@ -37,7 +37,7 @@ internal sealed class ModelArguments
         Make("--mode", $"eval (BatchNorm running statistics: each image depends only on its z) or train ({trainHelp}).", "eval");
 
     public static SamplingMode Mode(ParseResult r, Option<string> option) =>
-        Training.DcganJson.ParseEnum<SamplingMode>(r.GetValue(option)!, "--mode");
+        DcganJson.ParseEnum<SamplingMode>(r.GetValue(option)!, "--mode");
 
     /// <summary>
     /// Seeds as a person writes them ("3,7,12-20"), or a latents file (.npy or JSON, e.g. from `dcgan invert`): its rows.
@@ -50,10 +50,10 @@ internal sealed class ModelArguments
             if (z.shape[0] > max) throw new ArgumentException($"{option}: {text} holds {z.shape[0]} latents, at most {max}");
             return z;
         }
-        try { return model.LatentsFor(LatentSampler.ParseSeedList(text, max)); }
+        try { return model.LatentsFor(Input.UserInput.SeedList(text, max)); }
         catch (ArgumentException e) { throw new ArgumentException($"{option}: {e.Message} (or give a latents file that exists)"); }
     }
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
-        r.GetValue(option) is { } text ? LatentSampler.ParseSeedList(text) : throw new ArgumentException($"{option.Name} is required");
+        r.GetValue(option) is { } text ? Input.UserInput.SeedList(text) : throw new ArgumentException($"{option.Name} is required");
 }

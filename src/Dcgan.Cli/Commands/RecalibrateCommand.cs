@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dcgan.Training;
 using Dcgan.Interop;
 using Dcgan.Models;
 using static Dcgan.Cli.Commands.OptionFactory;

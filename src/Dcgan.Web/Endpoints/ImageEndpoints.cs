@@ -45,7 +45,7 @@ public static class ImageEndpoints
             var edits = q["v"].Select(v => ParseEdit(v!, served.Vectors, ref pinned)).ToList();
             var conditions = q["condition"].Select(c => Vector(c!, "condition", served.Vectors, ref pinned)).ToList();
             bool unit = QueryParser.Flag(q["unit"]), keepNorm = QueryParser.Flag(q["keepNorm"]);
-            return PngResults.Draw(context, served, () => Editing.EditFigure(
+            return PngResults.Draw(context, served, () => Generation.Figures.Edit(
                 z is null ? served.Model.LatentsFor([seed]) : TorchSharp.torch.tensor(z).reshape(1, -1),
                 edits, conditions, unit, keepNorm), pinned);
         }).WithSummary("An edited image: seed (or z, base64url float32), v=NAME@VERSION:STRENGTH (repeatable), " +
@@ -59,10 +59,10 @@ public static class ImageEndpoints
             var seeds = QueryParser.Seeds(q["seeds"], "seeds", MaxExemplars);
             bool pinned = true;
             var vector = Vector(q["vector"].ToString(), "vector", served.Vectors, ref pinned);
-            var strengths = Editing.ParseStrengths(q["strengths"], "strengths");
+            var strengths = Input.UserInput.Strengths(q["strengths"], "strengths");
             var conditions = q["condition"].Select(c => Vector(c!, "condition", served.Vectors, ref pinned)).ToList();
             return PngResults.Draw(context, served,
-                () => Editing.StripFigure(served.Model.LatentsFor(seeds), vector, strengths, conditions), pinned);
+                () => Generation.Figures.Strip(served.Model.LatentsFor(seeds), vector, strengths, conditions), pinned);
         }).WithSummary("The comparison strip of `dcgan attribute apply`: one row per seed, one column per strength.");
 
         model.MapGet("/interpolate.png", (string id, string? from, string? to, string? steps, string? mode, string? t,
@@ -71,12 +71,12 @@ public static class ImageEndpoints
             var served = models.Get(id);
             long a = QueryParser.Long(from, "from", 0, long.MaxValue), b = QueryParser.Long(to, "to", 0, long.MaxValue);
             int k = (int)QueryParser.Long(steps, "steps", 2, 64, 8);
-            var path = Training.DcganJson.ParseEnum<InterpolationMode>(mode ?? "slerp", "mode");
+            var path = DcganJson.ParseEnum<InterpolationMode>(mode ?? "slerp", "mode");
             double? at = t is null ? null : QueryParser.Double(t, "t", 0, 1);
             var model = served.Model;
             return PngResults.Draw(context, served, () => at is { } position
-                ? Editing.InterpolationPoint(model.LatentsFor([a]), model.LatentsFor([b]), position, path) // the page's slider
-                : Editing.InterpolationFigure([model.LatentsFor([a]), model.LatentsFor([b])], k, path));
+                ? Generation.Figures.InterpolationPoint(model.LatentsFor([a]), model.LatentsFor([b]), position, path) // the page's slider
+                : Generation.Figures.Interpolation([model.LatentsFor([a]), model.LatentsFor([b])], k, path));
         }).WithSummary("An interpolation strip between two seeds (slerp or lerp), or with t one image along the path.");
 
         model.MapGet("/arithmetic.png", (string id, string? a, string? b, string? c, HttpContext context, ModelRegistry models) =>
@@ -87,7 +87,7 @@ public static class ImageEndpoints
             return PngResults.Draw(context, served, () =>
             {
                 var m = served.Model;
-                var (figure, results) = Editing.ArithmeticFigure(m.LatentsFor(sa), m.LatentsFor(sb), m.LatentsFor(sc));
+                var (figure, results) = Generation.Figures.Arithmetic(m.LatentsFor(sa), m.LatentsFor(sb), m.LatentsFor(sc));
                 results.Dispose();
                 return figure;
             });
@@ -98,7 +98,7 @@ public static class ImageEndpoints
     {
         int colon = text.LastIndexOf(':');
         if (colon <= 0) throw new ArgumentException($"v: '{text}' must be NAME@VERSION:STRENGTH (or NAME:STRENGTH)");
-        return new VectorEdit(Vector(text[..colon], "v", vectors, ref pinned), Editing.ParseStrength(text[(colon + 1)..], "v (strength)"));
+        return new VectorEdit(Vector(text[..colon], "v", vectors, ref pinned), Input.UserInput.Strength(text[(colon + 1)..], "v (strength)"));
     }
 
     private static AttributeVector Vector(string reference, string parameter, VectorStore vectors, ref bool pinned)

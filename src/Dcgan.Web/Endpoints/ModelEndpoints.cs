@@ -28,10 +28,10 @@ public static class ModelEndpoints
                 // The page runs fp32 ONNX: exported from fp32 weights whatever precision this studio draws at.
                 using var model = Generation.LoadedModel.Open(served.Model.Path, precision: Models.Precision.Fp32);
                 var archive = new MemoryStream();
-                var vectors = served.Vectors.All.Count > 0 ? served.Vectors.All : Interop.WebPageExport.DiscoveredDirections(model);
-                string name = Interop.WebPageExport.ModelName(model.Path);
-                Interop.WebPageExport.WriteZip(model, name, vectors, archive);
-                return Results.File(archive.ToArray(), "application/zip", Interop.WebPageExport.FolderName(name) + ".zip");
+                var vectors = served.Vectors.All.Count > 0 ? served.Vectors.All : Export.WebPageExport.DiscoveredDirections(model);
+                string name = Export.WebPageExport.ModelName(model.Path);
+                Export.WebPageExport.WriteZip(model, name, vectors, archive);
+                return Results.File(archive.ToArray(), "application/zip", Export.WebPageExport.FolderName(name) + ".zip");
             })
             .WithSummary("The model and its vectors as a static web page that draws and edits in the browser with no server " +
                 "(the folder `dcgan export --web` writes), zipped; a model with no vectors gets SeFa's first directions.");

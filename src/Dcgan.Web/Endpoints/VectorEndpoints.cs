@@ -29,12 +29,12 @@ public static class VectorEndpoints
         {
             var served = models.Get(id);
             string name = AttributeVector.CheckName(body.Name ?? "", "name");
-            var method = Editing.SupervisedMethod(body.Method, "method");
+            var method = Input.UserInput.SupervisedMethod(body.Method, "method");
             if ((body.With?.Length ?? 0) + (body.Without?.Length ?? 0) > MaxLabels)
                 throw new ArgumentException($"with/without: at most {MaxLabels} labels");
             if ((body.With ?? []).Concat(body.Without ?? []).Any(s => s < 0))
                 throw new ArgumentException("with/without: seeds are non-negative integers");
-            var vector = Editing.FitFromSeeds(served.Model, name, method, body.With ?? [], body.Without ?? [],
+            var vector = Generation.ModelVectors.Fit(served.Model, name, method, body.With ?? [], body.Without ?? [],
                 body.BalanceWith?.ToHashSet());
             served.Vectors.Put(vector);
             return Results.Created($"/api/models/{id}/vectors/{name}", Summary(vector));
@@ -66,7 +66,7 @@ public static class VectorEndpoints
         {
             var served = models.Get(id);
             var method = DcganJson.ParseEnum<AttributeMethod>(body.Method ?? "sefa", "method");
-            var made = Editing.DiscoverDirections(served.Model, method, body.K ?? 5);
+            var made = Generation.ModelVectors.Discover(served.Model, method, body.K ?? 5);
             foreach (var v in made) served.Vectors.Put(v);
             return made.Select(Summary).ToList();
         }).WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...");

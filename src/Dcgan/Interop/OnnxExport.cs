@@ -1,4 +1,3 @@
-using Dcgan.Generation;
 using Dcgan.Interop.Onnx;
 using Dcgan.Models;
 using Google.Protobuf;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dcgan.Imaging;
-using Dcgan.Training;
+
 using static TorchSharp.torch;
 
 namespace Dcgan.Latent;

@@ -33,31 +33,4 @@ public static class LatentSampler
         LatentPrior.Uniform => rand(count, nz, 1, 1, generator: random).mul_(2).sub_(1),
         _ => throw new ArgumentOutOfRangeException(nameof(prior)),
     };
-
-    /// <summary>
-    /// Parses seed lists as a person writes them: "3,7,12-20"; more than <paramref name="maxCount"/> seeds is refused before any is listed.
-    /// </summary>
-    public static IReadOnlyList<long> ParseSeedList(string text, int maxCount = 100_000)
-    {
-        var seeds = new List<long>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var range = part.Split('-', 2);
-            if (range.Length == 2 && long.TryParse(range[0], out long from) && long.TryParse(range[1], out long to) &&
-                from >= 0 && to >= from)
-            {
-                if (to - from >= maxCount - seeds.Count)
-                    throw new ArgumentException($"too many seeds: '{part}' takes the list past {maxCount}");
-                for (long s = from; s <= to; s++) seeds.Add(s);
-            }
-            else if (long.TryParse(part, out long seed) && seed >= 0)
-            {
-                if (seeds.Count >= maxCount) throw new ArgumentException($"too many seeds: at most {maxCount}");
-                seeds.Add(seed);
-            }
-            else throw new ArgumentException($"'{part}' is not a seed or a range of seeds (write e.g. 3,7,12-20)");
-        }
-        if (seeds.Count == 0) throw new ArgumentException("the seed list is empty");
-        return seeds;
-    }
 }

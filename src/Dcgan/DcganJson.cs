@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dcgan.Training;
+namespace Dcgan;
 
-/// <summary>The one JSON style of the project's files: camelCase names, kebab-case enum values ("bce-logits"), indented.</summary>
+/// <summary>
+/// The one JSON style of the project's files: camelCase names, kebab-case enum values ("bce-logits"), indented. At the
+/// library's root because every layer writes or reads JSON with it (run configs, vectors, checkpoints, the web answers).
+/// </summary>
 public static class DcganJson
 {
     public static readonly JsonSerializerOptions Options = new()

@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using TorchGenerator = TorchSharp.torch.Generator;
 
-namespace Dcgan.Models;
+namespace Dcgan.Training;
 
 /// <summary>
 /// Re-measures G's BatchNorm running statistics over many z from the prior (a cumulative average over equal
@@ -16,7 +16,7 @@ public static class BatchNormRecalibration
     /// <summary>The most latents to measure over: statistics settle long before (docs/experiments.md), and time grows with it.</summary>
     public const int MaxSamples = 1_000_000;
 
-    public static void Apply(Generator generator, int samples = 8192, int batchSize = 64, long seed = 0)
+    public static void Apply(Models.Generator generator, int samples = 8192, int batchSize = 64, long seed = 0)
     {
         if (samples > MaxSamples)
             throw new ArgumentException($"--samples: at most {MaxSamples} latents (got {samples}); 8192 measure the statistics well");

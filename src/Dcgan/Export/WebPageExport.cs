@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dcgan.Generation;
+using Dcgan.Interop;
 using Dcgan.Latent;
 
-namespace Dcgan.Interop;
+namespace Dcgan.Export;
 
 /// <summary>What <see cref="WebPageExport.Write"/> wrote: the folder, its size, and the ONNX check's result.</summary>
 public sealed record WebPageSummary(string Directory, long Bytes, int Files, int Vectors, OnnxComparison Check);
@@ -89,7 +90,7 @@ public static class WebPageExport
     /// labels needed), so that a page of any model can edit out of the box.
     /// </summary>
     public static IReadOnlyList<AttributeVector> DiscoveredDirections(LoadedModel model, int count = DefaultDirections) =>
-        count == 0 ? [] : Editing.DiscoverDirections(model, AttributeMethod.Sefa, Math.Min(count, model.Options.Nz));
+        count == 0 ? [] : Generation.ModelVectors.Discover(model, AttributeMethod.Sefa, Math.Min(count, model.Options.Nz));
 
     /// <summary>The same folder as a zip archive (the studio's download), built in a temporary folder that is removed afterwards.</summary>
     public static void WriteZip(LoadedModel model, string name, IReadOnlyList<AttributeVector> vectors, Stream output)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using static TorchSharp.torch;
 
-namespace Dcgan.Generation;
+namespace Dcgan.Models;
 
 /// <summary>A hash of G's weights (names and raw values in key order): the same model hashes the same whatever file holds it.</summary>
 public static class ModelFingerprint

@@ -1,8 +1,8 @@
 using Dcgan.Data;
-using Dcgan.Generation;
+using Dcgan.Latent;
 using static TorchSharp.torch;
 
-namespace Dcgan.Latent;
+namespace Dcgan.Generation;
 
 public sealed record AutoLabelOptions(string Name, AttributeMethod Method = AttributeMethod.MeanDiff, int Count = 1000, long FirstSeed = 0,
     double Confidence = 0.8, int Epochs = 8, long Seed = 0, bool AllowChance = false);

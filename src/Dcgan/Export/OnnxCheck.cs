@@ -1,11 +1,12 @@
 using Dcgan.Generation;
 using Dcgan.Imaging;
+using Dcgan.Interop;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Tensor = TorchSharp.torch.Tensor;
 using static TorchSharp.torch;
 
-namespace Dcgan.Interop;
+namespace Dcgan.Export;
 
 /// <summary>How far an exported file's images lie from this program's: the largest difference in output values and in 8-bit levels.</summary>
 public sealed record OnnxComparison(int Images, double MaxOutputDifference, int MaxLevelDifference, double LevelsDifferingShare);
