@@ -194,9 +194,32 @@ public class CliTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "train", "sample", "bench", "dataset" }) Assert.Contains(command, output);
-        var train = Run("train", "--help");
-        Assert.Contains("--checkpoint-every", train.Out);
-        Assert.Contains("--lr-g", train.Out);
+        var commands = DcganCli.Build().Subcommands.ToList();
+        Assert.True(commands.Count >= 14, $"{commands.Count} commands");
+        // Every command and subcommand: listed, described, and its --help names and describes each of its options.
+        var leaves = new List<(string[] Path, System.CommandLine.Command Command)>();
+        void Collect(System.CommandLine.Command command, string[] path)
+        {
+            if (command.Subcommands.Count == 0) leaves.Add((path, command));
+            foreach (var sub in command.Subcommands) Collect(sub, [.. path, sub.Name]);
+        }
+        foreach (var command in commands)
+        {
+            Assert.Contains(command.Name, output);
+            Assert.False(string.IsNullOrWhiteSpace(command.Description), $"{command.Name} has no description");
+            Collect(command, [command.Name]);
+        }
+        foreach (var (path, command) in leaves)
+        {
+            var help = Run([.. path, "--help"]);
+            Assert.True(help.Code == 0, $"{string.Join(" ", path)} --help: {help.Err}");
+            foreach (var option in command.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "-h" or "-?")))
+            {
+                Assert.Contains(option.Name, help.Out);
+                Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{string.Join(" ", path)} {option.Name} has no description");
+            }
+        }
+        Assert.Contains(leaves, l => l.Path.SequenceEqual(["attribute", "fit"]));
+        Assert.Contains("--checkpoint-every", Run("train", "--help").Out);
     }
 }

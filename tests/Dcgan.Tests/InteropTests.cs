@@ -101,8 +101,17 @@ public class InteropTests
         var result = new Trainer(options).Run(resume: false);
         using var trained = ModelLoader.LoadGenerator(result.LastCheckpoint!, out _);
         using var original = PyTorchStateDict.LoadGenerator(Fixture("netG.pth"));
-        // One step at a vanishing learning rate: the convolution weights are still PyTorch's.
+        // One step at a vanishing learning rate: the convolution weights are still PyTorch's, G's and D's (--init-d too).
         Assert.True(trained.state_dict()["main.0.weight"].allclose(original.state_dict()["main.0.weight"], atol: 1e-6));
+        using var trainedD = new Discriminator(options.Model);
+        Checkpoint.LoadDiscriminator(result.LastCheckpoint!, trainedD);
+        var pytorchD = PyTorchStateDict.Read(Fixture("netD.pth"));
+        foreach (string key in new[] { "main.0.weight", "main.2.weight" })
+            Assert.True(trainedD.state_dict()[key].allclose(pytorchD[key], atol: 1e-6), key);
+        // And a fresh run differs: the check above would notice weights_init instead of the file.
+        using var fresh = new Discriminator(options.Model);
+        WeightInit.Apply(fresh);
+        Assert.False(fresh.state_dict()["main.0.weight"].allclose(pytorchD["main.0.weight"], atol: 1e-6));
     }
 }
 

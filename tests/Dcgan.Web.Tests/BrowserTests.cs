@@ -212,13 +212,19 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         // v_A as the recipe saves it in Python, torch.save(v_A, "v_A.pt"): loaded under the file's name, with a slider.
         string torchFile = Path.Combine(browser.Studio.Root, "v_A.pt");
         using (var stream = File.Create(torchFile)) Interop.TorchTensorFile.WriteVector(stream, Enumerable.Repeat(0.5f, 8).ToArray());
-        await page.Locator("#upload").SetInputFilesAsync(torchFile);
-        await page.Locator("#sliders input[data-vector='v_A']").WaitForAsync();
-        Assert.Contains("Loaded vector v_A (imported)", await page.Locator("#vectors-note").TextContentAsync());
-        Assert.Equal("", await page.Locator("#vectors-error").TextContentAsync());
-        // The studio is shared by these tests: leave its vectors as they were.
         string model = await page.Locator("#model").InputValueAsync();
-        await browser.Client.DeleteAsync($"/api/models/{model}/vectors/v_A");
+        try
+        {
+            await page.Locator("#upload").SetInputFilesAsync(torchFile);
+            await page.Locator("#sliders input[data-vector='v_A']").WaitForAsync();
+            Assert.Contains("Loaded vector v_A (imported)", await page.Locator("#vectors-note").TextContentAsync());
+            Assert.Equal("", await page.Locator("#vectors-error").TextContentAsync());
+        }
+        finally
+        {
+            // The studio is shared by these tests: leave its vectors as they were, also when an assertion above failed.
+            await browser.Client.DeleteAsync($"/api/models/{model}/vectors/v_A");
+        }
     }
 
     [Fact]
