@@ -106,3 +106,19 @@ public class ChangedDataTests
             CliTests.Run("train", "--data", data, "--out", Path.Combine(root, "new"), "--accept-changed-data").Err);
     }
 }
+
+public class RandomStreamTests
+{
+    [Fact]
+    public void Every_random_stream_has_its_own_id_and_the_ids_runs_depend_on_stay()
+    {
+        var values = Enum.GetValues<RandomStream>();
+        Assert.Equal(values.Length, values.Select(v => (ulong)v).Distinct().Count());
+        // Changing one of these would change every run's draws (resume and figures are reproduced from them).
+        Assert.Equal(1UL, (ulong)RandomStream.WeightInit);
+        Assert.Equal(2UL, (ulong)RandomStream.Shuffle);
+        Assert.Equal(3UL, (ulong)RandomStream.TrainingStep);
+        Assert.Equal(31UL, (ulong)RandomStream.EvaluationSubset);
+        Assert.Equal(SeedMixer.Mix(5, 3UL, 7), SeedMixer.Mix(5, RandomStream.TrainingStep, 7));
+    }
+}

@@ -26,7 +26,8 @@ public static class InterpolateCommand
                 throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             int k = r.GetValue(steps);
-            if (k is < 2 or > 256) throw new ArgumentException($"--steps must be between 2 and 256 (got {k})");
+            if (k < 2 || k > Generation.Figures.MaxInterpolationSteps)
+                throw new ArgumentException($"--steps must be between 2 and {Generation.Figures.MaxInterpolationSteps} (got {k})");
             var chosen = DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };

@@ -70,7 +70,7 @@ public static class ImageEndpoints
         {
             var served = models.Get(id);
             long a = QueryParser.Long(from, "from", 0, long.MaxValue), b = QueryParser.Long(to, "to", 0, long.MaxValue);
-            int k = (int)QueryParser.Long(steps, "steps", 2, 64, 8);
+            int k = (int)QueryParser.Long(steps, "steps", 2, Generation.Figures.MaxInterpolationSteps, 8);
             var path = DcganJson.ParseEnum<InterpolationMode>(mode ?? "slerp", "mode");
             double? at = t is null ? null : QueryParser.Double(t, "t", 0, 1);
             var model = served.Model;

@@ -7,7 +7,6 @@ namespace Dcgan.Data;
 /// </summary>
 public sealed class BatchLoader : IDisposable
 {
-    private const ulong ShuffleStream = 2;
     private readonly PixelCache cache;
     private readonly long seed;
     private int[]? permutation;
@@ -35,7 +34,7 @@ public sealed class BatchLoader : IDisposable
         {
             if (permutationEpoch != epoch)
             {
-                permutation = SeedMixer.Permutation(cache.Count, SeedMixer.Mix(seed, ShuffleStream, (ulong)epoch));
+                permutation = SeedMixer.Permutation(cache.Count, SeedMixer.Mix(seed, RandomStream.Shuffle, (ulong)epoch));
                 permutationEpoch = epoch;
             }
             int start = (int)(step % StepsPerEpoch) * BatchSize;

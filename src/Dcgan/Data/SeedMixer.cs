@@ -1,11 +1,42 @@
 namespace Dcgan.Data;
 
 /// <summary>
+/// Every random stream a seed is mixed with, named in one place: two uses of one id would silently draw the same numbers
+/// (correlated noise, say, or a fixed subset that follows the shuffle). The values are fixed for good: runs resume
+/// bit-exactly and figures are reproduced from them.
+/// </summary>
+public enum RandomStream : ulong
+{
+    /// <summary>weights_init of G and D.</summary>
+    WeightInit = 1,
+    /// <summary>The data loader's shuffle, per epoch.</summary>
+    Shuffle = 2,
+    /// <summary>Everything a training step draws (z, augmentation, penalties), per step.</summary>
+    TrainingStep = 3,
+    /// <summary>PCA's latents (GANSpace).</summary>
+    PcaLatents = 7,
+    /// <summary>The randomised SVD's starting block.</summary>
+    SvdStart = 8,
+    /// <summary>The neighbours around an arithmetic result.</summary>
+    ArithmeticNeighbours = 9,
+    /// <summary>Inversion's random restarts.</summary>
+    InversionRestarts = 11,
+    /// <summary>The attribute classifier's train / validation split, its weights, and its per-epoch shuffle.</summary>
+    ClassifierSplit = 21, ClassifierInit = 22, ClassifierShuffle = 23,
+    /// <summary>The fixed subset of a real set that evaluation reads.</summary>
+    EvaluationSubset = 31,
+    /// <summary>The latents BatchNorm statistics are re-measured over.</summary>
+    BatchNormRecalibration = 41,
+}
+
+/// <summary>
 /// Derives independent, reproducible seeds from (run seed, stream, index) with SplitMix64. Every random draw of a
 /// training step comes from a generator seeded this way, so step N is the same whether or not the run was resumed.
 /// </summary>
 public static class SeedMixer
 {
+    public static ulong Mix(long seed, RandomStream stream, ulong index = 0) => Mix(seed, (ulong)stream, index);
+
     public static ulong Mix(long seed, ulong stream, ulong index = 0)
     {
         ulong x = unchecked((ulong)seed);

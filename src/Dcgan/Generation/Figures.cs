@@ -34,6 +34,9 @@ public static class Figures
     /// <summary>
     /// A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.
     /// </summary>
+    /// <summary>The most steps per segment of an interpolation, for the command and the studio alike.</summary>
+    public const int MaxInterpolationSteps = 256;
+
     /// <summary>The most images an interpolation path may hold (all its points and steps together).</summary>
     public const int MaxPathImages = 1024;
 

@@ -46,7 +46,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
 
         // Hold out a fifth of the groups (variants of one picture stay together: no near-copies across the split).
         var groups = items.GroupBy(x => labels.GroupOf(cache.Info.Names[x.index])).ToList();
-        var order = SeedMixer.Permutation(groups.Count, SeedMixer.Mix(seed, 21));
+        var order = SeedMixer.Permutation(groups.Count, SeedMixer.Mix(seed, RandomStream.ClassifierSplit));
         int heldGroups = Math.Max(1, groups.Count / 5);
         var held = order.Take(heldGroups).SelectMany(i => groups[i]).ToList();
         var train = order.Skip(heldGroups).SelectMany(i => groups[i]).ToList();
@@ -55,7 +55,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
         int trainPositives = Math.Max(1, train.Count(x => x.label));
         var positiveWeight = tensor((float)(train.Count - trainPositives) / trainPositives);
 
-        using var random = new TorchGenerator(SeedMixer.Mix(seed, 22));
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.ClassifierInit));
         // Seeded initialisation (no Dropout, whose draws would come from the global generator): the same labels and
         // seed give the same classifier.
         Models.WeightInit.Apply(this, random);
@@ -65,7 +65,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             this.train();
-            var shuffled = SeedMixer.Permutation(train.Count, SeedMixer.Mix(seed, 23, (ulong)epoch));
+            var shuffled = SeedMixer.Permutation(train.Count, SeedMixer.Mix(seed, RandomStream.ClassifierShuffle, (ulong)epoch));
             double lossSum = 0;
             for (int start = 0; start < train.Count; start += batchSize)
             {

@@ -55,7 +55,7 @@ public static class Directions
             throw new ArgumentException($"--samples: PCA holds every sample's first-block features in memory (64 KB each for the " +
                 $"tutorial's G); at most {MaxPcaSamples} (got {samples})");
         using var scope = NewDisposeScope();
-        using var random = new TorchGenerator(SeedMixer.Mix(seed, 7));
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.PcaLatents));
         var z = LatentSampler.Draw(samples, nz, generator.Options.Prior, random);
         Tensor features;
         using (no_grad())
@@ -90,7 +90,7 @@ public static class Directions
         using var scope = NewDisposeScope();
         long rank = Math.Min(a.shape[0], a.shape[1]);
         long width = Math.Min(rank, k + 10);
-        using var random = new TorchGenerator(SeedMixer.Mix(seed, 8));
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.SvdStart));
         var start = randn([a.shape[1], width], dtype: a.dtype, generator: random);
         var q = linalg.qr(a.matmul(start)).Q;                         // [rows, width]
         for (int i = 0; i < iterations; i++)

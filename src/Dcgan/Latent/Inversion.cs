@@ -68,7 +68,7 @@ public static class Inversion
         {
             // Only z learns: the networks' weights get no gradients (and no memory for them).
             foreach (var p in parameters) p.requires_grad = false;
-            using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, 11));
+            using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, RandomStream.InversionRestarts));
             var z = new TorchSharp.Modules.Parameter(LatentSampler.Draw(o.Restarts, model.Nz, model.Prior, random), requires_grad: true);
             var optimizer = optim.Adam([z], lr: o.LearningRate);
             var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, o.Steps, o.LearningRate * 0.05);

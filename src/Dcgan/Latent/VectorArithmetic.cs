@@ -18,7 +18,7 @@ public static class VectorArithmetic
         var mb = LatentMath.Flat(b).mean([0], keepdim: true);
         var mc = LatentMath.Flat(c).mean([0], keepdim: true);
         var y = ma.sub(mb).add(mc);
-        using var random = new TorchGenerator(SeedMixer.Mix(seed, 9));
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.ArithmeticNeighbours));
         var noise = rand(neighbours, y.shape[1], generator: random).mul(2 * radius).sub(radius);
         var result = new Result(ma, mb, mc, y, y.add(noise));
         foreach (var t in new[] { ma, mb, mc, y, result.Neighbours }) t.MoveToOuterDisposeScope();

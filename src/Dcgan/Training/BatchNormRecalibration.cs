@@ -25,7 +25,7 @@ public static class BatchNormRecalibration
             throw new ArgumentException($"recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
         var norms = generator.modules().OfType<BatchNorm2d>().ToList();
         var momenta = norms.Select(n => n.momentum).ToList();
-        using var random = new TorchGenerator(SeedMixer.Mix(seed, 41));
+        using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.BatchNormRecalibration));
         try
         {
             foreach (var norm in norms)

@@ -17,7 +17,6 @@ public readonly record struct StepResult(double LossD, double LossG, double DX, 
 /// </summary>
 public sealed class GanPair : IDisposable
 {
-    private const ulong InitStream = 1;
     private readonly TrainingOptions options;
 
     public Models.Generator Generator { get; }
@@ -35,7 +34,7 @@ public sealed class GanPair : IDisposable
         Augment = new AugmentStrength(options.AugmentP, options.AugmentAdaptive);
         Generator = new Models.Generator(options.Model);
         Discriminator = new Discriminator(options.Model);
-        using (var initRandom = new TorchGenerator(SeedMixer.Mix(options.Seed, InitStream)))
+        using (var initRandom = new TorchGenerator(SeedMixer.Mix(options.Seed, RandomStream.WeightInit)))
         {
             WeightInit.Apply(Generator, initRandom);
             WeightInit.Apply(Discriminator, initRandom);

@@ -21,7 +21,6 @@ public sealed record TrainingResult(long StepsDone, long TotalSteps, string? Las
 /// </summary>
 public sealed class Trainer
 {
-    public const ulong NoiseStream = 3;
 
     public TrainingOptions Options { get; }
 
@@ -186,7 +185,7 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var pixels = loader.Take(step, out int count);
         var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
-        using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, NoiseStream, (ulong)step));
+        using var random = new TorchGenerator(SeedMixer.Mix(o.Seed, RandomStream.TrainingStep, (ulong)step));
         double augmentP = Options.Augment == AugmentPolicy.None ? 0 : gan.Augment.P; // the dose this step trains with
         var (lossD, lossG, dx, dgz1, dgz2) = gan.Step(real, random, step);
         if (!double.IsNaN(lossG)) lastLossG = lossG; // WGAN-GP's critic-only steps have no G loss: the last one stands
