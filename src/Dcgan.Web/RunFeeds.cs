@@ -42,7 +42,7 @@ public sealed class RunFeeds
     public sealed class Feed(string runDir)
     {
         private readonly object gate = new();
-        private readonly MetricsTail tail = new(Path.Combine(runDir, "metrics.csv"));
+        private readonly MetricsTail tail = new(new RunLayout(runDir).Metrics);
         private IReadOnlyList<string> samples = [];
         private DateTime checkedAt = DateTime.MinValue;
 
@@ -72,7 +72,7 @@ public sealed class RunFeeds
 
     public static List<string> SampleFiles(string runDir)
     {
-        string dir = Path.Combine(runDir, "samples");
+        string dir = new RunLayout(runDir).Samples;
         return Directory.Exists(dir)
             ? Directory.GetFiles(dir, "*.png").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
             : [];

@@ -12,7 +12,7 @@ public sealed class RunsFolder(string path)
 
     /// <summary>The runs' folders in name order (those with checkpoints or metrics; an empty folder is not a run).</summary>
     public IReadOnlyList<string> Runs() => Directory.Exists(Path)
-        ? Directory.GetDirectories(Path).Where(d => File.Exists(System.IO.Path.Combine(d, "metrics.csv")) || Checkpoint.List(d).Count > 0)
+        ? Directory.GetDirectories(Path).Where(d => File.Exists(new RunLayout(d).Metrics) || Checkpoint.List(d).Count > 0)
             .Order(StringComparer.Ordinal).ToList()
         : [];
 

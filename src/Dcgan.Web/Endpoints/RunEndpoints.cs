@@ -18,7 +18,7 @@ public static class RunEndpoints
 
     public static void Map(RouteGroupBuilder runs)
     {
-        runs.MapGet("/", (ModelRegistry models) => models.Runs.Runs().Where(d => File.Exists(Path.Combine(d, "metrics.csv")))
+        runs.MapGet("/", (ModelRegistry models) => models.Runs.Runs().Where(d => File.Exists(new RunLayout(d).Metrics))
                 .Select(d => new
                 {
                     name = Path.GetFileName(d),
@@ -29,12 +29,12 @@ public static class RunEndpoints
                 }).ToList()).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
 
         runs.MapGet("/{name}/metrics",
-                (string name, ModelRegistry models) => MetricsLog.Read(Path.Combine(RunPath(models, name), "metrics.csv")))
+                (string name, ModelRegistry models) => MetricsLog.Read(new RunLayout(RunPath(models, name)).Metrics))
             .WithSummary("metrics.csv as JSON rows.");
 
         runs.MapGet("/{name}/samples/{file}", (string name, string file, ModelRegistry models) =>
         {
-            string dir = Path.Combine(RunPath(models, name), "samples");
+            string dir = new RunLayout(RunPath(models, name)).Samples;
             RunsFolder.SafeName(file, "file");
             string path = Path.Combine(dir, file);
             return File.Exists(path) && file.EndsWith(".png")
@@ -44,7 +44,7 @@ public static class RunEndpoints
 
         runs.MapGet("/{name}/losses.png", (string name, ModelRegistry models) =>
         {
-            string path = Path.Combine(RunPath(models, name), "losses.png");
+            string path = new RunLayout(RunPath(models, name)).LossPlot;
             return File.Exists(path)
                 ? Results.File(File.ReadAllBytes(path), Png)
                 : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");

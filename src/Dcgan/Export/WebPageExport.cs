@@ -124,7 +124,7 @@ public static class WebPageExport
         var bundled = ModelLoader.BundledModels().FirstOrDefault(b => Path.GetFullPath(b.Path) == full);
         if (bundled.Name is not null) return bundled.Name;
         var folder = Path.GetDirectoryName(full);
-        if (Path.GetFileName(folder) == "checkpoints" && Path.GetDirectoryName(folder) is { } run)
+        if (Path.GetFileName(folder) == Training.Checkpoint.Folder && Path.GetDirectoryName(folder) is { } run)
             return $"{Path.GetFileName(run)} {Path.GetFileNameWithoutExtension(full)}";
         return Path.GetFileNameWithoutExtension(full);
     }

@@ -45,7 +45,7 @@ public sealed class MetricsLog : IDisposable
 
     public MetricsLog(string runDir, long resumeStep)
     {
-        Path = System.IO.Path.Combine(runDir, "metrics.csv");
+        Path = new RunLayout(runDir).Metrics;
         Rows = Read(Path).Where(r => r.Step < resumeStep).ToList();
         AtomicFile.WriteAllText(Path, string.Join('\n', new[] { MetricsRow.Header }.Concat(Rows.Select(r => r.ToCsv()))) + "\n");
         writer = new StreamWriter(Path, append: true) { AutoFlush = true };

@@ -15,13 +15,13 @@ public static class RunConfig
     {
         var doc = new Document(options, new DatasetInfo(data.Source, data.Count, data.Skipped.Count, stepsPerEpoch, data.Fingerprint),
             totalSteps, Current);
-        AtomicFile.WriteAllText(Path.Combine(runDir, "config.json"), DcganJson.Serialize(doc));
+        AtomicFile.WriteAllText(new RunLayout(runDir).Config, DcganJson.Serialize(doc));
     }
 
     /// <summary>The data set a run's config.json recorded; null where there is none or it does not read.</summary>
     public static DatasetInfo? ReadDataset(string runDir)
     {
-        string path = Path.Combine(runDir, "config.json");
+        string path = new RunLayout(runDir).Config;
         if (!File.Exists(path)) return null;
         try
         {

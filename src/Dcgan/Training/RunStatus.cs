@@ -13,7 +13,7 @@ public sealed record RunStatus(RunState State, long Step, long? TotalSteps)
         long? total = null;
         try
         {
-            using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+            using var config = JsonDocument.Parse(File.ReadAllText(new RunLayout(runDir).Config));
             if (config.RootElement.TryGetProperty("totalSteps", out var t) && t.TryGetInt64(out long steps)) total = steps;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { }

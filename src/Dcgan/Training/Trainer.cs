@@ -55,7 +55,7 @@ public sealed class Trainer
         var existing = CheckpointsToContinue(runDir, resume);
         using var cache = OpenData();
         if (resume) CheckSameData(runDir, cache.Info);
-        Directory.CreateDirectory(Path.Combine(runDir, "samples"));
+        Directory.CreateDirectory(new RunLayout(runDir).Samples);
         using var loader = new BatchLoader(cache, o.BatchSize, o.Seed);
         long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * loader.StepsPerEpoch);
         RunConfig.Write(runDir, o, cache.Info, loader.StepsPerEpoch, totalSteps);
@@ -86,7 +86,7 @@ public sealed class Trainer
             bool grid = done % o.SampleEvery == 0 || epochEnd || last, save = done % o.CheckpointEvery == 0 || epochEnd || last;
             if (grid || save) gan.MeasureEmaBatchNorm();
             if (grid) SaveFixedNoiseGrid(gan.GeneratorEma ?? gan.Generator, fixedNoise,
-                Path.Combine(runDir, "samples", $"step-{done:D7}.png"), done, health);
+                new RunLayout(runDir).Sample(done), done, health);
             if (save) lastCheckpoint = SaveCheckpoint(runDir, done, loader.EpochOf(done), gan, metrics);
             progress?.Report(new TrainingProgress(done, totalSteps, loader.EpochOf(step) + 1, o.Epochs, row, clock.Elapsed,
                 TimeSpan.FromSeconds(secondsPerStep * (totalSteps - done))));
@@ -224,7 +224,7 @@ public sealed class Trainer
     /// <summary>Temporary files of checkpoint writes that a kill interrupted: nobody else writes this run (we hold its lock).</summary>
     private void RemoveStaleTemporaryFiles(string runDir)
     {
-        foreach (var folder in new[] { runDir, Path.Combine(runDir, Checkpoint.Folder), Path.Combine(runDir, "samples") })
+        foreach (var folder in new[] { runDir, new RunLayout(runDir).Checkpoints, new RunLayout(runDir).Samples })
         {
             if (!Directory.Exists(folder)) continue;
             foreach (var stale in Directory.GetFiles(folder, "*.tmp"))
@@ -268,7 +268,7 @@ public sealed class Trainer
             Checkpoint.Save(path, Options, state, gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
         }
         foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);
-        LossPlot.Save(metrics.Rows, Path.Combine(runDir, "losses.png"));
+        LossPlot.Save(metrics.Rows, new RunLayout(runDir).LossPlot);
         Message?.Invoke($"Checkpoint {Path.GetRelativePath(runDir, path)}");
         return path;
     }
