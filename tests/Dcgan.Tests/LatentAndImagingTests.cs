@@ -87,3 +87,18 @@ public class LatentAndImagingTests
         Assert.Same(tile, ImageGrid.Make([tile])); // a single image has no padding
     }
 }
+
+public class PixelRgbaTests
+{
+    [Fact]
+    public void Gray_and_rgb_pixels_become_opaque_rgba_the_one_way_png_and_features_use()
+    {
+        var gray = new Imaging.PixelImage(2, 1, 1, [7, 200]);
+        Assert.Equal(new byte[] { 7, 7, 7, 255, 200, 200, 200, 255 }, gray.ToRgba());
+        var rgb = new Imaging.PixelImage(1, 2, 3, [1, 2, 3, 4, 5, 6]);
+        Assert.Equal(new byte[] { 1, 2, 3, 255, 4, 5, 6, 255 }, rgb.ToRgba());
+        // PNG bytes decode back to the same pixels.
+        using var decoded = SkiaSharp.SKBitmap.Decode(Imaging.Png.Encode(rgb));
+        Assert.Equal(new SkiaSharp.SKColor(4, 5, 6, 255), decoded.GetPixel(0, 1));
+    }
+}

@@ -42,13 +42,7 @@ public static class ImageTransform
     {
         if (raw.Channels == 1)
             return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Gray8, SKAlphaType.Opaque), raw.Pixels);
-        var rgba = new byte[raw.Width * raw.Height * 4];
-        for (int i = 0; i < raw.Width * raw.Height; i++)
-        {
-            rgba[4 * i] = raw.Pixels[3 * i]; rgba[4 * i + 1] = raw.Pixels[3 * i + 1]; rgba[4 * i + 2] = raw.Pixels[3 * i + 2];
-            rgba[4 * i + 3] = 255;
-        }
-        return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+        return SKImage.FromPixelCopy(new SKImageInfo(raw.Width, raw.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), raw.ToRgba());
     }
 
     private static byte[] Render(SKImage image, int size, int channels)

@@ -113,14 +113,8 @@ public sealed class FeatureExtractor : IDisposable
 
     private float[] ToPlanes(PixelImage image)
     {
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0; i < image.Width * image.Height; i++)
-        {
-            for (int c = 0; c < 3; c++) rgba[4 * i + c] = image.Pixels[i * image.Channels + (image.Channels == 1 ? 0 : c)];
-            rgba[4 * i + 3] = 255;
-        }
         using var source = SKImage.FromPixelCopy(
-            new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+            new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), image.ToRgba());
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var surface = SKSurface.Create(info);
         surface.Canvas.DrawImage(source, SKRect.Create(0, 0, width, height), Sampling);
