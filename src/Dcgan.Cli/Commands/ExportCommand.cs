@@ -82,8 +82,7 @@ public static class ExportCommand
     private static int ExportOnnx(ModelArguments model, ParseResult r, string dir)
     {
         using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
-        byte[] onnx = OnnxExport.Generator(loaded.Sampler.Generator);
-        var check = OnnxCheck.Compare(onnx, loaded.Sampler, Enumerable.Range(0, 64).Select(i => (long)i).ToList());
+        var (onnx, check) = OnnxCheck.CheckedExport(loaded);
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "netG.onnx");
         Imaging.AtomicFile.WriteAllBytes(path, onnx);
@@ -101,9 +100,8 @@ public static class ExportCommand
         using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
         var files = vectorList is null ? [] : vectorList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (vectorList is not null && files.Length == 0) throw new ArgumentException("--vectors is empty; give vector files, comma-separated");
-        var vectors = vectorList is null
-            ? WebPageExport.DiscoveredDirections(loaded, directionCount)
-            : files.Select(f => loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList();
+        var vectors = WebPageExport.VectorsOrDirections(loaded,
+            files.Select(f => loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList(), directionCount);
         var summary = WebPageExport.Write(loaded, WebPageExport.ModelName(loaded.Path), vectors, dir);
         Console.WriteLine($"wrote {dir}: a web page of {summary.Files} files, {summary.Bytes / 1e6:0.0} MB, with {summary.Vectors} vector(s)" +
             (vectorList is null && vectors.Count > 0 ? $" (SeFa's discovered directions {vectors[0].Name}..{vectors[^1].Name}; --vectors names your own)" : ""));

@@ -28,7 +28,7 @@ public static class ModelEndpoints
                 // The page runs fp32 ONNX: exported from fp32 weights whatever precision this studio draws at.
                 using var model = Generation.LoadedModel.Open(served.Model.Path, precision: Models.Precision.Fp32);
                 var archive = new MemoryStream();
-                var vectors = served.Vectors.All.Count > 0 ? served.Vectors.All : Export.WebPageExport.DiscoveredDirections(model);
+                var vectors = Export.WebPageExport.VectorsOrDirections(model, served.Vectors.All);
                 string name = Export.WebPageExport.ModelName(model.Path);
                 Export.WebPageExport.WriteZip(model, name, vectors, archive);
                 return Results.File(archive.ToArray(), "application/zip", Export.WebPageExport.FolderName(name) + ".zip");

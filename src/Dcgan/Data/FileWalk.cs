@@ -51,7 +51,12 @@ public static class FileWalk
                     isFolder = target is DirectoryInfo;
                 }
                 if (isFolder) pending.Push(entry.FullName);
-                else if (keep(entry.Name) && Real(entry.FullName, notes) is { } realFile) found.Add((entry.FullName, realFile));
+                else if (keep(entry.Name))
+                {
+                    // Inside a resolved folder only a link itself needs resolving: no per-file walk of every path component.
+                    string? realFile = entry.LinkTarget is null ? Path.Combine(real, entry.Name) : Real(entry.FullName, notes);
+                    if (realFile is not null) found.Add((entry.FullName, realFile));
+                }
             }
         }
         // Each real file once, under its own name where the walk met it (not a link's), else under the first link's.

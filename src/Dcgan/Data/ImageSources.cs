@@ -58,7 +58,10 @@ public sealed class FolderImageSource(string root) : IImageSource
 
     public IReadOnlyList<string> Notes { get { _ = Files; return notes; } }
 
-    public string Fingerprint() => SourceHash.Of(string.Join("\n", Files.Select(SourceHash.FileStamp)));
+    private string? fingerprint;
+
+    /// <summary>Hashes every file's content, once per source object (training and evaluation open the cache more than once).</summary>
+    public string Fingerprint() => fingerprint ??= SourceHash.Of(string.Join("\n", Files.Select(SourceHash.FileStamp)));
 
     public IEnumerable<SourceImage> Read()
     {
@@ -73,7 +76,8 @@ public sealed class ZipImageSource(string path) : IImageSource
     public string Path { get; } = System.IO.Path.GetFullPath(path);
     public string Description => $"zip {Path}";
 
-    public string Fingerprint() => SourceHash.Of(SourceHash.FileStamp(Path));
+    private string? fingerprint;
+    public string Fingerprint() => fingerprint ??= SourceHash.Of(SourceHash.FileStamp(Path));
 
     /// <summary>No image file is this large; an entry that claims more is a damaged or hostile zip.</summary>
     public const long MaxEntryBytes = 64L << 20;
@@ -123,7 +127,8 @@ public sealed class IdxImageSource(string imagesPath) : IImageSource
     public string ImagesPath { get; } = System.IO.Path.GetFullPath(imagesPath);
     public string Description => $"idx {ImagesPath}";
 
-    public string Fingerprint() => SourceHash.Of(SourceHash.FileStamp(ImagesPath));
+    private string? fingerprint;
+    public string Fingerprint() => fingerprint ??= SourceHash.Of(SourceHash.FileStamp(ImagesPath));
 
     public IEnumerable<SourceImage> Read()
     {

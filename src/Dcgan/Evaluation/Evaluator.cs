@@ -63,7 +63,7 @@ public static class Evaluator
         int size = model.Options.ImageSize, channels = model.Options.Nc;
         using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);
         if (pixels.Count < count) throw new InvalidDataException($"{data.Description} has {pixels.Count} readable images; SWD here needs {count}");
-        var indices = count == pixels.Count ? Enumerable.Range(0, count).ToArray() : SeedMixer.Permutation(pixels.Count, (ulong)RandomStream.EvaluationSubset)[..count];
+        var indices = RealSubset(pixels.Count, count);
         var real = tensor(pixels.Gather(indices), [count, channels, size, size]);
         var fake = new List<Tensor>();
         foreach (var chunk in Enumerable.Range(0, count).Select(i => firstSeed + i).Chunk(TrainModeBatch))
@@ -92,6 +92,11 @@ public static class Evaluator
         return features.ToArray();
     }
 
+    /// <summary>Which real images an evaluation of <paramref name="count"/> reads: all, or the same fixed subset every time.</summary>
+    private static int[] RealSubset(int available, int count) => count == available
+        ? Enumerable.Range(0, count).ToArray()
+        : SeedMixer.Permutation(available, (ulong)RandomStream.EvaluationSubset)[..count];
+
     /// <summary>The tutorial's fixed-noise batch size: train-mode figures use batches of this many.</summary>
     public const int TrainModeBatch = 64;
 
@@ -108,7 +113,7 @@ public static class Evaluator
         if (File.Exists(file) && new FileInfo(file).Length > 8) return ReadMatrix(file);
 
         // A fixed subset where fewer than all images are asked for, so figures from different runs compare.
-        var indices = count == pixels.Count ? Enumerable.Range(0, count).ToArray() : SeedMixer.Permutation(pixels.Count, (ulong)RandomStream.EvaluationSubset)[..count];
+        var indices = RealSubset(pixels.Count, count);
         var features = new double[count][];
         for (int start = 0; start < count; start += 64)
         {

@@ -14,6 +14,16 @@ public sealed record OnnxComparison(int Images, double MaxOutputDifference, int 
 /// <summary>Runs an exported generator in ONNX Runtime, the engine onnxruntime-web compiles to WebAssembly, against the model itself.</summary>
 public static class OnnxCheck
 {
+    /// <summary>The seeds every export is checked on.</summary>
+    public static readonly IReadOnlyList<long> CheckSeeds = Enumerable.Range(0, 64).Select(i => (long)i).ToList();
+
+    /// <summary>The model's generator as ONNX, with its comparison against the model on <see cref="CheckSeeds"/>.</summary>
+    public static (byte[] Onnx, OnnxComparison Check) CheckedExport(LoadedModel model)
+    {
+        byte[] onnx = OnnxExport.Generator(model.Sampler.Generator);
+        return (onnx, Compare(onnx, model.Sampler, CheckSeeds));
+    }
+
     /// <summary>The ONNX file's images for these seeds against the sampler's (same z, same pixel rule), in one batch.</summary>
     public static OnnxComparison Compare(byte[] onnx, ImageSampler sampler, IReadOnlyList<long> seeds)
     {

@@ -50,8 +50,7 @@ public static class WebPageExport
         if (vectors.Select(v => v.Name).Distinct().Count() != vectors.Count)
             throw new ArgumentException("two vectors have the same name; rename one (the page lists them by name)");
 
-        byte[] onnx = OnnxExport.Generator(model.Sampler.Generator);
-        var check = OnnxCheck.Compare(onnx, model.Sampler, Enumerable.Range(0, 64).Select(i => (long)i).ToList());
+        var (onnx, check) = OnnxCheck.CheckedExport(model);
 
         Directory.CreateDirectory(Path.Combine(directory, "ort"));
         foreach (string file in PageFiles) File.Copy(Path.Combine(AssetsDirectory, file), Path.Combine(directory, file), overwrite: true);
@@ -92,6 +91,10 @@ public static class WebPageExport
     public static IReadOnlyList<AttributeVector> DiscoveredDirections(LoadedModel model, int count = DefaultDirections) =>
         count == 0 ? [] : Generation.ModelVectors.Discover(model, AttributeMethod.Sefa, Math.Min(count, model.Options.Nz));
 
+
+    /// <summary>The vectors a page offers: those given, or SeFa's first directions where none are.</summary>
+    public static IReadOnlyList<AttributeVector> VectorsOrDirections(LoadedModel model, IReadOnlyList<AttributeVector> given,
+        int directions = DefaultDirections) => given.Count > 0 ? given : DiscoveredDirections(model, directions);
     /// <summary>The same folder as a zip archive (the studio's download), built in a temporary folder that is removed afterwards.</summary>
     public static void WriteZip(LoadedModel model, string name, IReadOnlyList<AttributeVector> vectors, Stream output)
     {
