@@ -33,11 +33,16 @@ start=$SECONDS
 echo "training: $((SECONDS - start)) s this time" | tee -a "$run.log"
 
 # The trainer also saves at each epoch end (every 33 steps on the emoji set, ~80 MB each): only every EVERY-th step
-# and the last are kept and scored.
+# and the last are kept and scored. The newest is always kept: it is where the next call resumes, even when it is past
+# STEPS (a run already longer than asked).
 touch "$run/curve.tsv"
+newest=$(compgen -G "$run/checkpoints/step-*.ckpt" | sort | tail -n 1)
 for checkpoint in "$run"/checkpoints/step-*.ckpt; do
   step=$(basename "$checkpoint" .ckpt); step=$((10#${step#step-}))
-  if (( step % every != 0 && step != steps )); then rm -f "$checkpoint"; continue; fi
+  if (( step % every != 0 && step != steps )); then
+    [ "$checkpoint" = "$newest" ] || rm -f "$checkpoint"
+    continue
+  fi
   grep -q "^$step	" "$run/curve.tsv" && continue
   row=$step
   for weights in ema raw; do

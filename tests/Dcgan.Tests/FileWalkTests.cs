@@ -79,6 +79,11 @@ public class ChangedDataTests
 
         // The same files again: resumes.
         new Trainer(options with { MaxSteps = 3 }).Run(resume: true);
+        // The same files in another place (a new checkout, another disk) are the same data: resumes from there too.
+        string moved = Path.Combine(root, "moved");
+        Directory.CreateDirectory(moved);
+        foreach (string file in files) File.Copy(file, Path.Combine(moved, Path.GetFileName(file)));
+        Assert.Equal(3, new Trainer(options with { MaxSteps = 3, Data = moved }).Run(resume: true).StepsDone);
 
         // One image replaced by another of the same size with the old modification time, as `cp -p` leaves it.
         var when = File.GetLastWriteTimeUtc(files[0]);

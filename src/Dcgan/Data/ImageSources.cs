@@ -29,14 +29,17 @@ internal static class SourceHash
     public static string Of(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
 
     /// <summary>
-    /// A file's identity for the cache key: its path and the SHA-256 of its content. Path, size and modification time
-    /// alone take a same-size file copied over with its old time (`cp -p`) for the old one, and the run would train on
-    /// stale pixels. Hashing reads the data once per start (SHA-256 runs at over 1 GB/s here; CelebA's zip is 1.4 GB).
+    /// A file's identity for the cache key and a run's data check: the SHA-256 of its content, with its name inside the
+    /// folder when it is one image of a folder. Path, size and modification time alone take a same-size file copied over
+    /// with its old time (`cp -p`) for the old one, and the run would train on stale pixels. Where the set lies is left
+    /// out: the same bytes moved (a new checkout, another disk) are the same data. Hashing reads the data once per start
+    /// (SHA-256 runs at over 1 GB/s here; CelebA's zip is 1.4 GB).
     /// </summary>
-    public static string FileStamp(string path)
+    public static string FileStamp(string path, string? nameInFolder = null)
     {
         using var stream = File.OpenRead(path);
-        return $"{Path.GetFullPath(path)}|{Convert.ToHexString(SHA256.HashData(stream))}";
+        string content = Convert.ToHexString(SHA256.HashData(stream));
+        return nameInFolder is null ? content : $"{nameInFolder}|{content}";
     }
 
     public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp"];
@@ -61,7 +64,7 @@ public sealed class FolderImageSource(string root) : IImageSource
     private string? fingerprint;
 
     /// <summary>Hashes every file's content, once per source object (training and evaluation open the cache more than once).</summary>
-    public string Fingerprint() => fingerprint ??= SourceHash.Of(string.Join("\n", Files.Select(SourceHash.FileStamp)));
+    public string Fingerprint() => fingerprint ??= SourceHash.Of(string.Join("\n", Files.Select(file => SourceHash.FileStamp(file, Path.GetRelativePath(Root, file)))));
 
     public IEnumerable<SourceImage> Read()
     {
