@@ -4,7 +4,7 @@ using Dcgan.Cli.Commands;
 namespace Dcgan.Cli;
 
 /// <summary>DCGAN Studio's command line: each command parses and validates its flags, then calls the library.</summary>
-public static class DcganCli
+internal static class DcganCli
 {
     public static RootCommand Build()
     {

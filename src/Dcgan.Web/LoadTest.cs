@@ -5,12 +5,12 @@ using System.Text.Json;
 namespace Dcgan.Web;
 
 /// <summary>What a load test asks for: only single images by random seed, or a mix with grids and interpolation strips.</summary>
-public enum LoadMix { Single, Mixed }
+internal enum LoadMix { Single, Mixed }
 
-public sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8,
+internal sealed record LoadTestOptions(string Url = "http://127.0.0.1:5000", int Requests = 10_000, int Concurrency = 8,
     int TimeLimitSeconds = 900, long Seed = 0, LoadMix Mix = LoadMix.Mixed, string? Model = null);
 
-public sealed record LoadTestReport(int Requests, int Failures, int Images, double Seconds, double P50Ms, double P90Ms, double P99Ms,
+internal sealed record LoadTestReport(int Requests, int Failures, int Images, double Seconds, double P50Ms, double P90Ms, double P99Ms,
     double MaxMs, long WorkingSetBefore, long WorkingSetAfterTenth, long WorkingSetAfter)
 {
     public double RequestsPerSecond => Requests / Seconds;
@@ -29,7 +29,7 @@ public sealed record LoadTestReport(int Requests, int Failures, int Images, doub
 /// random seed, 10 % 16-image grids, 10 % 4-image interpolation strips. Seeds are random, so nothing is served from
 /// the browser-style caches. Only loopback addresses are accepted: a load test never leaves this machine.
 /// </summary>
-public static class LoadTest
+internal static class LoadTest
 {
     public static async Task<LoadTestReport> RunAsync(LoadTestOptions o, Action<string>? log = null)
     {

@@ -3,7 +3,7 @@ using Dcgan.Generation;
 namespace Dcgan.Web;
 
 /// <summary>A loaded generator with its batching renderer and its vectors.</summary>
-public sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRenderer renderer, VectorStore vectors)
+internal sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRenderer renderer, VectorStore vectors)
 {
     public ModelEntry Entry { get; } = entry;
     public LoadedModel Model { get; } = model;
@@ -16,7 +16,7 @@ public sealed class ServedModel(ModelEntry entry, LoadedModel model, BatchedRend
 /// model share a single load (the others wait for it), so no request opens a model (and starts a renderer thread) that
 /// is then thrown away; a load that fails is forgotten, so the next request tries again.
 /// </summary>
-public sealed class LoadedModelCache(int capacity, Func<ModelEntry, ServedModel> load) : IDisposable
+internal sealed class LoadedModelCache(int capacity, Func<ModelEntry, ServedModel> load) : IDisposable
 {
     private readonly object gate = new();
     private readonly LinkedList<ServedModel> loaded = new(); // most recently used first

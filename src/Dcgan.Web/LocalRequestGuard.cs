@@ -13,7 +13,7 @@ namespace Dcgan.Web;
 /// studio's own: a cross-site form or fetch (CSRF) is refused. Programs (curl, the load test) send no Origin and pass.</item>
 /// </list>
 /// </summary>
-public sealed class LocalRequestGuard
+internal sealed class LocalRequestGuard
 {
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]", "::1"];
     private readonly HashSet<string> allowedHosts;

@@ -5,10 +5,10 @@ using Dcgan.Training;
 namespace Dcgan.Web;
 
 /// <summary>A model a page may pick: its id (the start of its weights' hash) and where it comes from.</summary>
-public sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified);
+internal sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified);
 
 /// <summary>A file that would have been offered but does not read back as a model, and why (damaged, half written...).</summary>
-public sealed record LeftOutModel(string Label, string Path, string Reason);
+internal sealed record LeftOutModel(string Label, string Path, string Reason);
 
 /// <summary>
 /// Which models the studio offers, addressed by content: the one named at start, the bundled models, the newest
@@ -16,7 +16,7 @@ public sealed record LeftOutModel(string Label, string Path, string Reason);
 /// picker follows the folders. Each file is read once per version (length and time) to learn its id; a file that does
 /// not read is remembered with its reason. Only files under these places are ever read.
 /// </summary>
-public sealed class ModelCatalog
+internal sealed class ModelCatalog
 {
     public const int IdLength = 16;
     private readonly object gate = new();

@@ -6,7 +6,7 @@ namespace Dcgan.Web;
 /// What the endpoints ask for a model: the catalog (which models are on offer, by id), the cache of loaded models, and
 /// each model's vectors (kept by id, so they outlive the model being dropped from the cache).
 /// </summary>
-public sealed class ModelRegistry : IDisposable
+internal sealed class ModelRegistry : IDisposable
 {
     public const int IdLength = ModelCatalog.IdLength;
     private readonly StudioOptions options;

@@ -12,7 +12,7 @@ namespace Dcgan.Web;
 /// a year as immutable, and a matching If-None-Match is answered 304 before anything is drawn. A URL that names a
 /// vector by name alone may change meaning: it is revalidated each time (ETag of the bytes, no-cache).
 /// </summary>
-public static class PngResults
+internal static class PngResults
 {
     private static readonly string ProgramVersion =
         typeof(Figure).Assembly.ManifestModule.ModuleVersionId.ToString("N"); // changes with every build of the library

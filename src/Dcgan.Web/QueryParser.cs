@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Dcgan.Web;
 
 /// <summary>Parses request values with messages that name the parameter and the rule (turned into 400 problem details).</summary>
-public static class QueryParser
+internal static class QueryParser
 {
     public static long Long(string? text, string parameter, long min, long max, long? fallback = null)
     {

@@ -9,7 +9,7 @@ namespace Dcgan.Web;
 /// the rows after its own last step. Live views are capped, so watchers can never take the server down: each costs
 /// one sleeping connection and nothing more.
 /// </summary>
-public sealed class RunFeeds
+internal sealed class RunFeeds
 {
     public const int MaxViewers = 64;
     private readonly ConcurrentDictionary<string, Feed> feeds = new(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ namespace Dcgan.Web;
 /// The runs folder the studio shows (`serve --runs`): its runs by name, each a folder `dcgan train` wrote. Names come from
 /// URLs, so a name is one plain folder name (no separators, no "..", nothing hidden) and the path stays under the folder.
 /// </summary>
-public sealed class RunsFolder(string path)
+internal sealed class RunsFolder(string path)
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 

@@ -13,7 +13,7 @@ namespace Dcgan.Web;
 /// plus (unless told otherwise) the cross-origin isolation headers that let the browser run ONNX Runtime with threads.
 /// Nothing but the folder's files is served.
 /// </summary>
-public static class StaticPagePreview
+internal static class StaticPagePreview
 {
     /// <summary>Refuses an address Kestrel could not listen on, or whose port another program holds, naming it.</summary>
     public static void CheckCanListen(string urls)

@@ -1,7 +1,7 @@
 namespace Dcgan.Web;
 
 /// <summary>How `dcgan serve` was asked to run.</summary>
-public sealed record StudioOptions
+internal sealed record StudioOptions
 {
     /// <summary>
     /// A checkpoint, run directory, .pth or bundled model name offered first; null: the bundled emoji model, else the newest run under <see cref="RunsDir"/>.

@@ -15,7 +15,7 @@ namespace Dcgan.Web;
 /// `dcgan serve`: the page in wwwroot and thin minimal-API endpoints over the library (one file per group in
 /// Endpoints/). Nothing on the server is selected or shared between pages: every URL names its model by id.
 /// </summary>
-public static class StudioServer
+internal static class StudioServer
 {
     /// <summary>--urls: one or more absolute http:// addresses with a port, separated by ';' (Kestrel's own form).</summary>
     internal static void CheckUrls(string urls)

@@ -7,7 +7,7 @@ namespace Dcgan.Web;
 /// The vectors of one model: the current vector of each name, and every version made or uploaded since the server
 /// started, so a URL that names NAME@VERSION keeps meaning the same vector after the name is recomputed.
 /// </summary>
-public sealed class VectorStore
+internal sealed class VectorStore
 {
     private readonly ConcurrentDictionary<string, AttributeVector> current = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AttributeVector> versions = new(StringComparer.Ordinal);

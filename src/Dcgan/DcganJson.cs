@@ -7,7 +7,7 @@ namespace Dcgan;
 /// The one JSON style of the project's files: camelCase names, kebab-case enum values ("bce-logits"), indented. At the
 /// library's root because every layer writes or reads JSON with it (run configs, vectors, checkpoints, the web answers).
 /// </summary>
-public static class DcganJson
+internal static class DcganJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

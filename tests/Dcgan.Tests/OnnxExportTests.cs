@@ -26,20 +26,25 @@ public class OnnxExportTests
         return g;
     }
 
-    public static TheoryData<int, int, int, int, GeneratorActivation, LatentPrior> Shapes => new()
+    // The enums are internal, so the data names them.
+    public static TheoryData<int, int, int, int, string, string> Shapes => new()
     {
-        { 100, 64, 3, 64, GeneratorActivation.Relu, LatentPrior.Normal }, // the tutorial's G
-        { 16, 8, 1, 32, GeneratorActivation.LeakyRelu, LatentPrior.Normal }, // gray, 32 px, LeakyReLU
-        { 3, 4, 3, 32, GeneratorActivation.Relu, LatentPrior.Uniform }, // tiny nz, uniform prior
-        { 20, 4, 3, 128, GeneratorActivation.Relu, LatentPrior.Normal }, // more blocks
+        { 100, 64, 3, 64, nameof(GeneratorActivation.Relu), nameof(LatentPrior.Normal) }, // the tutorial's G
+        { 16, 8, 1, 32, nameof(GeneratorActivation.LeakyRelu), nameof(LatentPrior.Normal) }, // gray, 32 px, LeakyReLU
+        { 3, 4, 3, 32, nameof(GeneratorActivation.Relu), nameof(LatentPrior.Uniform) }, // tiny nz, uniform prior
+        { 20, 4, 3, 128, nameof(GeneratorActivation.Relu), nameof(LatentPrior.Normal) }, // more blocks
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Onnx_runtime_draws_the_programs_images_for_any_shape(int nz, int ngf, int nc, int size, GeneratorActivation activation,
-        LatentPrior prior)
+    public void Onnx_runtime_draws_the_programs_images_for_any_shape(int nz, int ngf, int nc, int size, string activation,
+        string prior)
     {
-        var options = new ModelOptions { Nz = nz, Ngf = ngf, Nc = nc, ImageSize = size, GeneratorActivation = activation, Prior = prior };
+        var options = new ModelOptions
+        {
+            Nz = nz, Ngf = ngf, Nc = nc, ImageSize = size, GeneratorActivation = Enum.Parse<GeneratorActivation>(activation),
+            Prior = Enum.Parse<LatentPrior>(prior),
+        };
         using var sampler = new ImageSampler(RandomGenerator(options, 3));
         var check = OnnxCheck.Compare(OnnxExport.Generator(sampler.Generator), sampler, [0, 1, 2, 7, 123456789]);
         Assert.True(check.MaxOutputDifference < 1e-4, $"largest output difference {check.MaxOutputDifference}");

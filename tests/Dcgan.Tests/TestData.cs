@@ -6,7 +6,7 @@ using SkiaSharp;
 namespace Dcgan.Tests;
 
 /// <summary>Small images made by the tests themselves: coloured shapes on varied backgrounds, some transparent.</summary>
-public static class TestData
+internal static class TestData
 {
     public static string TempDir(string name)
     {
@@ -103,5 +103,36 @@ public static class TestData
         Assert.True(process.ExitCode == 0,
             $"PyTorch (Debian's python3-torch; apt-get install python3-torch, as .ci/run does) failed: {error}");
         return output.Result;
+    }
+
+    /// <summary>The repository's root (the folder with DcganStudio.slnx), found upwards from the test's folder.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "DcganStudio.slnx"))) return dir.FullName;
+            throw new DirectoryNotFoundException("the repository root (DcganStudio.slnx) is not above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Runs a program to its end (at most <paramref name="timeout"/>) and returns its exit code and both streams.</summary>
+    public static (int Code, string Output, string Errors) Run(string program, IEnumerable<string> arguments, TimeSpan timeout,
+        string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? RepositoryRoot,
+        };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within {timeout}: {output.Result}{errors.Result}");
+        }
+        return (process.ExitCode, output.Result, errors.Result);
     }
 }

@@ -15,10 +15,10 @@ namespace Dcgan.Web.Tests;
 public sealed class WebExportFixture : IAsyncLifetime
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dcgan-web-export-tests", Guid.NewGuid().ToString("N"));
-    public LoadedModel Emoji { get; private set; } = null!;
-    public LoadedModel Small { get; private set; } = null!;
-    public AttributeVector Vector { get; private set; } = null!;
-    public WebPageSummary Summary { get; private set; } = null!;
+    internal LoadedModel Emoji { get; private set; } = null!;
+    internal LoadedModel Small { get; private set; } = null!;
+    internal AttributeVector Vector { get; private set; } = null!;
+    internal WebPageSummary Summary { get; private set; } = null!;
     public string IsolatedUrl { get; private set; } = "";
     public string PlainUrl { get; private set; } = "";
     public string SmallUrl { get; private set; } = "";

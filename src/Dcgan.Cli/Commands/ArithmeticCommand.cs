@@ -5,7 +5,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class ArithmeticCommand
+internal static class ArithmeticCommand
 {
     public static Command Create()
     {

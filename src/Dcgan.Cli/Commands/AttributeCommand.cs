@@ -7,7 +7,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class AttributeCommand
+internal static class AttributeCommand
 {
     public static Command Create() => new("attribute",
         "Attribute vectors: fit one from labelled seeds (or let a classifier label them), apply it to regenerate edited images.")

@@ -6,7 +6,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class ClassifyCommand
+internal static class ClassifyCommand
 {
     public static Command Create()
     {

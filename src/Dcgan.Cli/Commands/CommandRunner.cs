@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Dcgan.Cli.Commands;
 
 /// <summary>Parses, reports the first problem on one line, and turns library exceptions into clear exit codes.</summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     public const int UsageError = 2, Failure = 1;
 

@@ -4,7 +4,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class DatasetCommand
+internal static class DatasetCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class DirectionsCommand
+internal static class DirectionsCommand
 {
     public static Command Create()
     {

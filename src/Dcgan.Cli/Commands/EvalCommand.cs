@@ -6,7 +6,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class EvalCommand
+internal static class EvalCommand
 {
     public static Command Create()
     {

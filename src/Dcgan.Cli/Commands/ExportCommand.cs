@@ -15,7 +15,7 @@ namespace Dcgan.Cli.Commands;
 /// `dcgan export`: G and D as PyTorch state_dicts (the default), G as ONNX (--format onnx), or a static web page that
 /// generates and edits in the browser (--web DIR).
 /// </summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create()
     {

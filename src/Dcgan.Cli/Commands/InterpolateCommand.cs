@@ -5,7 +5,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class InterpolateCommand
+internal static class InterpolateCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Cli.Commands;
 
-public static class InvertCommand
+internal static class InvertCommand
 {
     /// <summary>Image files larger than this are refused before they are read.</summary>
     public const long MaxFileBytes = 20 << 20;

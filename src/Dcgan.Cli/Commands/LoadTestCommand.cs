@@ -4,7 +4,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class LoadTestCommand
+internal static class LoadTestCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class RecalibrateCommand
+internal static class RecalibrateCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class SampleCommand
+internal static class SampleCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using static Dcgan.Cli.Commands.OptionFactory;
 
 namespace Dcgan.Cli.Commands;
 
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create()
     {

@@ -10,7 +10,7 @@ namespace Dcgan.Web.Endpoints;
 /// Pictures of one model, /api/models/{id}/...: every input is in the URL, so each is cached as immutable. The
 /// figures are the library's (the command's), drawn through the model's batching renderer: the same bytes.
 /// </summary>
-public static class ImageEndpoints
+internal static class ImageEndpoints
 {
     public const int MaxImages = 256;
     public const int MaxExemplars = 16;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace Dcgan.Web.Endpoints;
 
 /// <summary>POST /api/models/{id}/invert: a person's own image becomes a latent that every edit URL can start from.</summary>
-public static class InversionEndpoints
+internal static class InversionEndpoints
 {
     public const long MaxImageBytes = 10 << 20;
     // Inversion keeps both cores busy for seconds: one at a time, the others wait their turn (or give up when they leave).

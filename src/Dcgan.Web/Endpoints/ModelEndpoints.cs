@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Dcgan.Web.Endpoints;
 
 /// <summary>/api/models: the models on offer, by id. Nothing is selected on the server: each URL names its model.</summary>
-public static class ModelEndpoints
+internal static class ModelEndpoints
 {
     public sealed record ModelList(IReadOnlyList<ModelEntry> Models, IReadOnlyList<LeftOutModel> LeftOut);
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace Dcgan.Web.Endpoints;
 
 /// <summary>/api/runs: the training runs under the runs folder, as `dcgan train` writes them, and their live updates.</summary>
-public static class RunEndpoints
+internal static class RunEndpoints
 {
     private const string Png = "image/png";
     private static readonly JsonSerializerOptions StreamJson = new(JsonSerializerOptions.Web)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Dcgan.Web.Endpoints;
 
 /// <summary>The vectors of one model, /api/models/{id}/vectors: fitted from labels, uploaded, or discovered.</summary>
-public static class VectorEndpoints
+internal static class VectorEndpoints
 {
     public const long MaxBodyBytes = 1 << 20;
     public const int MaxLabels = 10_000;

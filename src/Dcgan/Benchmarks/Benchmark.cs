@@ -15,7 +15,7 @@ namespace Dcgan.Benchmarks;
 /// the FLOP rate over the fastest rate measured at that precision (see <see cref="Ceilings"/>). The kernels timed for the
 /// ceilings are rows too, with no time per iteration and no images.
 /// </summary>
-public sealed record BenchResult(string Name, Precision Precision, double MillisecondsPerIteration, double ImagesPerSecond,
+internal sealed record BenchResult(string Name, Precision Precision, double MillisecondsPerIteration, double ImagesPerSecond,
     double GflopPerSecond, double ShareOfCeiling);
 
 /// <summary>
@@ -23,13 +23,13 @@ public sealed record BenchResult(string Name, Precision Precision, double Millis
 /// multiply-add rate (a register-only kernel on every core, as wide as the vectors go) and libtorch's fastest dense kernel;
 /// bf16 as libtorch's fastest dense bf16 kernel. Every other row is a share of these, so no row can honestly pass 100 %.
 /// </summary>
-public sealed record Ceilings(double Fp32Gflops, string Fp32Source, double Bf16Gflops, string Bf16Source)
+internal sealed record Ceilings(double Fp32Gflops, string Fp32Source, double Bf16Gflops, string Bf16Source)
 {
     public double Of(Precision precision) => precision == Precision.Bf16 ? Bf16Gflops : Fp32Gflops;
 }
 
 /// <summary>What `dcgan bench` measured, and on what.</summary>
-public sealed record BenchReport(string Processor, string NativeBf16, Ceilings Ceilings, IReadOnlyList<BenchResult> Results)
+internal sealed record BenchReport(string Processor, string NativeBf16, Ceilings Ceilings, IReadOnlyList<BenchResult> Results)
 {
     /// <summary>bf16 against fp32 (the ratio of their FLOP rates) for each row measured at both precisions.</summary>
     public IEnumerable<(string Name, double Speedup)> Speedups() =>
@@ -37,7 +37,7 @@ public sealed record BenchReport(string Processor, string NativeBf16, Ceilings C
             (g.Key, g.Single(r => r.Precision == Precision.Bf16).GflopPerSecond / g.Single(r => r.Precision == Precision.Fp32).GflopPerSecond));
 }
 
-public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warmup = 2, string CacheDir = ".cache", string Device = "cpu",
+internal sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warmup = 2, string CacheDir = ".cache", string Device = "cpu",
     IReadOnlyList<Precision>? Precisions = null)
 {
     public IReadOnlyList<Precision> PrecisionsToRun => Precisions ?? [Precision.Fp32, Precision.Bf16];
@@ -48,7 +48,7 @@ public sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warm
 /// data pipeline and by ready tensors, and generator inference for 1 and 64 images, each at fp32 and at bf16, all in one
 /// run so the ratios are comparable on a shared, noisy machine.
 /// </summary>
-public static class Benchmark
+internal static class Benchmark
 {
     public static BenchReport Run(BenchOptions o, Action<string>? log = null)
     {

@@ -10,7 +10,7 @@ namespace Dcgan.Benchmarks;
 /// wide as the vectors go (512 bits with AVX-512, 256 with AVX2 + FMA). No memory traffic, so no real kernel can beat it;
 /// on processors where libtorch's fp32 kernels skip the widest instructions this, not a matmul, is the fp32 ceiling.
 /// </summary>
-public static class FusedMultiplyAddPeak
+internal static class FusedMultiplyAddPeak
 {
     /// <summary>The vector widths with hardware fused multiply-add here, in bits (none: the peak reads 0).</summary>
     public static IReadOnlyList<int> Widths { get; } =

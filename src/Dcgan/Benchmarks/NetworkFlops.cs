@@ -6,7 +6,7 @@ namespace Dcgan.Benchmarks;
 /// Floating-point operations of G and D per image, counted from the layers' shapes (2 per multiply-add; BatchNorm and
 /// activations are left out, they are a few per cent). The tutorial's nets at 64x64 take 0.21 GFLOP forward each.
 /// </summary>
-public static class NetworkFlops
+internal static class NetworkFlops
 {
     private const int KernelArea = 4 * 4;
 

@@ -5,7 +5,7 @@ namespace Dcgan.Data;
 /// of a step never depends on history and a resumed run sees the same data. The last batch of an epoch may be
 /// smaller, as with PyTorch's DataLoader. Gathering the next batch overlaps the current step.
 /// </summary>
-public sealed class BatchLoader : IDisposable
+internal sealed class BatchLoader : IDisposable
 {
     private readonly PixelCache cache;
     private readonly long seed;

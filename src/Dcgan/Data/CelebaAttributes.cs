@@ -5,7 +5,7 @@ namespace Dcgan.Data;
 /// "000001.jpg  -1  1 ..." with 1 (has it) or -1 (has not). Rows are matched to images by file name, whatever
 /// folder or zip prefix the images carry.
 /// </summary>
-public sealed class CelebaAttributes
+internal sealed class CelebaAttributes
 {
     private readonly Dictionary<string, sbyte[]> rows;
 

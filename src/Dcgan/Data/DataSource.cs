@@ -1,7 +1,7 @@
 namespace Dcgan.Data;
 
 /// <summary>Resolves the <c>--data</c> argument: a built-in name, a folder, a .zip or an IDX file.</summary>
-public static class DataSource
+internal static class DataSource
 {
     public const string Emoji = "emoji";
 

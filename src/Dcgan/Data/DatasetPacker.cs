@@ -4,7 +4,7 @@ using Dcgan.Imaging;
 namespace Dcgan.Data;
 
 /// <summary>Packs a folder into a zip of PNGs passed through the training transform (so composited on white).</summary>
-public static class DatasetPacker
+internal static class DatasetPacker
 {
     public const string LabelsEntry = "labels.json";
 

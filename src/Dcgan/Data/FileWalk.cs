@@ -6,7 +6,7 @@ namespace Dcgan.Data;
 /// file is left out with a note, never walked again. .NET's own recursive enumeration follows such a loop until it runs
 /// out of memory.
 /// </summary>
-public static class FileWalk
+internal static class FileWalk
 {
     /// <summary>Links resolved through more hops than this are a loop (Linux's own limit is 40).</summary>
     private const int MaxLinkHops = 40;

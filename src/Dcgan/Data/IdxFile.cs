@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace Dcgan.Data;
 
 /// <summary>The IDX format of MNIST: big-endian magic (0x00000803 images, 0x00000801 labels), dimensions, then bytes.</summary>
-public static class IdxFile
+internal static class IdxFile
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;

@@ -6,7 +6,7 @@ namespace Dcgan.Data;
 /// Binary labels for the images of a data set, by image name: true (has the attribute), false (has not), or no
 /// entry (left out). Read from the built-in set's labels.json, CelebA's list_attr_celeba.txt, or IDX class labels.
 /// </summary>
-public sealed class ImageLabels
+internal sealed class ImageLabels
 {
     private readonly Dictionary<string, bool> labels;
 

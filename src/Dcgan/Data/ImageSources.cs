@@ -6,10 +6,10 @@ using Dcgan.Imaging;
 namespace Dcgan.Data;
 
 /// <summary>One image as a source yields it: encoded file bytes (folder, zip) or raw gray pixels (IDX).</summary>
-public sealed record SourceImage(string Name, byte[]? Encoded = null, PixelImage? Raw = null);
+internal sealed record SourceImage(string Name, byte[]? Encoded = null, PixelImage? Raw = null);
 
 /// <summary>Where images come from. The trainer never sees this: it reads the decoded <see cref="PixelCache"/>.</summary>
-public interface IImageSource
+internal interface IImageSource
 {
     /// <summary>What a person would call it, for logs and config.json.</summary>
     string Description { get; }
@@ -48,7 +48,7 @@ internal static class SourceHash
 }
 
 /// <summary>A folder of images, searched recursively (as ImageFolder, but without needing class subfolders).</summary>
-public sealed class FolderImageSource(string root) : IImageSource
+internal sealed class FolderImageSource(string root) : IImageSource
 {
     private IReadOnlyList<string>? files;
     private readonly List<string> notes = [];
@@ -74,7 +74,7 @@ public sealed class FolderImageSource(string root) : IImageSource
 }
 
 /// <summary>A zip of images read in place, as CelebA's img_align_celeba.zip ships.</summary>
-public sealed class ZipImageSource(string path) : IImageSource
+internal sealed class ZipImageSource(string path) : IImageSource
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
     public string Description => $"zip {Path}";
@@ -125,7 +125,7 @@ public sealed class ZipImageSource(string path) : IImageSource
 }
 
 /// <summary>IDX image files as MNIST and Fashion-MNIST ship them (idx3-ubyte, optionally gzipped).</summary>
-public sealed class IdxImageSource(string imagesPath) : IImageSource
+internal sealed class IdxImageSource(string imagesPath) : IImageSource
 {
     public string ImagesPath { get; } = System.IO.Path.GetFullPath(imagesPath);
     public string Description => $"idx {ImagesPath}";

@@ -8,7 +8,7 @@ namespace Dcgan.Data;
 /// large downscales do not alias), center crop, composite transparency on white, and gray or RGB as the model
 /// needs. Output is planar (C, H, W) bytes; scaling to [-1, 1] happens on the batch (<see cref="PixelConverter"/>).
 /// </summary>
-public static class ImageTransform
+internal static class ImageTransform
 {
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 

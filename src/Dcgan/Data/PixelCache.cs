@@ -6,18 +6,18 @@ using Dcgan.Imaging;
 namespace Dcgan.Data;
 
 /// <summary>What a cache build found: the images kept and the files that could not be read.</summary>
-public sealed record PixelCacheInfo(string Source, string Fingerprint, int Count, int Channels, int Size, List<string> Names,
+internal sealed record PixelCacheInfo(string Source, string Fingerprint, int Count, int Channels, int Size, List<string> Names,
     List<string> Skipped);
 
 /// <summary>Progress of a cache build: images decoded so far and those skipped.</summary>
-public readonly record struct CacheProgress(int Decoded, int Skipped);
+internal readonly record struct CacheProgress(int Decoded, int Skipped);
 
 /// <summary>
 /// Decoded uint8 pixels of a whole data set, planar per image (C, H, W), in one file that is memory-mapped for
 /// training. Built once, in parallel; later epochs and runs do not decode again. The file name holds the source's
 /// fingerprint and the transform, so a changed data set or size makes a new cache.
 /// </summary>
-public sealed class PixelCache : IDisposable
+internal sealed class PixelCache : IDisposable
 {
     private const int ChunkSize = 512;
     private readonly MemoryMappedFile? file;

@@ -5,7 +5,7 @@ namespace Dcgan.Data;
 /// (correlated noise, say, or a fixed subset that follows the shuffle). The values are fixed for good: runs resume
 /// bit-exactly and figures are reproduced from them.
 /// </summary>
-public enum RandomStream : ulong
+internal enum RandomStream : ulong
 {
     /// <summary>weights_init of G and D.</summary>
     WeightInit = 1,
@@ -33,7 +33,7 @@ public enum RandomStream : ulong
 /// Derives independent, reproducible seeds from (run seed, stream, index) with SplitMix64. Every random draw of a
 /// training step comes from a generator seeded this way, so step N is the same whether or not the run was resumed.
 /// </summary>
-public static class SeedMixer
+internal static class SeedMixer
 {
     public static ulong Mix(long seed, RandomStream stream, ulong index = 0) => Mix(seed, (ulong)stream, index);
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Evaluation;
 
-public sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid,
+internal sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid,
     PrecisionRecall PrecisionRecall, double Seconds, SwdResult? Swd = null)
 {
     public override string ToString() =>
@@ -21,7 +21,7 @@ public sealed record EvaluationReport(string Features, int RealCount, int Genera
 /// computed once per data set, transform and extractor and cached. FID is biased upward at small N: N goes with
 /// every figure.
 /// </summary>
-public static class Evaluator
+internal static class Evaluator
 {
     /// <summary>The most generated images one evaluation draws (their features are 4 KB each in memory).</summary>
     public const int MaxGenerated = 100_000;

@@ -13,7 +13,7 @@ namespace Dcgan.Evaluation;
 /// bilinear filtering (Skia, with mipmaps), RGB planes in 0..255. Figures from it are "FID (ResNet-18)": not
 /// comparable with Inception-v3 FID tables. Any other ONNX network taking [1|N, 3, H, W] can be given by path.
 /// </summary>
-public sealed class FeatureExtractor : IDisposable
+internal sealed class FeatureExtractor : IDisposable
 {
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
     private readonly InferenceSession network;

@@ -7,7 +7,7 @@ namespace Dcgan.Evaluation;
 /// computes for it alone. The ResNet-18 that ML.NET ships was exported with a fixed batch of 1, which limits
 /// evaluation to one image per run. Works on the protobuf wire format directly: no ONNX library is needed.
 /// </summary>
-public static class OnnxBatchDimension
+internal static class OnnxBatchDimension
 {
     // Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.input = 11, output = 12, value_info = 13;
     // ValueInfoProto.type = 2; TypeProto.tensor_type = 1; TypeProto.Tensor.shape = 2; TensorShapeProto.dim = 1;

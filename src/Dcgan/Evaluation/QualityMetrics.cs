@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Evaluation;
 
 /// <summary>Mean and covariance of a feature set: what FID compares.</summary>
-public sealed record FeatureStatistics(double[] Mean, double[,] Covariance, int Count)
+internal sealed record FeatureStatistics(double[] Mean, double[,] Covariance, int Count)
 {
     public static FeatureStatistics Of(double[][] features)
     {
@@ -23,12 +23,12 @@ public sealed record FeatureStatistics(double[] Mean, double[,] Covariance, int 
     internal static Tensor Matrix(double[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 }
 
-public sealed record KidResult(double Mean, double StandardDeviation, int Subsets, int SubsetSize);
+internal sealed record KidResult(double Mean, double StandardDeviation, int Subsets, int SubsetSize);
 
-public sealed record PrecisionRecall(double Precision, double Recall, int K);
+internal sealed record PrecisionRecall(double Precision, double Recall, int K);
 
 /// <summary>FID, KID and k-NN precision / recall on features (formulas as in docs/evaluation.md).</summary>
-public static class QualityMetrics
+internal static class QualityMetrics
 {
     /// <summary>
     /// Frechet distance |mu_r - mu_g|^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2)). The trace of the square root is taken as

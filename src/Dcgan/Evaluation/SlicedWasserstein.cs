@@ -5,10 +5,10 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Evaluation;
 
 /// <summary>One pyramid level's distance: its resolution and the SWD there (x 10^3, as the paper reports it).</summary>
-public sealed record SwdLevel(int Resolution, double Distance);
+internal sealed record SwdLevel(int Resolution, double Distance);
 
 /// <summary>SWD of two image sets: per Laplacian-pyramid level, finest first, and their mean.</summary>
-public sealed record SwdResult(IReadOnlyList<SwdLevel> Levels, double Mean, int Images)
+internal sealed record SwdResult(IReadOnlyList<SwdLevel> Levels, double Mean, int Images)
 {
     public override string ToString() =>
         $"SWD (x1e3; {string.Join(", ", Levels.Select(l => $"{l.Resolution}px {l.Distance:F2}"))}) mean {Mean:F2}, N {Images}";
@@ -26,7 +26,7 @@ public sealed record SwdResult(IReadOnlyList<SwdLevel> Levels, double Mean, int 
 /// between runs and make identical sets score exactly 0; positions are drawn without looking at either set, so nothing
 /// is biased.
 /// </summary>
-public static class SlicedWasserstein
+internal static class SlicedWasserstein
 {
     public const int NeighbourhoodSize = 7, NeighbourhoodsPerImage = 128, DirectionRepeats = 4, DirectionsPerRepeat = 128;
     public const int SmallestResolution = 16;

@@ -9,10 +9,10 @@ using static TorchSharp.torch;
 namespace Dcgan.Export;
 
 /// <summary>How far an exported file's images lie from this program's: the largest difference in output values and in 8-bit levels.</summary>
-public sealed record OnnxComparison(int Images, double MaxOutputDifference, int MaxLevelDifference, double LevelsDifferingShare);
+internal sealed record OnnxComparison(int Images, double MaxOutputDifference, int MaxLevelDifference, double LevelsDifferingShare);
 
 /// <summary>Runs an exported generator in ONNX Runtime, the engine onnxruntime-web compiles to WebAssembly, against the model itself.</summary>
-public static class OnnxCheck
+internal static class OnnxCheck
 {
     /// <summary>The seeds every export is checked on.</summary>
     public static readonly IReadOnlyList<long> CheckSeeds = Enumerable.Range(0, 64).Select(i => (long)i).ToList();

@@ -7,7 +7,7 @@ using Dcgan.Latent;
 namespace Dcgan.Export;
 
 /// <summary>What <see cref="WebPageExport.Write"/> wrote: the folder, its size, and the ONNX check's result.</summary>
-public sealed record WebPageSummary(string Directory, long Bytes, int Files, int Vectors, OnnxComparison Check);
+internal sealed record WebPageSummary(string Directory, long Bytes, int Files, int Vectors, OnnxComparison Check);
 
 /// <summary>
 /// A static folder that generates and edits in the visitor's browser with no server: index.html and its script, the
@@ -16,7 +16,7 @@ public sealed record WebPageSummary(string Directory, long Bytes, int Files, int
 /// the COOP/COEP headers of <see cref="IsolationHeaders"/> (written as _headers, the format Netlify and Cloudflare
 /// Pages read) the browser allows wasm threads.
 /// </summary>
-public static class WebPageExport
+internal static class WebPageExport
 {
     /// <summary>The page's files as the build put them beside the program.</summary>
     public static string AssetsDirectory => Path.Combine(AppContext.BaseDirectory, "web-export");

@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 
 namespace Dcgan.Generation;
 
-public sealed record AutoLabelOptions(string Name, AttributeMethod Method = AttributeMethod.MeanDiff, int Count = 1000, long FirstSeed = 0,
+internal sealed record AutoLabelOptions(string Name, AttributeMethod Method = AttributeMethod.MeanDiff, int Count = 1000, long FirstSeed = 0,
     double Confidence = 0.8, int Epochs = 8, long Seed = 0, bool AllowChance = false);
 
-public sealed record AutoLabelResult(ClassifierReport Classifier, IReadOnlyList<long> With, IReadOnlyList<long> Without,
+internal sealed record AutoLabelResult(ClassifierReport Classifier, IReadOnlyList<long> With, IReadOnlyList<long> Without,
     AttributeVector Vector);
 
 /// <summary>
@@ -15,7 +15,7 @@ public sealed record AutoLabelResult(ClassifierReport Classifier, IReadOnlyList<
 /// scores the images of seeds s..s+N-1, keeps the confident ones (P above the confidence: with; below 1 - it:
 /// without) and fits the attribute vector from them.
 /// </summary>
-public static class AutoLabeller
+internal static class AutoLabeller
 {
     public static AutoLabelResult Run(LoadedModel model, PixelCache cache, ImageLabels labels, AutoLabelOptions o,
         Action<string>? log = null)

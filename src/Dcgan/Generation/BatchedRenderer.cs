@@ -10,7 +10,7 @@ namespace Dcgan.Generation;
 /// only on its own z and every answer is the same bytes as drawing it alone. maxBatch 1 is the serial path:
 /// each request draws on its own thread, one forward at a time.
 /// </summary>
-public sealed class BatchedRenderer : IDisposable
+internal sealed class BatchedRenderer : IDisposable
 {
     private sealed record Request(Figure Figure, TaskCompletionSource<PixelImage> Done);
 

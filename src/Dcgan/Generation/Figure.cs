@@ -8,7 +8,7 @@ namespace Dcgan.Generation;
 /// and how their images are laid out. The command draws it at once; the studio hands the latents to a batching
 /// renderer first. Either way the same images go through the same layout, so both give the same bytes.
 /// </summary>
-public sealed class Figure
+internal sealed class Figure
 {
     public float[] Latents { get; }
     public int Count { get; }

@@ -9,7 +9,7 @@ namespace Dcgan.Generation;
 /// The figures both faces draw from latents (the command's PNGs, the studio's images): an edit, a strength strip, an
 /// interpolation path or point, the DCGAN paper's arithmetic. Each is latents plus a layout; drawing is the sampler's.
 /// </summary>
-public static class Figures
+internal static class Figures
 {
     /// <summary>The edited image of one latent ([1, nz]).</summary>
     public static Figure Edit(Tensor z, IReadOnlyList<VectorEdit> edits, IReadOnlyList<AttributeVector> conditions, bool unit = false,
@@ -31,15 +31,15 @@ public static class Figures
             images => ImageGrid.MakeRows(images.Chunk(strengths.Count).Select(r => (IReadOnlyList<PixelImage?>)r).ToList()));
     }
 
-    /// <summary>
-    /// A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.
-    /// </summary>
     /// <summary>The most steps per segment of an interpolation, for the command and the studio alike.</summary>
     public const int MaxInterpolationSteps = 256;
 
     /// <summary>The most images an interpolation path may hold (all its points and steps together).</summary>
     public const int MaxPathImages = 1024;
 
+    /// <summary>
+    /// A walk through latents (slerp or lerp), <paramref name="steps"/> images per segment, in rows of <paramref name="columns"/>.
+    /// </summary>
     public static Figure Interpolation(IReadOnlyList<Tensor> waypoints, int steps, InterpolationMode mode, int? columns = null)
     {
         long images = (long)(waypoints.Count - 1) * (Math.Max(steps, 2) - 1) + 1;

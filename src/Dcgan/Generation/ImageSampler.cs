@@ -9,13 +9,13 @@ namespace Dcgan.Generation;
 /// <summary>
 /// How G's BatchNorm layers normalise while sampling: with the running statistics (eval, the default) or each batch's own (train).
 /// </summary>
-public enum SamplingMode { Eval, Train }
+internal enum SamplingMode { Eval, Train }
 
 /// <summary>
 /// Turns latents into images with G in eval mode, so an image depends only on its own z (BatchNorm uses its
 /// running statistics, not the batch's). Calls are serialised: one sampler may serve many threads.
 /// </summary>
-public sealed class ImageSampler(Models.Generator generator, Device? device = null) : IDisposable
+internal sealed class ImageSampler(Models.Generator generator, Device? device = null) : IDisposable
 {
     private readonly object gate = new();
     private readonly Device device = device ?? CPU;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Generation;
 
 /// <summary>A generator ready to serve: its sampler, where it came from, and its weight hash (what vectors are tied to).</summary>
-public sealed class LoadedModel : IDisposable
+internal sealed class LoadedModel : IDisposable
 {
     public ImageSampler Sampler { get; }
     public string Path { get; }

@@ -3,12 +3,12 @@ using Dcgan.Training;
 namespace Dcgan.Generation;
 
 /// <summary>Which of a checkpoint's generators to load: the moving average where the run kept one (auto), or the one trained.</summary>
-public enum GeneratorWeights { Auto, Raw, Ema }
+internal enum GeneratorWeights { Auto, Raw, Ema }
 
 /// <summary>
 /// Loads a generator for sampling from a checkpoint, a run directory (its newest checkpoint) or a PyTorch .pth state_dict.
 /// </summary>
-public static class ModelLoader
+internal static class ModelLoader
 {
     /// <summary>The model that ships with the program (models/ in the repository), used when no checkpoint is named.</summary>
     public static string BundledModelPath => Path.Combine(BundledModelsDir, DefaultBundledModel, "netG.pth");

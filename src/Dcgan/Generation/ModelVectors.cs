@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Generation;
 
 /// <summary>Vectors for a model: fitted from seeds a person labelled, or discovered from G's weights (SeFa) or features (PCA).</summary>
-public static class ModelVectors
+internal static class ModelVectors
 {
     /// <summary>Fits a vector from seeds a person labelled, with held-out validation, tied to this model.</summary>
     public static AttributeVector Fit(LoadedModel model, string name, AttributeMethod method,

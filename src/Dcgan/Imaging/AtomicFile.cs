@@ -1,7 +1,7 @@
 namespace Dcgan.Imaging;
 
 /// <summary>Write-to-temporary-then-rename, so a crash or kill never leaves a half-written file in place.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 

@@ -1,7 +1,7 @@
 namespace Dcgan.Imaging;
 
 /// <summary>CRC-32 as zip and PNG files use it (IEEE 802.3, reflected polynomial 0xEDB88320).</summary>
-public static class Crc32
+internal static class Crc32
 {
     private static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
     {

@@ -1,7 +1,7 @@
 namespace Dcgan.Imaging;
 
 /// <summary>Tiles images as torchvision's make_grid: <c>nrow</c> per row, <c>padding</c> pixels of <c>padValue</c> around each.</summary>
-public static class ImageGrid
+internal static class ImageGrid
 {
     public const int DefaultPadding = 2;
 

@@ -6,7 +6,7 @@ namespace Dcgan.Imaging;
 /// The one conversion between the generator's [-1, 1] tensors and bytes, used by every path that writes images:
 /// byte = round((x + 1) / 2 * 255), clamped to 0..255; and back, x = byte / 127.5 - 1 (the tutorial's Normalize(0.5, 0.5)).
 /// </summary>
-public static class PixelConverter
+internal static class PixelConverter
 {
     /// <summary>[N, C, H, W] (or [C, H, W]) in [-1, 1] -> one <see cref="PixelImage"/> per image.</summary>
     public static IReadOnlyList<PixelImage> ToImages(Tensor images)

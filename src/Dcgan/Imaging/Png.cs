@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace Dcgan.Imaging;
 
 /// <summary>PNG encoding through SkiaSharp. Gray and RGB both go out as opaque RGBA, so every writer makes the same bytes.</summary>
-public static class Png
+internal static class Png
 {
     public static byte[] Encode(PixelImage image)
     {

@@ -7,7 +7,7 @@ namespace Dcgan.Input;
 /// seed lists, strengths, fitting methods. The command and the studio both parse with these, so they accept the same
 /// things and say the same words.
 /// </summary>
-public static class UserInput
+internal static class UserInput
 {
     /// <summary>
     /// Parses seed lists as a person writes them: "3,7,12-20"; more than <paramref name="maxCount"/> seeds is refused before any is listed.

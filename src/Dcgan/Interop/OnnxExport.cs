@@ -14,7 +14,7 @@ namespace Dcgan.Interop;
 /// TorchSharp has no ONNX exporter; the graph is built from the layers themselves, so any size, channel count and
 /// activation exports, and a layer this writer does not know is refused by name rather than skipped.
 /// </summary>
-public static class OnnxExport
+internal static class OnnxExport
 {
     public const int Opset = 17;
     public const string InputName = "z", OutputName = "image", BatchDimension = "N";

@@ -10,7 +10,7 @@ namespace Dcgan.Interop;
 /// tutorial or pytorch/examples loads with its architecture read from the tensor shapes; DataParallel's
 /// <c>module.</c> prefix is accepted; anything else fails with the key that does not fit.
 /// </summary>
-public static class PyTorchStateDict
+internal static class PyTorchStateDict
 {
     public static bool IsPyTorchFile(string path) =>
         path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase);

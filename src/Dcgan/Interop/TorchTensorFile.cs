@@ -12,7 +12,7 @@ namespace Dcgan.Interop;
 /// saves v_A: read from any float dtype and shape whose other dimensions are 1 ([nz], [1, nz], [1, nz, 1, 1]), and
 /// written as a float32 [nz] that <c>torch.load</c> returns as a tensor.
 /// </summary>
-public static class TorchTensorFile
+internal static class TorchTensorFile
 {
     public const long MaxBytes = 64L << 20;
 

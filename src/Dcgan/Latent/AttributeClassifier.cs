@@ -9,14 +9,14 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Latent;
 
 /// <summary>What training the classifier measured: the images used and the accuracy on the held-out fifth.</summary>
-public sealed record ClassifierReport(int TrainImages, int HeldOutImages, double HeldOutAccuracy, double HeldOutBalancedAccuracy);
+internal sealed record ClassifierReport(int TrainImages, int HeldOutImages, double HeldOutAccuracy, double HeldOutBalancedAccuracy);
 
 /// <summary>
 /// A small convolutional classifier for one binary attribute, trained on labelled real images so that generated
 /// images can be labelled without a person clicking. It sees images exactly as G makes them ([-1, 1], the model's
 /// size and channels). Classes are weighted equally, so a rare attribute is not ignored.
 /// </summary>
-public sealed class AttributeClassifier : Module<Tensor, Tensor>
+internal sealed class AttributeClassifier : Module<Tensor, Tensor>
 {
     private readonly Sequential main;
 

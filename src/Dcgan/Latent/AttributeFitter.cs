@@ -9,7 +9,7 @@ namespace Dcgan.Latent;
 /// (White's replication to equal cell sizes gives exactly the mean of the cell means);
 /// svm: the unit normal of a linear max-margin boundary through the origin (InterFaceGAN).
 /// </summary>
-public static class AttributeFitter
+internal static class AttributeFitter
 {
     public const int MinimumPerSide = 2;
 

@@ -6,16 +6,16 @@ using static TorchSharp.torch;
 namespace Dcgan.Latent;
 
 /// <summary>How a vector was made; Imported is a bare tensor from PyTorch (torch.save(v_A, path)), which says nothing more.</summary>
-public enum AttributeMethod { MeanDiff, Balanced, Svm, Sefa, Pca, Imported }
+internal enum AttributeMethod { MeanDiff, Balanced, Svm, Sefa, Pca, Imported }
 
 /// <summary>How well the score z . v separates held-out labels (cross-validated where labels are few).</summary>
-public sealed record VectorValidation(double Accuracy, double RocAuc, int Folds, bool HeldOut);
+internal sealed record VectorValidation(double Accuracy, double RocAuc, int Folds, bool HeldOut);
 
 /// <summary>
 /// A direction in z with what made it: the method, the model (nz and the generator's weight hash), the seeds
 /// used and the time. Saved as a small JSON file; applying it to a model with another nz or hash is refused.
 /// </summary>
-public sealed record AttributeVector
+internal sealed record AttributeVector
 {
     public string Name { get; init; } = "attribute";
     public AttributeMethod Method { get; init; }
@@ -106,7 +106,7 @@ public sealed record AttributeVector
     }
 
     /// <summary>The values' norm, after refusing values that are not finite or all zero (such a vector moves no image).</summary>
-    private static double CheckValues(float[] values, string source)
+    internal static double CheckValues(float[] values, string source)
     {
         if (values.Any(v => !float.IsFinite(v)))
             throw new InvalidDataException($"{source}: the vector holds values that are not finite numbers (NaN or infinity)");

@@ -5,10 +5,10 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Latent;
 
 /// <summary>One discovered direction: a unit vector in z and how much the data spreads along it.</summary>
-public sealed record Direction(Tensor Vector, double Sigma, double Score);
+internal sealed record Direction(Tensor Vector, double Sigma, double Score);
 
 /// <summary>Unsupervised directions in z: SeFa (closed form, no samples) and GANSpace's PCA of first-layer features.</summary>
-public static class Directions
+internal static class Directions
 {
     /// <summary>Latents sampled for PCA, by the command and the studio alike.</summary>
     public const int PcaSamples = 4096;

@@ -7,7 +7,7 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Latent;
 
 /// <summary>How an image is inverted: the search's length, its random starts and the weights of its loss terms.</summary>
-public sealed record InversionOptions
+internal sealed record InversionOptions
 {
     /// <summary>
     /// On the current bundled model 1,000 steps bring its own images from 33 to 39 dB but real emoji only from 20.9 to
@@ -40,7 +40,7 @@ public sealed record InversionOptions
 }
 
 /// <summary>The latent found for an image ([nz] values) and how close its image comes (on 8-bit pixels).</summary>
-public sealed record InversionResult(float[] Latent, double Psnr, double Ssim, int BestRestart, double Loss);
+internal sealed record InversionResult(float[] Latent, double Psnr, double Ssim, int BestRestart, double Loss);
 
 /// <summary>
 /// GAN inversion by optimisation: find z whose G(z) looks like a given image. Several seeded random starts descend
@@ -48,7 +48,7 @@ public sealed record InversionResult(float[] Latent, double Psnr, double Ssim, i
 /// as a perceptual loss where a discriminator is given, plus a prior term; the start with the lowest loss wins.
 /// Deterministic for a seed. The image goes through the training transform first (<see cref="ImageTransform"/>).
 /// </summary>
-public static class Inversion
+internal static class Inversion
 {
     public static InversionResult Invert(Models.Generator generator, Discriminator? discriminator, Tensor target, InversionOptions options,
         IProgress<int>? progress = null, CancellationToken cancel = default)
@@ -137,7 +137,7 @@ public static class Inversion
 }
 
 /// <summary>Image similarity on pixel values 0..255 ([N, C, H, W] as float64).</summary>
-public static class ImageSimilarity
+internal static class ImageSimilarity
 {
     public static double Psnr(Tensor a, Tensor b)
     {

@@ -10,7 +10,7 @@ namespace Dcgan.Latent;
 /// Explicit latents on disk: NumPy .npy (float32 or float64, shape (N, nz), (N, nz, 1, 1) or (nz,)) or JSON
 /// (an array of arrays, or {"latents": [[...], ...]}). Written as float32 .npy or as JSON with float32 values.
 /// </summary>
-public static partial class LatentFile
+internal static partial class LatentFile
 {
     /// <summary>Values beyond this are no latent of a N(0, I) or U(-1, 1) prior: such a file is a mistake, not a request.</summary>
     public const float MaxMagnitude = 1e4f;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Latent;
 
 /// <summary>Operations on latent vectors ([N, nz] or [N, nz, 1, 1]); results are [N, nz].</summary>
-public static class LatentMath
+internal static class LatentMath
 {
     public static Tensor Flat(Tensor z) => z.reshape(z.shape[0], -1);
 

@@ -9,7 +9,7 @@ namespace Dcgan.Latent;
 /// row of <c>torch.manual_seed(s); torch.randn(1, nz, 1, 1)</c>, the same numbers PyTorch gives for that seed.
 /// A private generator is used, so naming an image never disturbs any other random stream.
 /// </summary>
-public static class LatentSampler
+internal static class LatentSampler
 {
     public static Tensor ForSeed(long seed, int nz, LatentPrior prior = LatentPrior.Normal)
     {

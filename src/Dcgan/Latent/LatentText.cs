@@ -7,7 +7,7 @@ namespace Dcgan.Latent;
 /// One latent as URL-safe text: its float32 values (little-endian) in base64url, 536 characters for nz = 100. An image
 /// URL can then carry any z (an inverted photo, a latents file's row) and still name everything it depends on.
 /// </summary>
-public static class LatentText
+internal static class LatentText
 {
     public static string Encode(ReadOnlySpan<float> z) => Base64Url.EncodeToString(MemoryMarshal.AsBytes(z));
 

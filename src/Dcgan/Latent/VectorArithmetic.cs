@@ -5,7 +5,7 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Latent;
 
 /// <summary>The DCGAN paper's vector arithmetic: Y = mean(A) - mean(B) + mean(C), with neighbours Y + U(-r, r).</summary>
-public static class VectorArithmetic
+internal static class VectorArithmetic
 {
     public sealed record Result(Tensor MeanA, Tensor MeanB, Tensor MeanC, Tensor Y, Tensor Neighbours);
 

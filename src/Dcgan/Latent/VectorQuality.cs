@@ -5,7 +5,7 @@ namespace Dcgan.Latent;
 /// plain verdict. A few labels give wide intervals (6 labels at 50 %: 19 to 81 %), so a vector that visibly
 /// works can score "50 %"; the verdict says so instead of letting the figure read as failure.
 /// </summary>
-public sealed record VectorQuality(double AccuracyLow, double AccuracyHigh, bool EnoughLabels, string Verdict)
+internal sealed record VectorQuality(double AccuracyLow, double AccuracyHigh, bool EnoughLabels, string Verdict)
 {
     public const int LabelsPerSideToJudge = 10;
 

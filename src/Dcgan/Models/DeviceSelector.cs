@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Models;
 
 /// <summary>Turns "cpu" / "cuda" / "cuda:1" into a device, failing clearly where CUDA is absent.</summary>
-public static class DeviceSelector
+internal static class DeviceSelector
 {
     public static Device Parse(string name)
     {

@@ -9,7 +9,7 @@ namespace Dcgan.Models;
 /// The DCGAN discriminator: stride-2 Conv + LeakyReLU(0.2) blocks (BatchNorm on all but the first) down to 4x4,
 /// then Conv to one value. The tutorial ends with Sigmoid (a probability); the logit losses leave it out.
 /// </summary>
-public sealed class Discriminator : Module<Tensor, Tensor>
+internal sealed class Discriminator : Module<Tensor, Tensor>
 {
     private readonly Sequential main;
     private readonly IReadOnlyList<Module<Tensor, Tensor>> layers;

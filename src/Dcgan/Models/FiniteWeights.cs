@@ -6,7 +6,7 @@ namespace Dcgan.Models;
 /// Weights that are NaN or infinite draw black images and train nothing; they come from a damaged file or a run that
 /// diverged. Every load checks, so such a model is refused by name instead of being used silently.
 /// </summary>
-public static class FiniteWeights
+internal static class FiniteWeights
 {
     public static void Require(nn.Module module, string source)
     {

@@ -9,7 +9,7 @@ namespace Dcgan.Models;
 /// The DCGAN generator: z (nz x 1 x 1) -> ConvT to 4x4 -> stride-2 ConvT blocks -> nc x size x size, Tanh.
 /// Layers live in a Sequential named <c>main</c> so the state_dict keys are PyTorch's (<c>main.0.weight</c>, ...).
 /// </summary>
-public sealed class Generator : Module<Tensor, Tensor>
+internal sealed class Generator : Module<Tensor, Tensor>
 {
     private readonly Sequential main;
     private readonly IReadOnlyList<Module<Tensor, Tensor>> layers;

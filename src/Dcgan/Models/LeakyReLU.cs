@@ -10,7 +10,7 @@ namespace Dcgan.Models;
 /// Scalars are not tracked by dispose scopes, so this field lives exactly as long as the module. Out of place:
 /// Sequential disposes a layer's input when the layer returns another tensor object, which an in-place call would not.
 /// </summary>
-public sealed class LeakyReLU(double negativeSlope) : nn.Module<Tensor, Tensor>(nameof(LeakyReLU))
+internal sealed class LeakyReLU(double negativeSlope) : nn.Module<Tensor, Tensor>(nameof(LeakyReLU))
 {
     private readonly Scalar slope = negativeSlope.ToScalar();
 

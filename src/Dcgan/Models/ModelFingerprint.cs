@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Models;
 
 /// <summary>A hash of G's weights (names and raw values in key order): the same model hashes the same whatever file holds it.</summary>
-public static class ModelFingerprint
+internal static class ModelFingerprint
 {
     public static string Of(nn.Module generator)
     {

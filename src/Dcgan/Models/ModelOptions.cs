@@ -2,16 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace Dcgan.Models;
 
-public enum GeneratorActivation { Relu, LeakyRelu }
+internal enum GeneratorActivation { Relu, LeakyRelu }
 
 /// <summary>The adversarial loss. <see cref="Bce"/> is the tutorial's Sigmoid + BCELoss; the others make D output logits.</summary>
-public enum LossKind { Bce, BceLogits, Lsgan, Hinge, WganGp }
+internal enum LossKind { Bce, BceLogits, Lsgan, Hinge, WganGp }
 
 /// <summary>The distribution z is drawn from; stored with the model so sampling matches training.</summary>
-public enum LatentPrior { Normal, Uniform }
+internal enum LatentPrior { Normal, Uniform }
 
 /// <summary>Architecture settings. The defaults reproduce the PyTorch DCGAN tutorial exactly.</summary>
-public sealed record ModelOptions
+internal sealed record ModelOptions
 {
     public int Nz { get; init; } = 100;
     public int Ngf { get; init; } = 64;

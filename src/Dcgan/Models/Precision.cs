@@ -12,10 +12,10 @@ namespace Dcgan.Models;
 /// run in bfloat16 on bf16 copies of the weights, while the weights themselves, their gradients, Adam's states and
 /// BatchNorm's parameters and running statistics stay fp32; each net's output (and so every loss) is fp32 again.
 /// </summary>
-public enum Precision { Fp32, Bf16 }
+internal enum Precision { Fp32, Bf16 }
 
 /// <summary>Which precision to use: a name, or auto (bf16 only where this processor computes bf16 natively).</summary>
-public static class PrecisionChoice
+internal static class PrecisionChoice
 {
     /// <summary>The names a person may give: fp32, bf16, or auto.</summary>
     public const string Names = "fp32, bf16 or auto";

@@ -11,7 +11,7 @@ namespace Dcgan.Models;
 /// <c>weight_u</c> / <c>weight_v</c> hold the power iteration's vectors, one iteration per training forward. The
 /// state_dict keys are PyTorch's own, so a D exported from here loads into a PyTorch D wrapped with spectral_norm.
 /// </summary>
-public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
+internal sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
 {
     private const double Eps = 1e-12;
     private readonly long stride, padding;

@@ -5,7 +5,7 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Models;
 
 /// <summary>The tutorial's <c>weights_init</c>: conv weights N(0, 0.02); BatchNorm weight N(1, 0.02), bias 0.</summary>
-public static class WeightInit
+internal static class WeightInit
 {
     // Tensor.normal_ rather than nn.init.normal_: TorchSharp 0.107's nn.init.normal_ ignores its generator argument,
     // which would make initialisation (and so whole runs) irreproducible.

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Training;
 
 /// <summary>Where the adaptive augmentation probability stands: p and the overfitting signal gathered since the last update.</summary>
-public sealed record AugmentState(double P, double SignSum, long SignCount);
+internal sealed record AugmentState(double P, double SignSum, long SignCount);
 
 /// <summary>
 /// The probability p with which each augmentation is applied to each image D sees. Fixed (--augment-p 0.5), or steered
@@ -14,7 +14,7 @@ public sealed record AugmentState(double P, double SignSum, long SignCount);
 /// 1 in <see cref="RampImages"/> images. ADA's own ramp is 500k images for runs of tens of millions; these runs see
 /// about 100k, so the ramp is shorter in proportion.
 /// </summary>
-public sealed class AugmentStrength
+internal sealed class AugmentStrength
 {
     public const double Target = 0.6;
     public const int Interval = 4;

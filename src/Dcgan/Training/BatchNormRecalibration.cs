@@ -11,7 +11,7 @@ namespace Dcgan.Training;
 /// batches instead of training's momentum-0.1 trail), a known remedy when eval-mode samples look worse than the
 /// train-mode images of the training notebook. Weights are untouched.
 /// </summary>
-public static class BatchNormRecalibration
+internal static class BatchNormRecalibration
 {
     /// <summary>The most latents to measure over: statistics settle long before (docs/experiments.md), and time grows with it.</summary>
     public const int MaxSamples = 1_000_000;

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Training;
 
 /// <summary>Where a run stands: steps done, the epoch, and the global random state (all step noise is derived from the seed).</summary>
-public sealed record CheckpointState(long Step, long Epoch, string GlobalRngState, DateTimeOffset SavedAt)
+internal sealed record CheckpointState(long Step, long Epoch, string GlobalRngState, DateTimeOffset SavedAt)
 {
     /// <summary>The adaptive augmentation's p and pending signal (--augment-p auto); absent in older checkpoints.</summary>
     public AugmentState? Augment { get; init; }
@@ -19,7 +19,7 @@ public sealed record CheckpointState(long Step, long Epoch, string GlobalRngStat
 /// optimG.pth, optimD.pth), so the weights inside are readable by PyTorch too. Written to a temporary file and
 /// renamed: a kill at any moment leaves the previous checkpoint intact.
 /// </summary>
-public static class Checkpoint
+internal static class Checkpoint
 {
     public const string Extension = ".ckpt";
     public const string Folder = "checkpoints";

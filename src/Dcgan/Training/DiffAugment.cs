@@ -7,7 +7,7 @@ namespace Dcgan.Training;
 
 /// <summary>Which differentiable augmentations D's inputs go through (any combination; none is the tutorial).</summary>
 [Flags]
-public enum AugmentPolicy { None = 0, Color = 1, Translation = 2, Cutout = 4 }
+internal enum AugmentPolicy { None = 0, Color = 1, Translation = 2, Cutout = 4 }
 
 /// <summary>
 /// Differentiable augmentation (Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN Training"), with
@@ -16,7 +16,7 @@ public enum AugmentPolicy { None = 0, Color = 1, Translation = 2, Cutout = 4 }
 /// then cannot memorise the real images, which is how it overfits. All draws come from the step's generator, so a
 /// resumed run draws the same ones.
 /// </summary>
-public static class DiffAugment
+internal static class DiffAugment
 {
     /// <summary>The paper's strengths: shifts of up to 1/8 of the size in each direction, a cutout of half the size.</summary>
     public const double TranslationRatio = 0.125, CutoutRatio = 0.5;

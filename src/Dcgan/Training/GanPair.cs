@@ -9,13 +9,13 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Training;
 
 /// <summary>What one training step measured: the tutorial's Loss_D, Loss_G, D(x), D(G(z)) before and after D's update.</summary>
-public readonly record struct StepResult(double LossD, double LossG, double DX, double DGZ1, double DGZ2);
+internal readonly record struct StepResult(double LossD, double LossG, double DX, double DGZ1, double DGZ2);
 
 /// <summary>
 /// G and D with their Adam optimizers, initialised by weights_init from the run's seed, and the training step
 /// itself, which reads as the tutorial's: (1) update D on real and on detached fakes, (2) update G.
 /// </summary>
-public sealed class GanPair : IDisposable
+internal sealed class GanPair : IDisposable
 {
     private readonly TrainingOptions options;
 

@@ -3,7 +3,7 @@ using Dcgan.Imaging;
 namespace Dcgan.Training;
 
 /// <summary>losses.png: G's and D's loss against iterations on one plot, as the tutorial draws it.</summary>
-public static class LossPlot
+internal static class LossPlot
 {
     private const string FontName = "DejaVu Sans";
     private static readonly Lazy<bool> FontRegistered = new(() =>

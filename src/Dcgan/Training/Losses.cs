@@ -11,7 +11,7 @@ namespace Dcgan.Training;
 /// lsgan (Mao et al. 2017): L_D = ((l_real - 1)^2 + l_fake^2) / 2, L_G = (l_fake - 1)^2 / 2. hinge (Miyato et al. 2018):
 /// L_D = relu(1 - l_real) + relu(1 + l_fake), L_G = -l_fake. wgan-gp (Gulrajani et al. 2017): L_D = l_fake - l_real + penalty.
 /// </summary>
-public static class Losses
+internal static class Losses
 {
     /// <summary>D's loss on a real batch (what the tutorial calls errD_real).</summary>
     public static Tensor DiscriminatorReal(LossKind kind, Tensor output) => kind switch

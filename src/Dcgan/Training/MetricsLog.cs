@@ -6,7 +6,7 @@ namespace Dcgan.Training;
 /// <summary>
 /// One logged step, as metrics.csv holds it; AugmentP is the augmentation probability (0 without --augment).
 /// </summary>
-public sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2,
+internal sealed record MetricsRow(long Step, long Epoch, double LossD, double LossG, double DX, double DGZ1, double DGZ2,
     double ImagesPerSecond, double Seconds, double AugmentP = 0)
 {
     public const string Header = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_second,seconds,augment_p";
@@ -36,7 +36,7 @@ public sealed record MetricsRow(long Step, long Epoch, double LossD, double Loss
 }
 
 /// <summary>metrics.csv of a run. On resume the rows after the checkpoint are dropped: those steps are trained again.</summary>
-public sealed class MetricsLog : IDisposable
+internal sealed class MetricsLog : IDisposable
 {
     private readonly StreamWriter writer;
 
@@ -78,7 +78,7 @@ public sealed class MetricsLog : IDisposable
 /// Follows a metrics.csv as a run appends to it, reading only the bytes added since the last call. A file that got
 /// shorter (a resumed run rewrites it) is read again from the start; a line without its newline yet waits.
 /// </summary>
-public sealed class MetricsTail(string path)
+internal sealed class MetricsTail(string path)
 {
     private long offset;
     private bool headerSkipped;

@@ -4,7 +4,7 @@ using Dcgan.Imaging;
 namespace Dcgan.Training;
 
 /// <summary>config.json of a run: every setting, the data set as found, and the versions that produced it.</summary>
-public static class RunConfig
+internal static class RunConfig
 {
     /// <summary>The data set as a run found it; Fingerprint (null in configs written before it was recorded) changes with its content.</summary>
     public sealed record DatasetInfo(string Source, int Images, int Skipped, int StepsPerEpoch, string? Fingerprint = null);

@@ -4,7 +4,7 @@ namespace Dcgan.Training;
 /// The files of a run folder as `dcgan train` writes them, named once for the trainer, the studio and the tools:
 /// config.json, metrics.csv, losses.png, samples/step-NNNNNNN.png, checkpoints/, train.lock.
 /// </summary>
-public sealed record RunLayout(string Root)
+internal sealed record RunLayout(string Root)
 {
     public const string ConfigFile = "config.json", MetricsFile = "metrics.csv", LossPlotFile = "losses.png", SamplesFolder = "samples";
 

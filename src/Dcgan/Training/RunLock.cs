@@ -5,7 +5,7 @@ namespace Dcgan.Training;
 /// system drops it when the process ends in any way (exit, crash, kill -9), so a lock left by a crash is never
 /// stale. Checked before anything in the run is read, so two trainers can never interleave their files.
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     public const string FileName = "train.lock";
     private readonly FileStream stream;

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace Dcgan.Training;
 
 /// <summary>Where a run stands: a trainer is writing it now, it stopped before its last step, or it reached it.</summary>
-public enum RunState { Training, Stopped, Finished }
+internal enum RunState { Training, Stopped, Finished }
 
-public sealed record RunStatus(RunState State, long Step, long? TotalSteps)
+internal sealed record RunStatus(RunState State, long Step, long? TotalSteps)
 {
     /// <summary>Reads the run's lock, its newest checkpoint and the total steps in config.json.</summary>
     public static RunStatus Of(string runDir)

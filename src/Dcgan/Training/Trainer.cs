@@ -11,7 +11,7 @@ using TorchGenerator = TorchSharp.torch.Generator;
 namespace Dcgan.Training;
 
 /// <summary>How a run ended.</summary>
-public sealed record TrainingResult(long StepsDone, long TotalSteps, string? LastCheckpoint, bool Cancelled);
+internal sealed record TrainingResult(long StepsDone, long TotalSteps, string? LastCheckpoint, bool Cancelled);
 
 /// <summary>
 /// The DCGAN training loop of the PyTorch tutorial: per step, D on a real batch and on detached fakes, then G with
@@ -19,7 +19,7 @@ public sealed record TrainingResult(long StepsDone, long TotalSteps, string? Las
 /// step N from a permutation seeded by (seed, epoch), so a run resumed from any checkpoint ends with the same
 /// weights as an uninterrupted one.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
 
     public TrainingOptions Options { get; }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Dcgan.Training;
 
 /// <summary>A problem noticed in a run: at which step, what, and what to try.</summary>
-public sealed record HealthWarning(long Step, string Kind, string Message);
+internal sealed record HealthWarning(long Step, string Kind, string Message);
 
 /// <summary>
 /// Notices the two classic failures of GAN training while a run goes on, so a person hears of them where they look
@@ -15,7 +15,7 @@ public sealed record HealthWarning(long Step, string Kind, string Message);
 /// and G has collapsed (the fixed-noise grid's images become nearly the same image). Each is said once when it
 /// starts, and again only after it has cleared.
 /// </summary>
-public sealed class TrainingHealth(TrainingOptions options, string runDir)
+internal sealed class TrainingHealth(TrainingOptions options, string runDir)
 {
     public const int Window = 100;
     /// <summary>D has won below these window averages; G has collapsed when the grid's spread falls below this share of its best.</summary>

@@ -3,7 +3,7 @@ using Dcgan.Models;
 namespace Dcgan.Training;
 
 /// <summary>Every setting of a run, validated once and saved as the run's config.json (read back on resume).</summary>
-public sealed record TrainingOptions
+internal sealed record TrainingOptions
 {
     public string Data { get; init; } = "emoji";
     public string OutDir { get; init; } = "runs/emoji";

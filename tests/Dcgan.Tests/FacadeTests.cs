@@ -1,0 +1,135 @@
+using System.Reflection;
+
+namespace Dcgan.Tests;
+
+/// <summary>
+/// The package's public API (src/Dcgan/Api), used as another program would: only its types, nothing internal. The
+/// figures it draws are the command's, byte for byte.
+/// </summary>
+public class FacadeTests
+{
+    private static readonly Lazy<GanGenerator> Emoji = new(() => GanGenerator.Load());
+
+    [Fact]
+    public void The_public_surface_is_the_facade_alone()
+    {
+        var exported = typeof(GanGenerator).Assembly.GetExportedTypes().Select(t => t.FullName).Order(StringComparer.Ordinal);
+        Assert.Equal(
+            ["Dcgan.GanGenerator", "Dcgan.GanTraining", "Dcgan.GeneratedImage", "Dcgan.InvertedImage", "Dcgan.LatentVector",
+             "Dcgan.TrainingOutcome", "Dcgan.TrainingSettings", "Dcgan.TrainingUpdate"],
+            exported);
+        // Every public member is documented: the package's XML file names each one.
+        string xml = File.ReadAllText(Path.ChangeExtension(typeof(GanGenerator).Assembly.Location, ".xml"));
+        Assert.Contains("M:Dcgan.GanGenerator.Edit(System.Int64,Dcgan.LatentVector,System.Double)", xml);
+        Assert.Contains("T:Dcgan.TrainingSettings", xml);
+    }
+
+    [Fact]
+    public void A_grid_is_the_commands_grid_byte_for_byte_and_a_seed_does_not_depend_on_its_batch()
+    {
+        var netG = Emoji.Value;
+        Assert.Equal(GanGenerator.DefaultModel, GanGenerator.BundledModels[0]);
+        Assert.Contains("fashion-mnist-dcgan", GanGenerator.BundledModels);
+        Assert.Equal((100, 64, 3), (netG.LatentSize, netG.ImageSize, netG.Channels));
+
+        string dir = TestData.TempDir("facade-grid");
+        string fromCommand = Path.Combine(dir, "cli.png");
+        var (code, _, err) = CliTests.Run("sample", "--seed", "10", "--n", "6", "--nrow", "3", "--out", fromCommand);
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllBytes(fromCommand), netG.Grid([10, 11, 12, 13, 14, 15], columns: 3).ToPng());
+
+        var alone = netG.Draw(12);
+        Assert.Equal(alone.Pixels, netG.Draw([40, 12, 7])[1].Pixels);
+        Assert.Equal(alone.Pixels, netG.Draw(netG.Latent(12)).Pixels);
+        Assert.Equal((64, 64, 3, 64 * 64 * 4), (alone.Width, alone.Height, alone.Channels, alone.ToRgba().Length));
+    }
+
+    [Fact]
+    public void A_fitted_vector_edits_travels_as_a_torch_file_and_interpolation_ends_at_its_seeds()
+    {
+        var netG = Emoji.Value;
+        var v = netG.FitVector("test-attr", seedsWith: [1, 2, 3, 4], seedsWithout: [5, 6, 7, 8]);
+        Assert.Equal(("test-attr", "mean-diff", 100), (v.Name, v.Method, v.LatentSize));
+        Assert.NotNull(v.HeldOutAccuracy);
+
+        string path = Path.Combine(TestData.TempDir("facade-vector"), "v.pt");
+        v.Save(path);
+        var back = LatentVector.Load(path);
+        Assert.Equal(v.Values, back.Values);
+        Assert.Equal("test-attr", back.Name); // the JSON beside the .pt brings the name back
+
+        Assert.Equal(netG.Draw(9).Pixels, netG.Edit(9, v, strength: 0).Pixels);
+        Assert.NotEqual(netG.Draw(9).Pixels, netG.Edit(9, v, strength: 3).Pixels);
+        // The same edit by hand: z + 3 v.
+        float[] z = netG.Latent(9), values = v.Values;
+        var moved = LatentVector.FromValues("by-hand", values);
+        Assert.Equal(netG.Edit(9, v, 3).Pixels, netG.Edit(z, moved, 3).Pixels);
+
+        var path8 = netG.Interpolate(20, 21, steps: 5);
+        Assert.Equal(5, path8.Count);
+        Assert.Equal(netG.Draw(20).Pixels, path8[0].Pixels);
+        Assert.Equal(netG.Draw(21).Pixels, path8[^1].Pixels);
+
+        var directions = netG.DiscoverDirections(3);
+        Assert.Equal(["sefa-00", "sefa-01", "sefa-02"], directions.Select(d => d.Name));
+        Assert.All(directions, d => Assert.Equal(1, Math.Sqrt(d.Values.Sum(x => (double)x * x)), 3));
+    }
+
+    [Fact]
+    public void An_inverted_image_comes_back_close_to_itself()
+    {
+        var netG = Emoji.Value;
+        var found = netG.Invert(netG.Draw(3).ToPng(), steps: 30);
+        Assert.Equal(100, found.Latent.Length);
+        Assert.InRange(found.Psnr, 10, 100);
+        Assert.Equal(64, netG.Draw(found.Latent).Width);
+    }
+
+    [Fact]
+    public void Bad_input_is_refused_by_name()
+    {
+        var netG = Emoji.Value;
+        Assert.Equal("seed", Assert.Throws<ArgumentOutOfRangeException>(() => netG.Draw(-1)).ParamName);
+        Assert.Contains("has 100 values (got 3)", Assert.Throws<ArgumentException>(() => netG.Draw([1f, 2f, 3f])).Message);
+        var small = LatentVector.FromValues("small", [1f, 0f]);
+        Assert.Contains("'small' has 2 values, and this model's latents have 100",
+            Assert.Throws<ArgumentException>(() => netG.Edit(1, small, 1)).Message);
+        Assert.Contains("all zeros", Assert.Throws<InvalidDataException>(() => LatentVector.FromValues("zero", new float[100])).Message);
+        Assert.Contains("not a valid name", Assert.Throws<ArgumentException>(() => LatentVector.FromValues("../x", [1f])).Message);
+        var missing = Assert.Throws<FileNotFoundException>(() => GanGenerator.Load("no-such-model"));
+        Assert.Contains("emoji-dcgan", missing.Message); // it names what there is
+        Assert.Throws<ArgumentOutOfRangeException>(() => netG.Interpolate(1, 2, steps: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => netG.Grid([1], columns: 0));
+    }
+
+    [Fact]
+    public void Training_reports_every_step_stops_on_cancel_resumes_and_its_checkpoint_draws()
+    {
+        string root = TestData.TempDir("facade-train");
+        var settings = new TrainingSettings
+        {
+            Data = TestData.ImageFolder(8), OutputDirectory = Path.Combine(root, "run"), BatchSize = 4, ImageSize = 32, MaxSteps = 3,
+            SampleEvery = 100, CheckpointEvery = 100,
+        };
+        var steps = new List<long>();
+        var outcome = GanTraining.Train(settings, progress: new Inline(u => steps.Add(u.Step)));
+        Assert.Equal([1, 2, 3], steps);
+        Assert.Equal((3, false), (outcome.Steps, outcome.Cancelled));
+        Assert.True(File.Exists(outcome.Checkpoint));
+
+        using var cancel = new CancellationTokenSource();
+        var resumed = GanTraining.Train(settings with { MaxSteps = 10 }, resume: true,
+            progress: new Inline(u => { if (u.Step == 5) cancel.Cancel(); }), cancel: cancel.Token);
+        Assert.True(resumed.Cancelled);
+        Assert.Equal(5, resumed.Steps);
+
+        using var mine = GanGenerator.Load(settings.OutputDirectory);
+        Assert.Equal((32, 3), (mine.ImageSize, mine.Channels));
+        Assert.Equal(32, mine.Draw(0).Width);
+    }
+
+    private sealed class Inline(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
+    {
+        public void Report(TrainingUpdate value) => report(value);
+    }
+}
