@@ -31,13 +31,14 @@ public class PackageTests
                 var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
                 foreach (string expected in new[] { "lib/net10.0/DcganStudio.dll", "lib/net10.0/DcganStudio.xml", "README.md",
                              "buildTransitive/DcganStudio.targets", "buildTransitive/WeakenGlibcxxNeed.targets",
-                             "assets/models/emoji-dcgan/netG.pth", "assets/data/emoji.zip", "assets/assets/DejaVuSans.ttf" })
+                             "assets/models/emoji-dcgan/netG.pth", "assets/models/fashion-mnist-dcgan/netG.pth", "assets/data/emoji.zip", "assets/assets/DejaVuSans.ttf" })
                     Assert.Contains(expected, entries);
                 string nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).ReadToEnd();
                 Assert.Contains("<dependency id=\"TorchSharp\" version=\"0.107.0\"", nuspec);
                 Assert.Contains("<dependency id=\"libtorch-cpu-linux-x64\" version=\"2.10.0\"", nuspec);
                 Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
                 Assert.DoesNotContain("PublicApiAnalyzers", nuspec); // build-time only
+                Assert.DoesNotContain(entries, e => e.EndsWith(".onnx")); // ResNet-18 is the evaluation's, not the package's
             }
             Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), "the symbols package is missing");
 
