@@ -10,7 +10,18 @@
 # --augment is differentiable augmentation (Zhao et al. 2020) as `dcgan train --augment` does it: every image D sees,
 # real or fake, in D's step and in G's, is shifted by up to --augment-translation of its size (zero fill; the paper's
 # 1/8) and/or has a square of half its size zeroed. Its random draws come from PyTorch's generator, so runs match the
-# C# ones in law, not in bits.
+# C# ones in law, not in bits. --ema keeps a moving average of G as `dcgan train --ema` does (weights averaged, BatchNorm
+# statistics copied); --netG / --netD start from state_dicts (`dcgan export --format pth` writes them). At the end it
+# writes what that command writes, netG.pth, netD.pth and with --ema netG_ema.pth, which `dcgan sample/serve/eval
+# --checkpoint` take; the --save-at snapshots netG-stepN.pth are the weights to sample (the average with --ema).
+#
+# Scale-out: the same file runs under torchrun, one process per core group or GPU, with DistributedDataParallel (gloo on
+# the CPU, nccl on CUDA). --batch-size stays the global batch (each process takes 1/N of it), so the recipe is unchanged:
+#
+#   torchrun --nproc_per_node 2 scripts/reference/pytorch_dcgan.py --data data/emoji.zip --steps 4800 --out /tmp/ddp \
+#       --augment translation,cutout --ema 0.999
+#
+# What changes with N > 1 is in docs/scale.md (BatchNorm statistics per process, the noise each process draws).
 import argparse
 import gzip
 import io
@@ -34,8 +45,28 @@ p.add_argument("--lr", type=float, default=2e-4)
 p.add_argument("--seed", type=int, default=999)
 p.add_argument("--augment", default="", help="any of translation,cutout")
 p.add_argument("--augment-translation", type=float, default=0.125, help="largest shift, a fraction of the size")
+p.add_argument("--ema", type=float, default=None, help="moving average of G with this decay, e.g. 0.999")
+p.add_argument("--netG", default=None, help="start G from this state_dict (e.g. dcgan export --format pth's netG.pth)")
+p.add_argument("--netD", default=None, help="start D from this state_dict")
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 a = p.parse_args()
+
+# torchrun sets WORLD_SIZE, RANK and LOCAL_RANK; run directly, this is one process and the loop below is the tutorial's.
+world = int(os.environ.get("WORLD_SIZE", "1"))
+rank = int(os.environ.get("RANK", "0"))
+if world > 1:
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    if a.batch_size % world != 0:
+        p.error(f"--batch-size {a.batch_size} is the global batch: it must divide by the {world} processes")
+    if a.device.startswith("cuda"):
+        a.device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
+        torch.cuda.set_device(torch.device(a.device))
+    dist.init_process_group("nccl" if a.device.startswith("cuda") else "gloo")
+if a.ema is not None and not 0 < a.ema < 1:
+    p.error(f"--ema must be in (0, 1), e.g. 0.999 (got {a.ema})")
+main_process = rank == 0
 os.makedirs(a.out, exist_ok=True)
 torch.manual_seed(a.seed)
 device = torch.device(a.device)
@@ -62,7 +93,9 @@ if images.shape[-1] != a.image_size:
     images = F.interpolate(images, size=(a.image_size, a.image_size), mode="bilinear", antialias=True, align_corners=False)
 images = images.clamp(-1, 1).to(device)
 nc, nz, ngf, ndf = images.shape[1], 100, 64, 64
-print(f"{images.shape[0]} images of {tuple(images.shape[1:])} on {device}", flush=True)
+if main_process:
+    print(f"{images.shape[0]} images of {tuple(images.shape[1:])} on {device}" + (f", {world} processes" if world > 1 else ""),
+          flush=True)
 
 
 def up(i, o, first=False):
@@ -145,18 +178,72 @@ def seen(x):
 netG, netD = Generator().to(device), Discriminator().to(device)
 netG.apply(weights_init)
 netD.apply(weights_init)
+for net, path in ((netG, a.netG), (netD, a.netD)):
+    if path:
+        net.load_state_dict(torch.load(path, map_location=device))  # strict: the tutorial's key names
+ema = None
+if a.ema is not None:
+    import copy
+
+    ema = copy.deepcopy(netG).eval()
+    for parameter in ema.parameters():
+        parameter.requires_grad_(False)
+# The modules whose state_dicts are saved: under DDP, the wrapped ones (no "module." prefix in the keys).
+plainG, plainD = netG, netD
+shared_order = None
+if world > 1:
+    # Every process starts from rank 0's weights (DDP broadcasts them) and averages gradients in each backward. The
+    # shuffling is shared (one generator, same seed everywhere); the noise and augmentation draws are each process's own.
+    # BatchNorm keeps each process's running statistics (broadcasting them at every forward would change D's in place
+    # between its real and fake passes, which autograd refuses); save() averages them over the processes.
+    netG = DistributedDataParallel(netG, broadcast_buffers=False)
+    netD = DistributedDataParallel(netD, broadcast_buffers=False)
+    shared_order = torch.Generator().manual_seed(a.seed)
+    torch.manual_seed(a.seed + 1000 * rank)
 optG = torch.optim.Adam(netG.parameters(), lr=a.lr, betas=(0.5, 0.999))
 optD = torch.optim.Adam(netD.parameters(), lr=a.lr, betas=(0.5, 0.999))
 bce = nn.BCELoss()
 save_at = {int(s) for s in a.save_at.split(",") if s} | {a.steps}
 per_epoch = -(-images.shape[0] // a.batch_size)  # the last, smaller batch included, as the C# loader and DataLoader do
+
+
+def update_ema():
+    """ema = decay * ema + (1 - decay) * G for the weights; BatchNorm's statistics copied, as dcgan train --ema does."""
+    with torch.no_grad():
+        for average, current in zip(ema.parameters(), plainG.parameters()):
+            average.mul_(a.ema).add_(current, alpha=1 - a.ema)
+        for average, current in zip(ema.buffers(), plainG.buffers()):
+            average.copy_(current)
+
+
+def save(module, name):
+    """Written by one process, to a temporary file first: a crash never leaves half a state_dict. Every process calls it:
+    under DDP the BatchNorm running statistics are first averaged over the processes (the batch's statistics in law)."""
+    if world > 1:
+        with torch.no_grad():
+            for buffer in module.buffers():
+                if buffer.is_floating_point():
+                    dist.all_reduce(buffer)
+                    buffer.div_(world)
+    if main_process:
+        path = os.path.join(a.out, name)
+        torch.save(module.state_dict(), path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+
 step, start = 0, time.time()
 while step < a.steps:
-    order = torch.randperm(images.shape[0], device=device)
+    if shared_order is None:
+        order = torch.randperm(images.shape[0], device=device)
+    else:
+        order = torch.randperm(images.shape[0], generator=shared_order).to(device)
     for b in range(per_epoch):
         if step >= a.steps:
             break
-        real = images[order[b * a.batch_size:(b + 1) * a.batch_size]]
+        batch = order[b * a.batch_size:(b + 1) * a.batch_size]
+        if world > 1:
+            batch = batch[rank::world]  # this process's share of the global batch
+        real = images[batch]
         n = real.shape[0]
         netD.zero_grad()
         out_real = netD(seen(real))
@@ -169,10 +256,21 @@ while step < a.steps:
         loss_g = bce(netD(seen(fake)), torch.ones(n, device=device))
         loss_g.backward()
         optG.step()
+        if ema is not None:
+            update_ema()
         step += 1
-        if step % 500 == 0:
+        if main_process and (step % 500 == 0 or step == a.steps):
             print(f"step {step} loss_d {(loss_real + loss_fake).item():.3f} loss_g {loss_g.item():.3f} "
                   f"D(x) {out_real.mean().item():.3f} {time.time() - start:.0f} s", flush=True)
         if step in save_at:
-            torch.save(netG.state_dict(), os.path.join(a.out, f"netG-step{step}.pth"))
-print(f"{a.steps} steps in {time.time() - start:.1f} s", flush=True)
+            save(ema if ema is not None else plainG, f"netG-step{step}.pth")
+# The names `dcgan export --format pth` gives: netG.pth (G itself), netG_ema.pth (the average), netD.pth.
+save(plainG, "netG.pth")
+save(plainD, "netD.pth")
+if ema is not None:
+    save(ema, "netG_ema.pth")
+if main_process:
+    print(f"{a.steps} steps in {time.time() - start:.1f} s; wrote netG.pth{', netG_ema.pth' if ema is not None else ''} "
+          f"and netD.pth in {a.out}", flush=True)
+if world > 1:
+    dist.destroy_process_group()
