@@ -15,8 +15,9 @@ public class FacadeTests
     {
         var exported = typeof(GanGenerator).Assembly.GetExportedTypes().Select(t => t.FullName).Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["Dcgan.GanGenerator", "Dcgan.GanTraining", "Dcgan.GeneratedImage", "Dcgan.InvertedImage", "Dcgan.LatentVector",
-             "Dcgan.TrainingOutcome", "Dcgan.TrainingSettings", "Dcgan.TrainingUpdate"],
+            ["Dcgan.GanGenerator", "Dcgan.GanNetworks", "Dcgan.GanTraining", "Dcgan.GeneratedImage", "Dcgan.InvertedImage",
+             "Dcgan.LatentVector", "Dcgan.NetworkLayer", "Dcgan.StepLosses", "Dcgan.TrainingImages", "Dcgan.TrainingOutcome",
+             "Dcgan.TrainingSettings", "Dcgan.TrainingUpdate"],
             exported);
         // Every public member is documented: the package's XML file names each one.
         string xml = File.ReadAllText(Path.ChangeExtension(typeof(GanGenerator).Assembly.Location, ".xml"));
@@ -126,6 +127,85 @@ public class FacadeTests
         using var mine = GanGenerator.Load(settings.OutputDirectory);
         Assert.Equal((32, 3), (mine.ImageSize, mine.Channels));
         Assert.Equal(32, mine.Draw(0).Width);
+    }
+
+    [Fact]
+    public void The_networks_print_as_PyTorch_prints_the_tutorials_and_weights_init_gives_its_statistics()
+    {
+        using var nets = GanNetworks.Create(seed: 999);
+        // The tutorial's classes in Debian's PyTorch, printed. Our LeakyReLU is not in place (autograd keeps its input),
+        // so PyTorch's ", inplace=True" is the one difference allowed.
+        string printed = TestData.PyTorch("""
+            import torch.nn as nn
+            nz, ngf, ndf, nc = 100, 64, 64, 3
+            class Generator(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.main = nn.Sequential(
+                        nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 8), nn.ReLU(True),
+                        nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
+                        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+                        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
+                        nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh())
+            class Discriminator(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.main = nn.Sequential(
+                        nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+                        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
+                        nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(0.2, inplace=True),
+                        nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 8), nn.LeakyReLU(0.2, inplace=True),
+                        nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+            print(Generator())
+            print(Discriminator())
+            """).Replace("negative_slope=0.2, inplace=True", "negative_slope=0.2");
+        Assert.Equal(printed.TrimEnd(), nets.GeneratorText + "\n" + nets.DiscriminatorText);
+
+        var g = nets.GeneratorLayers;
+        Assert.Equal([1L, 512, 4, 4], g[0].OutputShape);
+        Assert.Equal([1L, 3, 64, 64], g[^1].OutputShape);
+        Assert.Equal([1L, 1, 1, 1], nets.DiscriminatorLayers[^1].OutputShape);
+        Assert.Equal(3_576_704, g.Sum(l => l.Parameters)); // the tutorial's G
+        // weights_init: convolutions N(0, 0.02), BatchNorm weights N(1, 0.02).
+        foreach (var layer in g.Where(l => l.Layer.StartsWith("ConvTranspose2d")))
+            Assert.True(Math.Abs(layer.WeightMean!.Value) < 0.002 && Math.Abs(layer.WeightStd!.Value - 0.02) < 0.002, layer.ToString());
+        foreach (var layer in g.Where(l => l.Layer.StartsWith("BatchNorm2d")))
+            Assert.True(Math.Abs(layer.WeightMean!.Value - 1) < 0.01 && Math.Abs(layer.WeightStd!.Value - 0.02) < 0.005, layer.ToString());
+        Assert.Null(g[2].WeightMean); // ReLU
+    }
+
+    [Fact]
+    public void A_step_by_hand_is_the_first_step_of_a_training_run()
+    {
+        string root = TestData.TempDir("facade-step");
+        string data = TestData.ImageFolder(8);
+        using var images = TrainingImages.Open(data, imageSize: 32, cacheDirectory: Path.Combine(root, "cache"));
+        Assert.Equal((8, 32, 3), (images.Count, images.ImageSize, images.Channels));
+        var grid = images.Grid(count: 4, columns: 2);
+        Assert.Equal((2 + 2 * 34, 2 + 2 * 34), (grid.Width, grid.Height));
+
+        using var nets = GanNetworks.Create(seed: 5, imageSize: 32);
+        var byHand = nets.Step(images, batchSize: 4);
+        Assert.Equal(1, nets.StepsDone);
+        var updates = new List<TrainingUpdate>();
+        GanTraining.Train(new TrainingSettings
+        {
+            Data = data, OutputDirectory = Path.Combine(root, "run"), ImageSize = 32, BatchSize = 4, Seed = 5, MaxSteps = 1,
+        }, progress: new Inline(updates.Add));
+        var first = updates.Single();
+        Assert.Equal((byHand.LossD, byHand.LossG, byHand.DOfReal, byHand.DOfFakeInDStep, byHand.DOfFakeInGStep),
+            (first.LossD, first.LossG, first.DOfReal, first.DOfFakeInDStep, first.DOfFakeInGStep));
+
+        // Saved as state_dicts, G loads here as any netG.pth does.
+        nets.SaveState(Path.Combine(root, "saved"));
+        using var saved = GanGenerator.Load(Path.Combine(root, "saved", "netG.pth"));
+        Assert.Equal(32, saved.ImageSize);
+
+        using var larger = GanNetworks.Create(imageSize: 64);
+        Assert.Contains("the images are 32x32x3; these networks take 64x64x3",
+            Assert.Throws<ArgumentException>(() => larger.Step(images)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingImages.Open(data, imageSize: 48));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GanNetworks.Create(channels: 2));
     }
 
     private sealed class Inline(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>

@@ -73,11 +73,12 @@ public sealed record TrainingSettings
 /// <param name="LossD">D's loss on this step's real and fake batch.</param>
 /// <param name="LossG">G's loss (the non-saturating one).</param>
 /// <param name="DOfReal">D(x), D's mean output on the real batch.</param>
-/// <param name="DOfFake">D(G(z)), D's mean output on the fake batch in its own step (the tutorial's D_G_z1).</param>
+/// <param name="DOfFakeInDStep">D(G(z)) before D's update (the tutorial's D_G_z1).</param>
+/// <param name="DOfFakeInGStep">D(G(z)) after D's update, in G's step (the tutorial's D_G_z2).</param>
 /// <param name="Elapsed">Time this call has trained.</param>
 /// <param name="Remaining">Estimated time to the end.</param>
-public sealed record TrainingUpdate(long Step, long TotalSteps, long Epoch, double LossD, double LossG, double DOfReal, double DOfFake,
-    TimeSpan Elapsed, TimeSpan Remaining);
+public sealed record TrainingUpdate(long Step, long TotalSteps, long Epoch, double LossD, double LossG, double DOfReal, double DOfFakeInDStep,
+    double DOfFakeInGStep, TimeSpan Elapsed, TimeSpan Remaining);
 
 /// <summary>How a run ended.</summary>
 /// <param name="Steps">Steps done in all (including those before a resume).</param>
@@ -113,6 +114,6 @@ public static class GanTraining
     private sealed class Relay(IProgress<TrainingUpdate> target) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p) => target.Report(new TrainingUpdate(p.Step, p.TotalSteps, p.Epoch, p.Metrics.LossD,
-            p.Metrics.LossG, p.Metrics.DX, p.Metrics.DGZ1, p.Elapsed, p.Remaining));
+            p.Metrics.LossG, p.Metrics.DX, p.Metrics.DGZ1, p.Metrics.DGZ2, p.Elapsed, p.Remaining));
     }
 }

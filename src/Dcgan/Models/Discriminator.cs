@@ -14,6 +14,9 @@ internal sealed class Discriminator : Module<Tensor, Tensor>
     private readonly Sequential main;
     private readonly IReadOnlyList<Module<Tensor, Tensor>> layers;
 
+    /// <summary>The layers of <c>main</c> in order (layer i holds the state_dict keys <c>main.i.*</c>).</summary>
+    public IReadOnlyList<Module<Tensor, Tensor>> Layers => layers;
+
     public ModelOptions Options { get; }
 
     /// <summary>The arithmetic of the convolutions (fp32, the tutorial's, by default); the weights stay fp32 either way.</summary>
