@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Dcgan;
 
@@ -14,7 +15,13 @@ internal static class DcganJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // Named, not left to the default: programs that use the package may turn reflection-based JSON off by default
+        // (.NET 10's file-based apps do), and the library's files must still read and write there.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
+
+    /// <summary>Default names (PascalCase) and compact output: the pixel cache's, latent files' and the web page's JSON.</summary>
+    public static readonly JsonSerializerOptions Plain = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 

@@ -45,7 +45,7 @@ public sealed class GanGenerator : IDisposable
         new(LoadedModel.Open(ModelLoader.ResolveOrBundled(model), device, movingAverage ? GeneratorWeights.Auto : GeneratorWeights.Raw));
 
     /// <summary>Where the weights came from (a full path).</summary>
-    public string Source => model.Path;
+    public string Source => Path.GetFullPath(model.Path);
 
     /// <summary>A short hash of G's weights: vectors fitted on this model carry it.</summary>
     public string WeightsHash => model.Hash;

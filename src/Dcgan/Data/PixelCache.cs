@@ -46,14 +46,14 @@ internal sealed class PixelCache : IDisposable
         string dataPath = stem + ".u8", infoPath = stem + ".json";
         if (File.Exists(dataPath) && File.Exists(infoPath))
         {
-            var cached = JsonSerializer.Deserialize<PixelCacheInfo>(File.ReadAllText(infoPath));
+            var cached = JsonSerializer.Deserialize<PixelCacheInfo>(File.ReadAllText(infoPath), DcganJson.Plain);
             if (cached is not null && cached.Fingerprint == fingerprint &&
                 new FileInfo(dataPath).Length == (long)cached.Count * channels * size * size)
                 return new PixelCache(dataPath, cached);
         }
         Directory.CreateDirectory(cacheDirectory);
         var info = Build(source, size, channels, fingerprint, dataPath, progress);
-        AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info));
+        AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, DcganJson.Plain));
         return new PixelCache(dataPath, info);
     }
 

@@ -70,7 +70,7 @@ internal static class WebPageExport
             check = new { seeds = check.Images, maxLevelDifference = check.MaxLevelDifference, maxOutputDifference = check.MaxOutputDifference },
             vectors = vectors.Select(v => new { name = v.Name, method = v.Method.ToString(), sigma = v.Sigma, vector = v.Vector }).ToList(),
         };
-        Imaging.AtomicFile.WriteAllText(Path.Combine(directory, DescriptionFile), JsonSerializer.Serialize(description));
+        Imaging.AtomicFile.WriteAllText(Path.Combine(directory, DescriptionFile), JsonSerializer.Serialize(description, DcganJson.Plain));
         Imaging.AtomicFile.WriteAllText(Path.Combine(directory, "_headers"),
             "# Netlify / Cloudflare Pages: cross-origin isolation, so the browser lets ONNX Runtime use threads\n/*\n" +
             string.Concat(IsolationHeaders.Select(h => $"  {h.Name}: {h.Value}\n")));

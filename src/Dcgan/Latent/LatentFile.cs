@@ -44,7 +44,7 @@ internal static partial class LatentFile
         float[] values = flat.data<float>().ToArray();
         byte[] bytes = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
             ? NpyBytes(values, n, nz)
-            : JsonSerializer.SerializeToUtf8Bytes(new { latents = values.Chunk(nz).ToArray() });
+            : JsonSerializer.SerializeToUtf8Bytes(new { latents = values.Chunk(nz).ToArray() }, DcganJson.Plain);
         Imaging.AtomicFile.WriteAllBytes(path, bytes);
     }
 
