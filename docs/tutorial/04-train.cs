@@ -22,17 +22,14 @@ if (Directory.Exists(Path.Combine(settings.OutputDirectory, "checkpoints")))
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); }; // Ctrl+C: finish the step, save, stop
 
-var outcome = GanTraining.Train(settings, progress: new TutorialLine(), cancel: stop.Token);
+var outcome = GanTraining.Train(settings, onStep: PrintLine, cancel: stop.Token);
 Console.WriteLine($"{(outcome.Cancelled ? "Stopped" : "Done")} at step {outcome.Steps}; checkpoint {outcome.Checkpoint}");
 Console.WriteLine($"The fixed-noise grids are in {settings.OutputDirectory}/samples, the curves in {settings.OutputDirectory}/losses.png");
 
-/// <summary>The tutorial's printed line, every 10 steps and at the end (reported on the training thread, in order).</summary>
-sealed class TutorialLine : IProgress<TrainingUpdate>
+// The tutorial's printed line, every 10 steps and at the end.
+static void PrintLine(TrainingUpdate u)
 {
-    public void Report(TrainingUpdate u)
-    {
-        if (u.Step % 10 != 0 && u.Step != u.TotalSteps) return;
-        Console.WriteLine($"[{u.Epoch}/5][{u.Step}/{u.TotalSteps}]\tLoss_D: {u.LossD:F4}\tLoss_G: {u.LossG:F4}\tD(x): {u.DOfReal:F4}\t" +
-                          $"D(G(z)): {u.DOfFakeInDStep:F4} / {u.DOfFakeInGStep:F4}\t{u.Remaining:mm\\:ss} left");
-    }
+    if (u.Step % 10 != 0 && u.Step != u.TotalSteps) return;
+    Console.WriteLine($"[{u.Epoch}/5][{u.Step}/{u.TotalSteps}]\tLoss_D: {u.LossD:F4}\tLoss_G: {u.LossG:F4}\tD(x): {u.DOfReal:F4}\t" +
+                      $"D(G(z)): {u.DOfFakeInDStep:F4} / {u.DOfFakeInGStep:F4}\t{u.Remaining:mm\\:ss} left");
 }

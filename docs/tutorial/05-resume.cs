@@ -16,15 +16,8 @@ if (!Directory.Exists(Path.Combine(run, "checkpoints")))
 }
 long more = args.Length > 0 ? long.Parse(args[0]) : 165; // five more epochs of the emoji set at batch 64
 long? startedAt = null;
-var outcome = GanTraining.Train(new TrainingSettings { OutputDirectory = run, Epochs = int.MaxValue, MaxSteps = Done(run) + more },
-    resume: true, progress: new Inline(u => startedAt ??= u.Step - 1));
+// A resumed run keeps its settings; only where it ends may change (the first of Epochs and MaxSteps reached).
+var outcome = GanTraining.Train(new TrainingSettings { OutputDirectory = run, Epochs = 1000, MaxSteps = GanTraining.StepsSaved(run) + more },
+    resume: true, onStep: u => startedAt ??= u.Step - 1);
 Console.WriteLine($"Resumed at step {startedAt} and trained to step {outcome.Steps}; checkpoint {outcome.Checkpoint}");
 
-// The steps done so far: the last row of the run's metrics.csv (one row per step).
-static long Done(string run) =>
-    File.ReadLines(Path.Combine(run, "metrics.csv")).Skip(1).Select(line => long.Parse(line.Split(',')[0]) + 1).LastOrDefault();
-
-sealed class Inline(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
-{
-    public void Report(TrainingUpdate value) => report(value);
-}

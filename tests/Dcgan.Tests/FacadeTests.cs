@@ -113,16 +113,19 @@ public class FacadeTests
             SampleEvery = 100, CheckpointEvery = 100,
         };
         var steps = new List<long>();
-        var outcome = GanTraining.Train(settings, progress: new Inline(u => steps.Add(u.Step)));
+        var outcome = GanTraining.Train(settings, onStep: u => steps.Add(u.Step));
         Assert.Equal([1, 2, 3], steps);
         Assert.Equal((3, false), (outcome.Steps, outcome.Cancelled));
         Assert.True(File.Exists(outcome.Checkpoint));
+        Assert.Equal(3, GanTraining.StepsSaved(settings.OutputDirectory));
+        Assert.Equal(0, GanTraining.StepsSaved(Path.Combine(root, "no-run")));
 
         using var cancel = new CancellationTokenSource();
         var resumed = GanTraining.Train(settings with { MaxSteps = 10 }, resume: true,
-            progress: new Inline(u => { if (u.Step == 5) cancel.Cancel(); }), cancel: cancel.Token);
+            onStep: u => { if (u.Step == 5) cancel.Cancel(); }, cancel: cancel.Token);
         Assert.True(resumed.Cancelled);
         Assert.Equal(5, resumed.Steps);
+        Assert.Equal(5, GanTraining.StepsSaved(settings.OutputDirectory)); // saved on the way out
 
         using var mine = GanGenerator.Load(settings.OutputDirectory);
         Assert.Equal((32, 3), (mine.ImageSize, mine.Channels));
@@ -191,7 +194,7 @@ public class FacadeTests
         GanTraining.Train(new TrainingSettings
         {
             Data = data, OutputDirectory = Path.Combine(root, "run"), ImageSize = 32, BatchSize = 4, Seed = 5, MaxSteps = 1,
-        }, progress: new Inline(updates.Add));
+        }, onStep: updates.Add);
         var first = updates.Single();
         Assert.Equal((byHand.LossD, byHand.LossG, byHand.DOfReal, byHand.DOfFakeInDStep, byHand.DOfFakeInGStep),
             (first.LossD, first.LossG, first.DOfReal, first.DOfFakeInDStep, first.DOfFakeInGStep));
@@ -206,10 +209,5 @@ public class FacadeTests
             Assert.Throws<ArgumentException>(() => larger.Step(images)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainingImages.Open(data, imageSize: 48));
         Assert.Throws<ArgumentOutOfRangeException>(() => GanNetworks.Create(channels: 2));
-    }
-
-    private sealed class Inline(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
-    {
-        public void Report(TrainingUpdate value) => report(value);
     }
 }

@@ -92,28 +92,42 @@ public static class GanTraining
     /// <summary>
     /// Trains a new run into <see cref="TrainingSettings.OutputDirectory"/>, or goes on with the run already there when
     /// <paramref name="resume"/> is true (from its newest checkpoint, bit for bit as if it had not stopped; the saved
-    /// settings are kept, except <see cref="TrainingSettings.Epochs"/> and <see cref="TrainingSettings.MaxSteps"/>).
+    /// settings are kept, except <see cref="TrainingSettings.Epochs"/> and <see cref="TrainingSettings.MaxSteps"/>, which
+    /// set where it ends: the first of the two reached, counted from the run's start).
     /// </summary>
     /// <param name="settings">What to train.</param>
     /// <param name="resume">Go on with the run in the output folder.</param>
-    /// <param name="progress">Told after every step (on the training thread).</param>
+    /// <param name="onStep">
+    /// Called after every step, on the training thread, in order (a plain callback, not IProgress: Progress&lt;T&gt; posts
+    /// to the thread pool, so its lines could come out of order or after the run has returned).
+    /// </param>
     /// <param name="cancel">Stops after the current step and saves a checkpoint.</param>
     /// <exception cref="ArgumentException">A setting is out of range, or the data is missing.</exception>
     /// <exception cref="IOException">Another process is training into the same folder.</exception>
-    public static TrainingOutcome Train(TrainingSettings settings, bool resume = false, IProgress<TrainingUpdate>? progress = null,
+    public static TrainingOutcome Train(TrainingSettings settings, bool resume = false, Action<TrainingUpdate>? onStep = null,
         CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = resume ? Trainer.OptionsForResume(settings.OutputDirectory, settings.Epochs, settings.MaxSteps) : settings.ToOptions();
-        var relay = progress is null ? null : new Relay(progress);
+        var relay = onStep is null ? null : new Relay(onStep);
         var result = new Trainer(options).Run(resume, relay, cancel);
         return new TrainingOutcome(result.StepsDone, result.LastCheckpoint, result.Cancelled);
     }
 
-    /// <summary>Reports synchronously: Progress&lt;T&gt; would post to the thread pool, out of order and after the run.</summary>
-    private sealed class Relay(IProgress<TrainingUpdate> target) : IProgress<TrainingProgress>
+    /// <summary>
+    /// The steps a run has saved: the step of its newest checkpoint, where <see cref="Train"/> with resume continues; 0 for
+    /// a folder without a checkpoint (or without the folder).
+    /// </summary>
+    public static long StepsSaved(string outputDirectory)
     {
-        public void Report(TrainingProgress p) => target.Report(new TrainingUpdate(p.Step, p.TotalSteps, p.Epoch, p.Metrics.LossD,
+        if (!Directory.Exists(outputDirectory) || Checkpoint.List(outputDirectory).Count == 0) return 0;
+        return Checkpoint.ReadState(Checkpoint.Resolve(outputDirectory)).Step; // the newest that reads back whole
+    }
+
+    /// <summary>The trainer's report, told to the caller's callback at once, on the training thread.</summary>
+    private sealed class Relay(Action<TrainingUpdate> onStep) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p) => onStep(new TrainingUpdate(p.Step, p.TotalSteps, p.Epoch, p.Metrics.LossD,
             p.Metrics.LossG, p.Metrics.DX, p.Metrics.DGZ1, p.Metrics.DGZ2, p.Elapsed, p.Remaining));
     }
 }
