@@ -136,32 +136,10 @@ public class FacadeTests
     public void The_networks_print_as_PyTorch_prints_the_tutorials_and_weights_init_gives_its_statistics()
     {
         using var nets = GanNetworks.Create(seed: 999);
-        // The tutorial's classes in Debian's PyTorch, printed. Our LeakyReLU is not in place (autograd keeps its input),
+        // The tutorial's classes in Debian's PyTorch at the tutorial's sizes, printed. Our LeakyReLU is not in place (autograd keeps its input),
         // so PyTorch's ", inplace=True" is the one difference allowed.
-        string printed = TestData.PyTorch("""
-            import torch.nn as nn
-            nz, ngf, ndf, nc = 100, 64, 64, 3
-            class Generator(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.main = nn.Sequential(
-                        nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 8), nn.ReLU(True),
-                        nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
-                        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
-                        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
-                        nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh())
-            class Discriminator(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.main = nn.Sequential(
-                        nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
-                        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
-                        nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(0.2, inplace=True),
-                        nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 8), nn.LeakyReLU(0.2, inplace=True),
-                        nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid())
-            print(Generator())
-            print(Discriminator())
-            """).Replace("negative_slope=0.2, inplace=True", "negative_slope=0.2");
+        string printed = TestData.PyTorch(PyTorchReferenceTests.TutorialNets.Replace("nz, ngf, ndf, nc = 8, 4, 4, 3", "nz, ngf, ndf, nc = 100, 64, 64, 3") +
+            "print(Generator())\nprint(Discriminator())\n").Replace("negative_slope=0.2, inplace=True", "negative_slope=0.2");
         Assert.Equal(printed.TrimEnd(), nets.GeneratorText + "\n" + nets.DiscriminatorText);
 
         var g = nets.GeneratorLayers;

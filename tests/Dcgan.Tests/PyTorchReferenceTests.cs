@@ -15,7 +15,7 @@ namespace Dcgan.Tests;
 public class PyTorchReferenceTests
 {
     // The tutorial's two networks and its training-loop body, word for word but for the sizes (nz 8, ngf = ndf = 4).
-    private const string TutorialNets = """
+    internal const string TutorialNets = """
         import json, torch, torch.nn as nn, torch.nn.functional as F, torch.optim as optim
         nz, ngf, ndf, nc = 8, 4, 4, 3
         class Generator(nn.Module):
