@@ -4,7 +4,7 @@
 using Dcgan;
 
 var builder = WebApplication.CreateBuilder(args);
-var netG = GanGenerator.Load(builder.Configuration["model"]);          // --model NAME|netG.pth; the bundled emoji model by default
+var netG = GanGenerator.Load(builder.Configuration["model"] ?? GanGenerator.DefaultModel); // --model NAME|netG.pth
 var vA = LatentVector.Load(builder.Configuration["vector"] ?? "v_A.pt"); // --vector FILE
 builder.Services.AddSingleton(netG);
 var app = builder.Build();

@@ -91,6 +91,23 @@ internal static class StudioServer
         {
             await next();
         }
+        catch (InputException e) when (!context.Response.HasStarted)
+        {
+            // The library's typed error: the status from its kind, and the kind and the setting for the page to act on.
+            int status = e.Problem switch
+            {
+                InputProblem.NotFound => StatusCodes.Status404NotFound,
+                InputProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
+                InputProblem.RunExists or InputProblem.RunLocked => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            context.Response.Clear();
+            await Results.Problem(statusCode: status, title: status == StatusCodes.Status404NotFound ? "Not found" : "Invalid request",
+                detail: e.Message, extensions: new Dictionary<string, object?>
+                {
+                    ["code"] = JsonNamingPolicy.KebabCaseLower.ConvertName(e.Problem.ToString()), ["setting"] = e.Setting,
+                }).ExecuteAsync(context);
+        }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FileNotFoundException or InvalidDataException
                                        or BadHttpRequestException or JsonException)
         {

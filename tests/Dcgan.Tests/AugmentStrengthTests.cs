@@ -98,9 +98,9 @@ public class AugmentStrengthTests
     public void Augment_p_needs_augmentations_and_a_probability()
     {
         var plain = TestData.TinyRun(TestData.TempDir("augment-p-bad"));
-        Assert.Contains("name them too", Assert.Throws<ArgumentException>(() =>
+        Assert.Contains("name them too", Assert.Throws<InputException>(() =>
             (plain with { AugmentAdaptive = true }).Validate()).Message);
-        Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() =>
+        Assert.Contains("between 0 and 1", Assert.Throws<InputException>(() =>
             (plain with { Augment = AugmentPolicy.Cutout, AugmentP = 1.5 }).Validate()).Message);
     }
 

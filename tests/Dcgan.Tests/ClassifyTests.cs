@@ -24,8 +24,8 @@ public class ClassifyTests
         Assert.False(manVsRest.For("1f9d1.png"));
         Assert.Equal(manVsWoman.GroupOf("1f468.png"), manVsWoman.GroupOf("1f468-1f3fb.png"));
         Assert.Contains("no field 'age'",
-            Assert.Throws<ArgumentException>(() => ImageLabels.FromLabelsJson(json, "age=old", null)).Message);
-        Assert.Contains("field=value", Assert.Throws<ArgumentException>(() => ImageLabels.FromLabelsJson(json, "man", null)).Message);
+            Assert.Throws<InputException>(() => ImageLabels.FromLabelsJson(json, "age=old", null)).Message);
+        Assert.Contains("field=value", Assert.Throws<InputException>(() => ImageLabels.FromLabelsJson(json, "man", null)).Message);
     }
 
     [Fact]
@@ -88,9 +88,9 @@ public class ClassifyTests
 
         // Labels the pixels cannot show (the parity of the image's index): the classifier is at chance, and the command refuses.
         var noise = ImageLabels.FromIdx(Enumerable.Range(0, 400).Select(i => (byte)(i % 2)).ToArray(), "class=1", null);
-        var refused = Assert.Throws<InvalidOperationException>(() =>
+        var refused = Assert.Throws<InputException>(() =>
             AutoLabeller.Run(model, cache, noise, new AutoLabelOptions("parity", Count: 200, FirstSeed: 1000, Confidence: 0.5, Epochs: 4)));
         Assert.Contains("the classifier is at chance for this attribute", refused.Message);
-        Assert.Contains("--force", refused.Message);
+        Assert.Contains("add force to use it anyway", refused.Message); // the command words it --force
     }
 }

@@ -153,7 +153,7 @@ public class CliTests
     [InlineData("train --batch-size abc", "abc")]
     [InlineData("train --no-such-flag", "--no-such-flag")]
     [InlineData("train --loss bogus --max-steps 1", "--loss must be one of bce, bce-logits, lsgan, hinge, wgan-gp")]
-    [InlineData("train --image-size 48 --max-steps 1", "image size must be one of 32, 64, 128")]
+    [InlineData("train --image-size 48 --max-steps 1", "--image-size must be one of 32, 64, 128")]
     [InlineData("train --data /no/such/folder", "does not exist")]
     [InlineData("sample --checkpoint /no/such.ckpt --out x.png", "does not exist")]
     [InlineData("sample --checkpoint x", "nothing to write")]

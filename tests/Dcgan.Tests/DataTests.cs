@@ -106,10 +106,10 @@ public class DataTests
     [Fact]
     public void Missing_or_unusable_data_is_a_clear_error()
     {
-        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => DataSource.Resolve("/no/such/place")).Message);
+        Assert.Contains("does not exist", Assert.Throws<InputException>(() => DataSource.Resolve("/no/such/place")).Message);
         string text = Path.Combine(TestData.TempDir("bad"), "data.csv");
         File.WriteAllText(text, "x");
-        Assert.Contains("neither a .zip", Assert.Throws<ArgumentException>(() => DataSource.Resolve(text)).Message);
+        Assert.Contains("neither a .zip", Assert.Throws<InputException>(() => DataSource.Resolve(text)).Message);
     }
 
     [Fact]

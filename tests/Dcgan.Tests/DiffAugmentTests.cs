@@ -58,9 +58,9 @@ public class DiffAugmentTests
     public void The_translation_strength_is_checked_and_needs_the_translation()
     {
         var plain = TestData.TinyRun(TestData.TempDir("augment-translation-bad"));
-        Assert.Contains("name it too", Assert.Throws<ArgumentException>(() =>
+        Assert.Contains("name it too", Assert.Throws<InputException>(() =>
             (plain with { Augment = AugmentPolicy.Cutout, AugmentTranslation = 0.25 }).Validate()).Message);
-        Assert.Contains("(0, 0.5]", Assert.Throws<ArgumentException>(() =>
+        Assert.Contains("(0, 0.5]", Assert.Throws<InputException>(() =>
             (plain with { Augment = AugmentPolicy.Translation, AugmentTranslation = 0.9 }).Validate()).Message);
         (plain with { Augment = AugmentPolicy.Translation, AugmentTranslation = 0.25 }).Validate();
     }
@@ -94,7 +94,7 @@ public class DiffAugmentTests
         }
         Assert.Equal(all, DiffAugment.Parse("color, translation,cutout"));
         Assert.Equal("color,cutout", DiffAugment.Name(DiffAugment.Parse("cutout,color")));
-        Assert.Contains("'blur' is not an augmentation", Assert.Throws<ArgumentException>(() => DiffAugment.Parse("color,blur")).Message);
+        Assert.Contains("'blur' is not an augmentation", Assert.Throws<InputException>(() => DiffAugment.Parse("color,blur")).Message);
     }
 
     [Fact]

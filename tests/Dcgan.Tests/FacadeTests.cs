@@ -15,8 +15,8 @@ public class FacadeTests
     {
         var exported = typeof(GanGenerator).Assembly.GetExportedTypes().Select(t => t.FullName).Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["Dcgan.GanGenerator", "Dcgan.GanNetworks", "Dcgan.GanTraining", "Dcgan.GeneratedImage", "Dcgan.InvertedImage",
-             "Dcgan.LatentVector", "Dcgan.NetworkLayer", "Dcgan.StepLosses", "Dcgan.TrainingImages", "Dcgan.TrainingOutcome",
+            ["Dcgan.GanGenerator", "Dcgan.GanNetworks", "Dcgan.GanTraining", "Dcgan.GeneratedImage", "Dcgan.InputException",
+             "Dcgan.InputProblem", "Dcgan.InvertedImage", "Dcgan.LatentVector", "Dcgan.NetworkLayer", "Dcgan.StepLosses", "Dcgan.TrainingImages", "Dcgan.TrainingOutcome",
              "Dcgan.TrainingSettings", "Dcgan.TrainingUpdate"],
             exported);
         // Every public member is documented: the package's XML file names each one.
@@ -97,8 +97,17 @@ public class FacadeTests
             Assert.Throws<ArgumentException>(() => netG.Edit(1, small, 1)).Message);
         Assert.Contains("all zeros", Assert.Throws<InvalidDataException>(() => LatentVector.FromValues("zero", new float[100])).Message);
         Assert.Contains("not a valid name", Assert.Throws<ArgumentException>(() => LatentVector.FromValues("../x", [1f])).Message);
-        var missing = Assert.Throws<FileNotFoundException>(() => GanGenerator.Load("no-such-model"));
+        var missing = Assert.Throws<InputException>(() => GanGenerator.Load("no-such-model"));
+        Assert.Equal((InputProblem.NotFound, "model"), (missing.Problem, missing.Setting));
+        Assert.StartsWith("model 'no-such-model' does not exist", missing.Message);
         Assert.Contains("emoji-dcgan", missing.Message); // it names what there is
+        Assert.Equal(InputProblem.Invalid, Assert.Throws<InputException>(() => GanGenerator.Load("")).Problem); // never the default in disguise
+        // Training settings are named as TrainingSettings names them.
+        var badEma = Assert.Throws<InputException>(() => GanTraining.Train(new TrainingSettings
+        {
+            Data = TestData.ImageFolder(2), OutputDirectory = TestData.TempDir("facade-bad"), MovingAverage = 1.5,
+        }));
+        Assert.StartsWith("movingAverage must be in (0, 1)", badEma.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => netG.Interpolate(1, 2, steps: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => netG.Grid([1], columns: 0));
     }

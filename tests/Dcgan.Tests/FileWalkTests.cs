@@ -93,14 +93,15 @@ public class ChangedDataTests
         File.Delete(files[0]);
         File.Copy(replacement, files[0]);
         File.SetLastWriteTimeUtc(files[0], when);
-        var e = Assert.Throws<InvalidDataException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true));
+        var e = Assert.Throws<InputException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true));
         Assert.Contains("the data set has changed since this run started (10 images then, 10 now, the same count with other content)", e.Message);
-        Assert.Contains("--accept-changed-data", e.Message);
+        Assert.Contains("acceptChangedData", e.Message); // the library's name for the command's --accept-changed-data
+        Assert.Equal((InputProblem.DataChanged, "resume"), (e.Problem, e.Setting));
 
         // Half the images deleted: refused with both counts; accepted, it goes on and says so.
         foreach (string file in files.Skip(5)) File.Delete(file);
         Assert.Contains("(10 images then, 5 now)",
-            Assert.Throws<InvalidDataException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true)).Message);
+            Assert.Throws<InputException>(() => new Trainer(options with { MaxSteps = 4 }).Run(resume: true)).Message);
         var messages = new List<string>();
         var trainer = new Trainer(options with { MaxSteps = 4 }) { AcceptChangedData = true };
         trainer.Message += messages.Add;

@@ -215,9 +215,9 @@ public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
     [Fact]
     public void Without_a_checkpoint_or_the_bundled_model_the_commands_say_what_to_do()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => Dcgan.Generation.ModelLoader.ResolveOrBundled(null, "/no/such/netG.pth"));
-        Assert.Contains("no --checkpoint given and the bundled model /no/such/netG.pth is missing: pass --checkpoint runs/NAME",
-            error.Message);
+        var error = Assert.Throws<InputException>(() => Dcgan.Generation.ModelLoader.ResolveOrBundled(null, "/no/such/netG.pth"));
+        Assert.Contains("checkpoint: none given and the bundled model /no/such/netG.pth is missing: name a run's folder", error.Message);
+        Assert.Equal(InputProblem.NotFound, error.Problem);
         string run = TestData.TempDir("named-run");
         Assert.Equal(run, Dcgan.Generation.ModelLoader.ResolveOrBundled(run, "/no/such/netG.pth"));
     }

@@ -134,8 +134,9 @@ public class LatentEditingTests
         Assert.Contains("\"method\": \"svm\"", File.ReadAllText(path));
         Assert.Null(back.CheckFits(3, "abc123", false));
         Assert.Contains("nz = 3, the model has nz = 100",
-            Assert.Throws<ArgumentException>(() => back.CheckFits(100, "abc123", false)).Message);
-        Assert.Contains("--force", Assert.Throws<ArgumentException>(() => back.CheckFits(3, "other", false)).Message);
+            Assert.Throws<InputException>(() => back.CheckFits(100, "abc123", false)).Message);
+        // Another model's vector: its own kind of problem, so each face can offer its way to apply it anyway.
+        Assert.Equal(InputProblem.OtherModel, Assert.Throws<InputException>(() => back.CheckFits(3, "other", false)).Problem);
         Assert.StartsWith("warning:", back.CheckFits(3, "other", true));
     }
 
@@ -163,7 +164,7 @@ public class LatentEditingTests
         var pca = Directions.Pca(g, 3, samples: 256);
         Assert.All(pca, d => Assert.Equal(1.0, d.Vector.norm().item<float>(), 4));
         Assert.All(pca, d => Assert.InRange(d.Sigma, 0.3, 3));
-        Assert.Throws<ArgumentException>(() => Directions.Sefa(g, 17));
+        Assert.Throws<InputException>(() => Directions.Sefa(g, 17));
 
         // SeFa's directions are the top left singular vectors of the column-normalised first-layer weight.
         var w = g.FirstLayerWeight.detach().to(ScalarType.Float64).reshape(16, -1);

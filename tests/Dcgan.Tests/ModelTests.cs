@@ -52,9 +52,9 @@ public class ModelTests
     [Fact]
     public void Unsupported_sizes_and_channels_are_clear_errors()
     {
-        var e = Assert.Throws<ArgumentException>(() => new Generator(new ModelOptions { ImageSize = 48 }));
-        Assert.Contains("image size must be one of 32, 64, 128", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new Discriminator(new ModelOptions { Nc = 2 }));
+        var e = Assert.Throws<InputException>(() => new Generator(new ModelOptions { ImageSize = 48 }));
+        Assert.Contains("imageSize must be one of 32, 64, 128", e.Message);
+        e = Assert.Throws<InputException>(() => new Discriminator(new ModelOptions { Nc = 2 }));
         Assert.Contains("nc must be 1", e.Message);
     }
 

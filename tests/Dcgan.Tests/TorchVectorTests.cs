@@ -40,7 +40,7 @@ public class TorchVectorTests
         // A bare tensor names no model: only nz is checked, with a note instead of a refusal.
         var bare = AttributeVector.Load(Path.Combine(dir, "v_A.pt"));
         Assert.StartsWith("note:", bare.CheckFits(Nz, "0123456789abcdef", allowOtherModel: false));
-        Assert.Throws<ArgumentException>(() => bare.CheckFits(Nz + 1, "0123456789abcdef", allowOtherModel: true));
+        Assert.Throws<InputException>(() => bare.CheckFits(Nz + 1, "0123456789abcdef", allowOtherModel: true));
 
         // An nn.Parameter (a vector optimised in PyTorch) is refused by PyBridge as "a whole model"; the message says what to save.
         var parameter = Assert.Throws<InvalidDataException>(() => AttributeVector.Load(Path.Combine(dir, "parameter.pt")));

@@ -24,7 +24,7 @@ public class TrainingHealthTests
         Assert.Single(warnings);
         Assert.Equal("d-won", warnings[0].Kind);
         Assert.InRange(warnings[0].Step, 201, 300);
-        Assert.Contains("--augment", warnings[0].Message);
+        Assert.Contains("`augment`", warnings[0].Message); // a setting, named for each face to word (the command: --augment)
         Feed(500, 200, 1.0, 0.3);     // recovered (a resumed run with other settings, say)
         Feed(700, 200, 0.002, 0.001); // and lost again: said again
         Assert.Equal(2, warnings.Count);

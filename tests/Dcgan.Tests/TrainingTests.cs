@@ -36,8 +36,9 @@ public class TrainingTests
         using (RunLock.Acquire(options.OutDir))
         {
             // Another process (here: another open of the lock) is writing the run: a second trainer is refused before it reads anything.
-            var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Run(resume: false));
-            Assert.Contains("is in use by another `dcgan train`", e.Message);
+            var e = Assert.Throws<InputException>(() => new Trainer(options).Run(resume: false));
+            Assert.Contains("is in use by another training process", e.Message);
+            Assert.Equal(InputProblem.RunLocked, e.Problem);
             Assert.Equal(RunState.Training, RunStatus.Of(options.OutDir).State);
             Assert.False(Directory.Exists(Path.Combine(options.OutDir, "checkpoints")));
         }
@@ -135,9 +136,9 @@ public class TrainingTests
         {
             OutDir = Path.Combine(Path.GetDirectoryName(options.OutDir)!, "no-ema"), EmaDecay = null, MaxSteps = 1
         }).Run(resume: false);
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<InputException>(() =>
             Generation.ModelLoader.LoadGenerator(noEma.LastCheckpoint!, out _, Generation.GeneratorWeights.Ema));
-        Assert.Contains("--ema", error.Message);
+        Assert.Contains("emaDecay", error.Message); // the library's name for the command's --ema
     }
 
     [Fact]
@@ -159,8 +160,9 @@ public class TrainingTests
         Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
 
         // Starting again into the same directory without --resume must not overwrite anything.
-        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Run(resume: false));
-        Assert.Contains("--resume", e.Message);
+        var e = Assert.Throws<InputException>(() => new Trainer(options).Run(resume: false));
+        Assert.Contains("add resume to continue it", e.Message);
+        Assert.Equal(InputProblem.RunExists, e.Problem);
     }
 
     [Fact]

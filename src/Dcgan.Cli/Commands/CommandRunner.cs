@@ -15,9 +15,28 @@ internal static class CommandRunner
     };
     private static bool verbose;
 
+    /// <summary>Every option name of every command: how a library setting's name becomes the flag a person typed.</summary>
+    private static HashSet<string> flags = [];
+
+    /// <summary>Library settings whose flag is not their name in kebab case.</summary>
+    private static readonly Dictionary<string, string> FlagAliases = new()
+    {
+        ["emaDecay"] = "--ema", ["outDir"] = "--out", ["generatorActivation"] = "--g-activation", ["allowOtherModel"] = "--force",
+        ["pcaSamples"] = "--samples", ["learningRate"] = "--lr",
+    };
+
+    /// <summary>A setting as the command line writes it: batchSize as --batch-size (where a command has that flag).</summary>
+    public static string FlagFor(string setting)
+    {
+        string kebab = "--" + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(setting);
+        if (flags.Contains(kebab)) return kebab;
+        return FlagAliases.TryGetValue(setting, out string? alias) ? alias : setting;
+    }
+
     public static int Run(RootCommand root, string[] args)
     {
         if (!root.Options.Contains(Verbose)) root.Options.Add(Verbose);
+        flags = [.. AllCommands(root).SelectMany(c => c.Options).SelectMany(o => o.Aliases.Prepend(o.Name))];
         var parsed = root.Parse(args);
         verbose = parsed.GetValue(Verbose);
         if (parsed.Errors.Count > 0)
@@ -41,13 +60,23 @@ internal static class CommandRunner
         {
             return body();
         }
+        catch (InputException e)
+        {
+            // The library names its settings; the command words them as the flags the person typed.
+            string hint = e.Problem == InputProblem.OtherModel ? " (add --force to apply it anyway)" : "";
+            Console.Error.WriteLine($"dcgan {command}: {e.Describe(FlagFor)}{hint}");
+            if (verbose) Console.Error.WriteLine(e);
+            // As before the typed error: a missing thing or a run's state is a failure, a bad value a usage error.
+            return e.Problem is InputProblem.NotFound or InputProblem.RunLocked or InputProblem.RunExists or InputProblem.NoCheckpoint
+                or InputProblem.DataChanged ? Failure : UsageError;
+        }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                                        or InvalidOperationException or UnauthorizedAccessException or HttpRequestException or IOException)
         {
             // Files and the disk (full, read-only, a path under a file) and the network are the world, not a bug: one line.
             string detail = e is HttpRequestException http
                 ? $"could not reach the studio: {http.Message} (is `dcgan serve` running there?)"
-                : e.Message;
+                : SettingText.Render(e.Message, FlagFor); // settings the library names in its advice, as flags
             Console.Error.WriteLine($"dcgan {command}: {detail}");
             if (verbose) Console.Error.WriteLine(e);
             return e is ArgumentException ? UsageError : Failure;
@@ -61,4 +90,6 @@ internal static class CommandRunner
             return Failure;
         }
     }
+
+    private static IEnumerable<Command> AllCommands(Command command) => command.Subcommands.SelectMany(AllCommands).Prepend(command);
 }

@@ -182,7 +182,7 @@ internal static class TrainCommand
         using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM,
             context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint...", SigTerm));
-        trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
+        trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{SettingText.Render(line, CommandRunner.FlagFor)}[/]");
         try
         {
             TrainingResult result;

@@ -23,7 +23,10 @@ internal static class RunEndpoints
                 {
                     name = Path.GetFileName(d),
                     status = RunStatus.Of(d),
-                    warnings = TrainingHealth.Read(d).TakeLast(3).ToList(),
+                    // Runs are trained by `dcgan train`: the advice names its flags.
+                    warnings = TrainingHealth.Read(d).TakeLast(3)
+                        .Select(w => w with { Message = SettingText.Render(w.Message, name => "--" + JsonNamingPolicy.KebabCaseLower.ConvertName(name)) })
+                        .ToList(),
                     checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
                     samples = RunFeeds.SampleFiles(d),
                 }).ToList()).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");

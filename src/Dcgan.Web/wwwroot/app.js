@@ -24,15 +24,20 @@ function labels() {
 // ---- talking to the server: failures become Errors carrying the server's problem detail
 async function api(path, options) {
   const response = await fetch(path, options);
-  if (!response.ok) throw new Error(await problemText(response));
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    // The library's typed errors carry a code (e.g. "other-model") and the setting at fault: the page acts on those.
+    throw Object.assign(new Error(problem.text), { code: problem.code, setting: problem.setting });
+  }
   return response.status === 204 ? null : response.json();
 }
-async function problemText(response) {
+async function problemOf(response) {
   try {
     const problem = await response.json();
-    return problem.detail ?? problem.title ?? `the server answered ${response.status}`;
-  } catch { return `the server answered ${response.status} ${response.statusText}`; }
+    return { text: problem.detail ?? problem.title ?? `the server answered ${response.status}`, code: problem.code, setting: problem.setting };
+  } catch { return { text: `the server answered ${response.status} ${response.statusText}` }; }
 }
+async function problemText(response) { return (await problemOf(response)).text; }
 const jsonPost = body => ({ method: "POST", headers: { "content-type": "application/json" }, body });
 
 function showError(id, error) { $(id).textContent = error ? (error.message ?? String(error)) : ""; }
@@ -394,10 +399,10 @@ async function upload(file, force) {
     $("vectors-note").textContent = `Loaded vector ${vector.name} (${vector.method})${replacing ? ", replacing the earlier one of that name" : ""}` +
       `${warning ? "; " + warning.replace(/^(warning|note): /, "note: ") : ""}.`;
   } catch (error) {
-    if (!force && /was made for model/.test(error.message)) {
+    if (!force && error.code === "other-model") {
       // Offer what the command's --force does, in the page's words.
       const box = $("vectors-error");
-      box.textContent = `${error.message.replace(/ \(add --force.*\)$/, "")}. Its direction may mean something else for this model. `;
+      box.textContent = `${error.message.replace(/^vector: /, "")}. Its direction may mean something else for this model. `;
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Load it anyway";

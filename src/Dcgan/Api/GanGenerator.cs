@@ -31,18 +31,30 @@ public sealed class GanGenerator : IDisposable
     /// <summary>
     /// Loads a generator: a bundled model's name (see <see cref="BundledModels"/>), a PyTorch <c>netG.pth</c> state_dict
     /// (the tutorial's key names), a checkpoint of this library (.ckpt), or a training run's folder (its newest checkpoint).
-    /// Null loads <see cref="DefaultModel"/>.
     /// </summary>
-    /// <param name="model">What to load; null for the default bundled model.</param>
+    /// <param name="model">What to load (the default bundled model unless named).</param>
     /// <param name="device">"cpu", or "cuda" where a CUDA build of libtorch is present.</param>
     /// <param name="movingAverage">
     /// For a checkpoint trained with a moving average of G: true draws with the average (the default, as the command does),
     /// false with G's own weights. A .pth holds one set and ignores it.
     /// </param>
-    /// <exception cref="FileNotFoundException">Nothing of that name or path exists.</exception>
+    /// <exception cref="InputException">The name is empty, or names nothing that exists (<see cref="InputProblem.NotFound"/>).</exception>
     /// <exception cref="InvalidDataException">The file is not a generator, or is damaged.</exception>
-    public static GanGenerator Load(string? model = null, string device = "cpu", bool movingAverage = true) =>
-        new(LoadedModel.Open(ModelLoader.ResolveOrBundled(model), device, movingAverage ? GeneratorWeights.Auto : GeneratorWeights.Raw));
+    public static GanGenerator Load(string model = DefaultModel, string device = "cpu", bool movingAverage = true)
+    {
+        // Never the default in disguise: an empty name (or a run's missing checkpoint) would draw another model's images.
+        if (string.IsNullOrWhiteSpace(model))
+            throw new InputException(nameof(model), InputProblem.Invalid,
+                $"is empty: name a bundled model ({string.Join(", ", BundledModels)}), a netG.pth, a .ckpt or a run folder");
+        try
+        {
+            return new(LoadedModel.Open(ModelLoader.ResolveOrBundled(model), device, movingAverage ? GeneratorWeights.Auto : GeneratorWeights.Raw));
+        }
+        catch (InputException e)
+        {
+            throw e.Renamed(name => name == "checkpoint" ? nameof(model) : name); // this method's words
+        }
+    }
 
     /// <summary>Where the weights came from (a full path).</summary>
     public string Source => Path.GetFullPath(model.Path);

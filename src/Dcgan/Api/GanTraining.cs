@@ -102,17 +102,37 @@ public static class GanTraining
     /// to the thread pool, so its lines could come out of order or after the run has returned).
     /// </param>
     /// <param name="cancel">Stops after the current step and saves a checkpoint.</param>
-    /// <exception cref="ArgumentException">A setting is out of range, or the data is missing.</exception>
-    /// <exception cref="IOException">Another process is training into the same folder.</exception>
+    /// <exception cref="InputException">
+    /// A setting is out of range, the data is missing (<see cref="InputProblem.NotFound"/>), the folder already holds a run
+    /// (<see cref="InputProblem.RunExists"/>), another process trains into it (<see cref="InputProblem.RunLocked"/>), or a
+    /// resumed run has no checkpoint or its data changed.
+    /// </exception>
+    /// <exception cref="InvalidDataException">The data holds no readable image, or a checkpoint is damaged.</exception>
+    /// <exception cref="IOException">The disk is full or not writable (the last checkpoint stays whole).</exception>
     public static TrainingOutcome Train(TrainingSettings settings, bool resume = false, Action<TrainingUpdate>? onStep = null,
         CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var options = resume ? Trainer.OptionsForResume(settings.OutputDirectory, settings.Epochs, settings.MaxSteps) : settings.ToOptions();
-        var relay = onStep is null ? null : new Relay(onStep);
-        var result = new Trainer(options).Run(resume, relay, cancel);
-        return new TrainingOutcome(result.StepsDone, result.LastCheckpoint, result.Cancelled);
+        try
+        {
+            var options = resume ? Trainer.OptionsForResume(settings.OutputDirectory, settings.Epochs, settings.MaxSteps) : settings.ToOptions();
+            var relay = onStep is null ? null : new Relay(onStep);
+            var result = new Trainer(options).Run(resume, relay, cancel);
+            return new TrainingOutcome(result.StepsDone, result.LastCheckpoint, result.Cancelled);
+        }
+        catch (InputException e)
+        {
+            throw e.Renamed(SettingsName); // in the words of TrainingSettings and this method
+        }
     }
+
+    /// <summary>The trainer's setting names as <see cref="TrainingSettings"/> and <see cref="Train"/> call them.</summary>
+    private static string SettingsName(string setting) => setting switch
+    {
+        "emaDecay" => "movingAverage",
+        "outDir" => "outputDirectory",
+        _ => setting,
+    };
 
     /// <summary>
     /// The steps a run has saved: the step of its newest checkpoint, where <see cref="Train"/> with resume continues; 0 for

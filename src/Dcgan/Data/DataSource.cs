@@ -11,7 +11,7 @@ internal static class DataSource
     public static IImageSource Resolve(string data)
     {
         if (string.IsNullOrWhiteSpace(data))
-            throw new ArgumentException("--data is empty: give a folder of images, a .zip, an IDX file, or 'emoji' for the built-in set");
+            throw new InputException("data", InputProblem.Invalid, "is empty: give a folder of images, a .zip, an IDX file, or 'emoji' for the built-in set");
         if (data.Equals(Emoji, StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(EmojiZipPath))
@@ -21,10 +21,10 @@ internal static class DataSource
         }
         if (Directory.Exists(data)) return new FolderImageSource(data);
         if (!File.Exists(data))
-            throw new FileNotFoundException($"--data '{data}' does not exist: give a folder of images, a .zip, an IDX file, or 'emoji'");
+            throw new InputException("data", InputProblem.NotFound, $"'{data}' does not exist: give a folder of images, a .zip, an IDX file, or 'emoji'");
         if (data.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return new ZipImageSource(data);
         if (IdxFile.LooksLikeIdx(data)) return new IdxImageSource(data);
-        throw new ArgumentException($"--data '{data}' is a file that is neither a .zip of images " +
+        throw new InputException("data", InputProblem.Invalid, $"'{data}' is a file that is neither a .zip of images " +
             "nor an IDX image file (name containing idx3-ubyte)");
     }
 }

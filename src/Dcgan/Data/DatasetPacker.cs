@@ -10,7 +10,7 @@ internal static class DatasetPacker
 
     public static PixelCacheInfo Pack(string folder, string zipPath, int size)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--from '{folder}' is not a folder");
+        if (!Directory.Exists(folder)) throw new InputException("from", InputProblem.NotFound, $"'{folder}' is not a folder");
         var source = new FolderImageSource(folder);
         var names = new List<string>();
         var skipped = new List<string>();

@@ -37,8 +37,8 @@ internal sealed class ImageLabels
     /// </summary>
     public static ImageLabels FromLabelsJson(string json, string attribute, string? against)
     {
-        var (field, value) = ParseCondition(attribute, "--attribute");
-        var (againstField, againstValue) = against is null ? (field, (string?)null) : ParseCondition(against, "--against");
+        var (field, value) = ParseCondition(attribute, "attribute");
+        var (againstField, againstValue) = against is null ? (field, (string?)null) : ParseCondition(against, "against");
         using var doc = JsonDocument.Parse(json);
         var result = new Dictionary<string, bool>(StringComparer.Ordinal);
         var fields = new HashSet<string>();
@@ -52,7 +52,7 @@ internal sealed class ImageLabels
             else if (againstValue is null ? own is not null : otherOwn == againstValue) result[file] = false;
         }
         if (!fields.Contains(field))
-            throw new ArgumentException($"--attribute: the labels have no field '{field}' (they have {string.Join(", ", fields.Order())})");
+            throw new InputException("attribute", InputProblem.Invalid, $": the labels have no field '{field}' (they have {string.Join(", ", fields.Order())})");
         return new ImageLabels(result, $"{attribute} against {against ?? $"other {field}"}") { GroupOf = WithoutSkinTone };
     }
 
@@ -69,8 +69,8 @@ internal sealed class ImageLabels
     /// <summary>IDX class labels: "class=K" against the other classes (or "class=J" with <paramref name="against"/>).</summary>
     public static ImageLabels FromIdx(byte[] classes, string attribute, string? against)
     {
-        int positive = ParseClass(attribute, "--attribute");
-        int? negative = against is null ? null : ParseClass(against, "--against");
+        int positive = ParseClass(attribute, "attribute");
+        int? negative = against is null ? null : ParseClass(against, "against");
         var result = new Dictionary<string, bool>(StringComparer.Ordinal);
         for (int i = 0; i < classes.Length; i++)
         {
@@ -89,7 +89,7 @@ internal sealed class ImageLabels
     {
         var (field, value) = ParseCondition(text, option);
         if (field != "class" || !int.TryParse(value, out int k) || k is < 0 or > 255)
-            throw new ArgumentException($"{option} for IDX labels must be class=K with K a class number (got '{text}')");
+            throw new InputException(option, InputProblem.Invalid, $"for IDX labels must be class=K with K a class number (got '{text}')");
         return k;
     }
 
@@ -97,7 +97,7 @@ internal sealed class ImageLabels
     {
         var parts = text.Split('=', 2, StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-            throw new ArgumentException($"{option} must be written field=value, e.g. gender=man (got '{text}')");
+            throw new InputException(option, InputProblem.Invalid, $"must be written field=value, e.g. gender=man (got '{text}')");
         return (parts[0], parts[1]);
     }
 }

@@ -36,7 +36,7 @@ internal static class Evaluator
                 "FID needs many images, 2000 or more for stable figures");
         if (generated > MaxGenerated)
             throw new ArgumentException($"--n must be at most {MaxGenerated} (got {generated}): the field's FID-50k takes 50000");
-        if (realLimit is < 10 or > MaxReal) throw new ArgumentException($"--real-n must be between 10 and {MaxReal} (got {realLimit})");
+        if (realLimit is < 10 or > MaxReal) throw new InputException("realN", InputProblem.OutOfRange, $"must be between 10 and {MaxReal} (got {realLimit})");
         var clock = Stopwatch.StartNew();
         var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
         log?.Invoke($"{real.Length} real feature vectors ready ({clock.Elapsed.TotalSeconds:F0} s)");

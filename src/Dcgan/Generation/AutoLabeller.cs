@@ -20,8 +20,8 @@ internal static class AutoLabeller
     public static AutoLabelResult Run(LoadedModel model, PixelCache cache, ImageLabels labels, AutoLabelOptions o,
         Action<string>? log = null)
     {
-        if (o.Count is < 4 or > 100_000) throw new ArgumentException($"--n must be between 4 and 100000 (got {o.Count})");
-        if (o.Confidence is < 0.5 or >= 1) throw new ArgumentException($"--confidence must be in [0.5, 1) (got {o.Confidence})");
+        if (o.Count is < 4 or > 100_000) throw new InputException("n", InputProblem.OutOfRange, $"must be between 4 and 100000 (got {o.Count})");
+        if (o.Confidence is < 0.5 or >= 1) throw new InputException("confidence", InputProblem.OutOfRange, $"must be in [0.5, 1) (got {o.Confidence})");
         if (cache.Info.Size != model.Options.ImageSize || cache.Info.Channels != model.Options.Nc)
             throw new ArgumentException($"the data are {cache.Info.Channels}x{cache.Info.Size}px " +
                 $"but the model makes {model.Options.Nc}x{model.Options.ImageSize}px images");
@@ -38,10 +38,10 @@ internal static class AutoLabeller
             string figures = $"balanced accuracy {report.HeldOutBalancedAccuracy:P1} on {report.HeldOutImages} held-out images, " +
                 $"where telling it from chance takes above {bound:P1}";
             if (!o.AllowChance)
-                throw new InvalidOperationException(
-                    $"the classifier is at chance for this attribute ({figures}): its labels would be noise. " +
-                    "Choose an attribute it can see, train it longer (--epochs), or add --force to use it anyway");
-            log?.Invoke($"warning: the classifier is at chance ({figures}); going on because of --force");
+                throw new InputException("attribute", InputProblem.Invalid,
+                    $": the classifier is at chance for this attribute ({figures}): its labels would be noise. " +
+                    "Choose an attribute it can see, train it longer (`epochs`), or add `force` to use it anyway");
+            log?.Invoke($"warning: the classifier is at chance ({figures}); going on as asked");
         }
 
         var seeds = Enumerable.Range(0, o.Count).Select(i => o.FirstSeed + i).ToList();
@@ -58,8 +58,8 @@ internal static class AutoLabeller
 
         var labelled = with.Concat(without).ToList();
         if (with.Count < AttributeFitter.MinimumPerSide || without.Count < AttributeFitter.MinimumPerSide)
-            throw new InvalidOperationException($"the classifier found {with.Count} generated images with and {without.Count} " +
-                $"without the attribute at confidence {o.Confidence}; generate more (--n) or lower --confidence");
+            throw new InputException("n", InputProblem.OutOfRange, $": the classifier found {with.Count} generated images with and " +
+                $"{without.Count} without the attribute at confidence {o.Confidence}; generate more (`n`) or lower `confidence`");
         using var z = model.LatentsFor(labelled);
         var (direction, validation) = AttributeFitter.FitAndValidate(o.Method, z, labelled.Select((_, i) => i < with.Count).ToArray());
         var vector = new AttributeVector

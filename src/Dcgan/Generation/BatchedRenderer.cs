@@ -22,7 +22,7 @@ internal sealed class BatchedRenderer : IDisposable
 
     public BatchedRenderer(ImageSampler sampler, int maxBatch, TimeSpan? window = null)
     {
-        if (maxBatch is < 1 or > 1024) throw new ArgumentException($"--max-batch must be between 1 and 1024 (got {maxBatch})");
+        if (maxBatch is < 1 or > 1024) throw new InputException("maxBatch", InputProblem.OutOfRange, $"must be between 1 and 1024 (got {maxBatch})");
         this.sampler = sampler;
         this.maxBatch = maxBatch;
         this.window = window ?? TimeSpan.FromMilliseconds(2);

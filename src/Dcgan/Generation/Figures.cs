@@ -44,8 +44,8 @@ internal static class Figures
     {
         long images = (long)(waypoints.Count - 1) * (Math.Max(steps, 2) - 1) + 1;
         if (images > MaxPathImages)
-            throw new ArgumentException($"a path through {waypoints.Count} points with {steps} steps each is {images} images; " +
-                $"at most {MaxPathImages}: fewer points (--through) or fewer --steps");
+            throw new InputException("steps", InputProblem.TooLarge, $": a path through {waypoints.Count} points with {steps} steps " +
+                $"each is {images} images; at most {MaxPathImages}: fewer points (`through`) or fewer `steps`");
         using var scope = NewDisposeScope();
         var path = LatentMath.Path(waypoints, steps, mode == InterpolationMode.Slerp);
         return Figure.Grid(path, columns ?? (int)path.shape[0]);

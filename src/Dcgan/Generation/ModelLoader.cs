@@ -46,16 +46,16 @@ internal static class ModelLoader
             }
             var bundled = BundledModels();
             return bundled.FirstOrDefault(m => m.Name == checkpointOrRunDir).Path
-                ?? throw new FileNotFoundException($"checkpoint '{checkpointOrRunDir}' does not exist: give a {Checkpoint.Extension} " +
-                    "file, a run directory, a PyTorch netG.pth" +
+                ?? throw new InputException("checkpoint", InputProblem.NotFound, $"'{checkpointOrRunDir}' does not exist (relative " +
+                    $"paths start at {Environment.CurrentDirectory}): give a {Checkpoint.Extension} file, a run directory, a PyTorch netG.pth" +
                     (bundled.Count > 0 ? ", or a bundled model's name (" + string.Join(", ", bundled.Select(m => m.Name)) + ")" : ""));
         }
         bundledPath ??= BundledModelPath;
         return File.Exists(bundledPath)
             ? bundledPath
-            : throw new FileNotFoundException($"no --checkpoint given and the bundled model {bundledPath} is missing: " +
-                "pass --checkpoint runs/NAME (train one with ./dcgan train), " +
-                "or restore models/emoji-dcgan/netG.pth from the repository and rebuild");
+            : throw new InputException("checkpoint", InputProblem.NotFound, $": none given and the bundled model {bundledPath} is " +
+                "missing: name a run's folder or a checkpoint (train one first), or restore models/emoji-dcgan/netG.pth from the " +
+                "repository and rebuild");
     }
 
     public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath,
@@ -64,8 +64,8 @@ internal static class ModelLoader
         if (Interop.PyTorchStateDict.IsPyTorchFile(checkpointOrRunDir))
         {
             if (weights == GeneratorWeights.Ema)
-                throw new ArgumentException($"{checkpointOrRunDir} is a single PyTorch state_dict; " +
-                    "--weights ema needs a checkpoint of a run trained with --ema");
+                throw new InputException("weights", InputProblem.Conflict, $"ema: {checkpointOrRunDir} is a single PyTorch state_dict; " +
+                    "the moving average is in the checkpoints of a run trained with `emaDecay`");
             resolvedPath = checkpointOrRunDir;
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }
@@ -80,7 +80,8 @@ internal static class ModelLoader
             // what it was kept for.
             bool loadedEma = weights != GeneratorWeights.Raw && Checkpoint.TryLoadGeneratorEma(resolvedPath, generator);
             if (weights == GeneratorWeights.Ema && !loadedEma)
-                throw new ArgumentException($"{resolvedPath} holds no moving average of G: --weights ema needs a run trained with --ema DECAY");
+                throw new InputException("weights", InputProblem.Conflict,
+                    $"ema: {resolvedPath} holds no moving average of G: it is kept by a run trained with `emaDecay`");
             if (!loadedEma) Checkpoint.LoadGenerator(resolvedPath, generator);
         }
         catch

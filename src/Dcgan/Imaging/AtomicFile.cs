@@ -17,7 +17,7 @@ internal static class AtomicFile
         if (temporary is not null) reason = reason.Replace(temporary, path);
         if (e.HResult == 28 || reason.Contains("No space left", StringComparison.OrdinalIgnoreCase))
             reason = "the disk is full; free some space and run the command again " +
-                "(a training run continues from its last checkpoint with --resume)";
+                "(a training run continues from its last checkpoint with `resume`)";
         return new IOException($"cannot write {path}: {reason}", e);
     }
 

@@ -157,14 +157,15 @@ internal sealed record AttributeVector
     /// <summary>Refuses a vector made for another model; a hash mismatch may be overridden (returns a warning then).</summary>
     public string? CheckFits(int nz, string modelHash, bool allowOtherModel)
     {
-        if (Nz != nz) throw new ArgumentException($"vector '{Name}' was made for nz = {Nz}, the model has nz = {nz}");
+        if (Nz != nz) throw new InputException("vector", InputProblem.Invalid, $": vector '{Name}' was made for nz = {Nz}, the model has nz = {nz}");
         if (ModelHash == modelHash) return null;
         // A tensor from PyTorch does not say which model it was made for; nz is all that can be checked.
         if (ModelHash.Length == 0)
             return $"note: vector '{Name}' does not say which model it was made for (a bare tensor); its nz ({Nz}) fits";
         string message = $"vector '{Name}' was made for model {ModelHash[..Math.Min(12, ModelHash.Length)]}, " +
             $"this is {modelHash[..Math.Min(12, modelHash.Length)]}";
-        if (!allowOtherModel) throw new ArgumentException(message + " (add --force to apply it anyway)");
+        // The faces add how to apply it anyway (the command's flag, the studio's button), from the kind of problem.
+        if (!allowOtherModel) throw new InputException("vector", InputProblem.OtherModel, $": {message}");
         return "warning: " + message;
     }
 }

@@ -20,7 +20,7 @@ internal static class Directions
     public static IReadOnlyList<Direction> Sefa(Models.Generator generator, int k)
     {
         int nz = generator.Options.Nz;
-        if (k < 1 || k > nz) throw new ArgumentException($"--k must be between 1 and nz = {nz} (got {k})");
+        if (k < 1 || k > nz) throw new InputException("k", InputProblem.OutOfRange, $"must be between 1 and nz = {nz} (got {k})");
         using var scope = NewDisposeScope();
         var w = generator.FirstLayerWeight.detach().cpu().to(ScalarType.Float64).reshape(nz, -1);
         w = w.div(w.norm(0, keepdim: true).clamp_min(1e-12));
@@ -49,11 +49,11 @@ internal static class Directions
     public static IReadOnlyList<Direction> Pca(Models.Generator generator, int k, int samples = PcaSamples, long seed = 0)
     {
         int nz = generator.Options.Nz;
-        if (k < 1 || k > nz) throw new ArgumentException($"--k must be between 1 and nz = {nz} (got {k})");
+        if (k < 1 || k > nz) throw new InputException("k", InputProblem.OutOfRange, $"must be between 1 and nz = {nz} (got {k})");
         if (samples < 2 * nz) throw new ArgumentException($"PCA needs at least {2 * nz} samples (got {samples})");
         if (samples > MaxPcaSamples)
-            throw new ArgumentException($"--samples: PCA holds every sample's first-block features in memory (64 KB each for the " +
-                $"tutorial's G); at most {MaxPcaSamples} (got {samples})");
+            throw new InputException("pcaSamples", InputProblem.TooLarge, $": PCA holds every sample's first-block features in " +
+                $"memory (64 KB each for the tutorial's G); at most {MaxPcaSamples} (got {samples})");
         using var scope = NewDisposeScope();
         using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.PcaLatents));
         var z = LatentSampler.Draw(samples, nz, generator.Options.Prior, random);

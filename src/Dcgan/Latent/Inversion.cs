@@ -28,13 +28,13 @@ internal sealed record InversionOptions
 
     public InversionOptions Validate()
     {
-        if (Steps is < 1 or > 10_000) throw new ArgumentException($"--steps must be between 1 and 10000 (got {Steps})");
-        if (Restarts is < 1 or > 64) throw new ArgumentException($"--restarts must be between 1 and 64 (got {Restarts})");
-        if (!(LearningRate > 0 && LearningRate <= 1)) throw new ArgumentException($"--lr must be in (0, 1] (got {LearningRate})");
+        if (Steps is < 1 or > 10_000) throw new InputException("steps", InputProblem.OutOfRange, $"must be between 1 and 10000 (got {Steps})");
+        if (Restarts is < 1 or > 64) throw new InputException("restarts", InputProblem.OutOfRange, $"must be between 1 and 64 (got {Restarts})");
+        if (!(LearningRate > 0 && LearningRate <= 1)) throw new InputException("learningRate", InputProblem.OutOfRange, $"must be in (0, 1] (got {LearningRate})");
         if (!(FeatureWeight >= 0 && double.IsFinite(FeatureWeight)))
-            throw new ArgumentException($"--feature-weight must be a finite number >= 0 (got {FeatureWeight})");
+            throw new InputException("featureWeight", InputProblem.OutOfRange, $"must be a finite number >= 0 (got {FeatureWeight})");
         if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight)))
-            throw new ArgumentException($"--prior-weight must be a finite number >= 0 (got {PriorWeight})");
+            throw new InputException("priorWeight", InputProblem.OutOfRange, $"must be a finite number >= 0 (got {PriorWeight})");
         return this;
     }
 }

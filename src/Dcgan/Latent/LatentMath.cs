@@ -32,7 +32,7 @@ internal static class LatentMath
     public static Tensor Path(IReadOnlyList<Tensor> waypoints, int steps, bool spherical)
     {
         if (waypoints.Count < 2) throw new ArgumentException("an interpolation needs at least two end points");
-        if (steps < 2) throw new ArgumentException($"--steps must be at least 2 (got {steps})");
+        if (steps < 2) throw new InputException("steps", InputProblem.OutOfRange, $"must be at least 2 (got {steps})");
         using var scope = NewDisposeScope();
         var points = new List<Tensor>();
         for (int segment = 0; segment + 1 < waypoints.Count; segment++)

@@ -12,8 +12,8 @@ internal static class DeviceSelector
         if (lower == "cuda" || lower.StartsWith("cuda:"))
         {
             if (!cuda.is_available())
-                throw new ArgumentException($"device '{name}' asked for, but CUDA is not available in this build " +
-                    "(TorchSharp with libtorch-cpu); use --device cpu");
+                throw new InputException("device", InputProblem.Invalid, $"'{name}' asked for, but CUDA is not available in this " +
+                    "build (TorchSharp with libtorch-cpu); use cpu");
             return new Device(lower);
         }
         throw new ArgumentException($"unknown device '{name}': use cpu or cuda");

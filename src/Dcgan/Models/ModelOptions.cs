@@ -42,18 +42,17 @@ internal sealed record ModelOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public ModelOptions Validate()
     {
-        Require(Nz >= 1 && Nz <= 4096, $"nz must be between 1 and 4096 (got {Nz})");
-        Require(Ngf >= 1 && Ngf <= 1024, $"ngf must be between 1 and 1024 (got {Ngf})");
-        Require(Ndf >= 1 && Ndf <= 1024, $"ndf must be between 1 and 1024 (got {Ndf})");
-        Require(Nc is 1 or 3, $"nc must be 1 (grayscale) or 3 (RGB) (got {Nc})");
-        Require(SupportedImageSizes.Contains(ImageSize),
-            $"image size must be one of {string.Join(", ", SupportedImageSizes)} (got {ImageSize}): " +
-            "the number of stride-2 blocks follows from it");
+        Require(Nz >= 1 && Nz <= 4096, "nz", $"must be between 1 and 4096 (got {Nz})");
+        Require(Ngf >= 1 && Ngf <= 1024, "ngf", $"must be between 1 and 1024 (got {Ngf})");
+        Require(Ndf >= 1 && Ndf <= 1024, "ndf", $"must be between 1 and 1024 (got {Ndf})");
+        Require(Nc is 1 or 3, "nc", $"must be 1 (grayscale) or 3 (RGB) (got {Nc})");
+        Require(SupportedImageSizes.Contains(ImageSize), "imageSize",
+            $"must be one of {string.Join(", ", SupportedImageSizes)} (got {ImageSize}): the number of stride-2 blocks follows from it");
         return this;
     }
 
-    private static void Require(bool condition, string message)
+    private static void Require(bool condition, string setting, string reason)
     {
-        if (!condition) throw new ArgumentException(message);
+        if (!condition) throw new InputException(setting, InputProblem.OutOfRange, reason);
     }
 }

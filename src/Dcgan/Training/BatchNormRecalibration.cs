@@ -19,8 +19,8 @@ internal static class BatchNormRecalibration
     public static void Apply(Models.Generator generator, int samples = 8192, int batchSize = 64, long seed = 0)
     {
         if (samples > MaxSamples)
-            throw new ArgumentException($"--samples: at most {MaxSamples} latents (got {samples}); 8192 measure the statistics well");
-        if (batchSize > 4096) throw new ArgumentException($"--batch-size: at most 4096 (got {batchSize})");
+            throw new InputException("samples", InputProblem.TooLarge, $": at most {MaxSamples} latents (got {samples}); 8192 measure the statistics well");
+        if (batchSize > 4096) throw new InputException("batchSize", InputProblem.OutOfRange, $": at most 4096 (got {batchSize})");
         if (samples < batchSize || batchSize < 2)
             throw new ArgumentException($"recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
         var norms = generator.modules().OfType<BatchNorm2d>().ToList();

@@ -37,8 +37,8 @@ internal static class DiffAugment
                 "translation" => AugmentPolicy.Translation,
                 "cutout" => AugmentPolicy.Cutout,
                 "none" => AugmentPolicy.None,
-                _ => throw new ArgumentException(
-                    $"--augment: '{part}' is not an augmentation; use any of color, translation, cutout (comma-separated), or none"),
+                _ => throw new InputException("augment", InputProblem.Invalid,
+                    $": '{part}' is not an augmentation; use any of color, translation, cutout (comma-separated), or none"),
             };
         return policy;
     }

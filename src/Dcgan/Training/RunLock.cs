@@ -16,8 +16,8 @@ internal sealed class RunLock : IDisposable
     {
         for (var folder = new DirectoryInfo(Path.GetFullPath(runDir)); folder is not null; folder = folder.Parent)
             if (File.Exists(folder.FullName))
-                throw new IOException(
-                    $"cannot create run directory '{runDir}': {folder.FullName} is a file, not a folder; choose another --out");
+                throw new InputException("outDir", InputProblem.Invalid,
+                    $": cannot create run directory '{runDir}': {folder.FullName} is a file, not a folder; choose another `outDir`");
         Directory.CreateDirectory(runDir);
         string path = Path.Combine(runDir, FileName);
         // A reader checking the lock (the studio's run state) holds it for an instant: try a few times before giving up.
@@ -45,8 +45,8 @@ internal sealed class RunLock : IDisposable
             }
             catch (IOException e) when (IsLockConflict(e))
             {
-                throw new InvalidOperationException($"run directory '{runDir}' is in use by another `dcgan train` (it holds {FileName}); " +
-                    "wait for it to finish, stop it, or choose another --out");
+                throw new InputException("outDir", InputProblem.RunLocked, $": run directory '{runDir}' is in use by another " +
+                    $"training process (it holds {FileName}); wait for it to finish, stop it, or choose another `outDir`");
             }
             catch (IOException e)
             {

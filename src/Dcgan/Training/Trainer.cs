@@ -39,8 +39,7 @@ internal sealed class Trainer
     public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
     {
         if (Directory.Exists(runDir) && Checkpoint.List(runDir).Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{runDir}' has no checkpoint to continue from " +
-                "(it stopped before its first one): run the same command without --resume to start it again");
+            throw NoCheckpoint(runDir);
         var saved = Checkpoint.ReadOptions(Checkpoint.Resolve(runDir));
         return saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
     }
@@ -107,13 +106,15 @@ internal sealed class Trainer
     {
         var existing = Checkpoint.List(runDir);
         if (!resume && existing.Count > 0)
-            throw new InvalidOperationException($"run directory '{Options.OutDir}' already has checkpoints: " +
-                "add --resume to continue it, or choose another --out");
-        if (resume && existing.Count == 0)
-            throw new InvalidOperationException($"--resume: run directory '{Options.OutDir}' has no checkpoint to continue from " +
-                "(it stopped before its first one): run the same command without --resume to start it again");
+            throw new InputException("outDir", InputProblem.RunExists,
+                $"'{Options.OutDir}' already has checkpoints: add `resume` to continue it, or choose another `outDir`");
+        if (resume && existing.Count == 0) throw NoCheckpoint(Options.OutDir);
         return existing;
     }
+
+    private static InputException NoCheckpoint(string runDir) => new("resume", InputProblem.NoCheckpoint,
+        $": run directory '{runDir}' has no checkpoint to continue from (it stopped before its first one): " +
+        "start it again without `resume`");
 
     /// <summary>Refuses (or with <see cref="AcceptChangedData"/> warns about) a data set whose content changed since the run started.</summary>
     private void CheckSameData(string runDir, PixelCacheInfo now)
@@ -122,9 +123,9 @@ internal sealed class Trainer
         string change = $"the data set has changed since this run started ({saved.Images} images then, {now.Count} now" +
             (saved.Images == now.Count ? ", the same count with other content" : "") + ")";
         if (!AcceptChangedData)
-            throw new InvalidDataException($"--resume: {change}; resume on the data it started on, or add --accept-changed-data " +
-                "to go on with the new set (its epochs and steps per epoch then follow the new count)");
-        Message?.Invoke($"warning: {change}; going on with the new set (--accept-changed-data)");
+            throw new InputException("resume", InputProblem.DataChanged, $": {change}; resume on the data it started on, or add " +
+                "`acceptChangedData` to go on with the new set (its epochs and steps per epoch then follow the new count)");
+        Message?.Invoke($"warning: {change}; going on with the new set (accepted)");
     }
 
     /// <summary>The data set, decoded once into the pixel cache, with what was skipped said.</summary>
@@ -253,6 +254,7 @@ internal sealed class Trainer
 
     private void Warn(HealthWarning? warning)
     {
+        // Its advice names settings in backquotes; the command's Message handler words them as its flags.
         if (warning is not null) Message?.Invoke($"warning at step {warning.Step}: {warning.Message}");
     }
 

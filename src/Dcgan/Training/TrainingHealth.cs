@@ -41,7 +41,7 @@ internal sealed class TrainingHealth(TrainingOptions options, string runDir)
         dHasWon = won;
         return won ? Record(new HealthWarning(row.Step + 1, "d-won",
             $"D has won: over the last {Window} steps D(G(z)) averaged {score:F4} and Loss_D {loss:F4}, so G gets almost no gradient and " +
-            "will not improve. Try --augment translation,cutout (--augment-p auto doses it by how sure D is), a lower --lr-d, " +
+            "will not improve. Try `augment` translation,cutout (`augmentP` auto doses it by how sure D is), a lower `lrD`, " +
             $"or continue from an earlier checkpoint in {Checkpoint.Folder}/")) : null;
     }
 
@@ -60,7 +60,7 @@ internal sealed class TrainingHealth(TrainingOptions options, string runDir)
         return alike ? Record(new HealthWarning(step, "g-collapsed",
             "G has collapsed: the fixed-noise images hardly differ any more " +
             $"(spread {spread:F3}, against {peakSpread:F3} earlier in this run). " +
-            $"Continue from an earlier checkpoint in {Checkpoint.Folder}/ with --augment, or a lower --lr-d")) : null;
+            $"Continue from an earlier checkpoint in {Checkpoint.Folder}/ with `augment`, or a lower `lrD`")) : null;
     }
 
     private HealthWarning Record(HealthWarning warning)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dcgan.Models;
 
 namespace Dcgan.Training;
@@ -53,40 +54,44 @@ internal sealed record TrainingOptions
     public TrainingOptions Validate()
     {
         Model.Validate();
-        Require(!string.IsNullOrWhiteSpace(OutDir), "--out must name a run directory");
-        Require(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs})");
-        Require(MaxSteps is null or >= 1, $"--max-steps must be at least 1 (got {MaxSteps})");
-        Require(BatchSize is >= 2 and <= 4096, $"--batch-size must be between 2 and 4096 (got {BatchSize}); BatchNorm needs at least 2");
-        Require(LrG > 0 && LrG < 1, $"--lr-g must be in (0, 1) (got {LrG})");
-        Require(LrD > 0 && LrD < 1, $"--lr-d must be in (0, 1) (got {LrD})");
-        Require(Beta1 >= 0 && Beta1 < 1, $"--beta1 must be in [0, 1) (got {Beta1})");
-        Require(Beta2 >= 0 && Beta2 < 1, $"--beta2 must be in [0, 1) (got {Beta2})");
-        Require(Seed >= 0, $"--seed must be a non-negative integer (got {Seed})");
-        Require(SampleEvery >= 1, $"--sample-every must be at least 1 (got {SampleEvery})");
-        Require(CheckpointEvery >= 1, $"--checkpoint-every must be at least 1 (got {CheckpointEvery})");
-        Require(KeepCheckpoints >= 1, $"--keep-checkpoints must be at least 1 (got {KeepCheckpoints})");
-        Require(LogEvery >= 1, $"--log-every must be at least 1 (got {LogEvery})");
-        Require(CriticSteps >= 1, $"--critic-steps must be at least 1 (got {CriticSteps})");
-        Require(GradientPenalty >= 0, $"--gradient-penalty must be non-negative (got {GradientPenalty})");
-        Require(InitG is null || File.Exists(InitG), $"--init-g '{InitG}' does not exist");
-        Require(InitD is null || File.Exists(InitD), $"--init-d '{InitD}' does not exist");
-        Require(EmaDecay is null or (> 0 and < 1), $"--ema must be in (0, 1), e.g. 0.999 (got {EmaDecay})");
-        Require(AugmentP is >= 0 and <= 1, $"--augment-p must be between 0 and 1, or auto (got {AugmentP})");
-        Require(Augment != AugmentPolicy.None || (AugmentP == 1 && !AugmentAdaptive),
-            "--augment-p doses the augmentations of --augment: name them too, e.g. --augment translation,cutout --augment-p auto");
-        Require(!(AugmentAdaptive && Model.Loss == LossKind.WganGp),
-            "--augment-p auto reads D's overfitting from the sign of its score, which a WGAN critic's score does not have; " +
-            "give a fixed --augment-p with --loss wgan-gp");
-        Require(AugmentTranslation is > 0 and <= 0.5, $"--augment-translation must be in (0, 0.5], e.g. 0.125 (got {AugmentTranslation})");
+        const InputProblem range = InputProblem.OutOfRange;
+        Require(!string.IsNullOrWhiteSpace(OutDir), nameof(OutDir), InputProblem.Invalid, "must name a run directory");
+        Require(Epochs >= 1, nameof(Epochs), range, $"must be at least 1 (got {Epochs})");
+        Require(MaxSteps is null or >= 1, nameof(MaxSteps), range, $"must be at least 1 (got {MaxSteps})");
+        Require(BatchSize is >= 2 and <= 4096, nameof(BatchSize), range, $"must be between 2 and 4096 (got {BatchSize}); BatchNorm needs at least 2");
+        Require(LrG > 0 && LrG < 1, nameof(LrG), range, $"must be in (0, 1) (got {LrG})");
+        Require(LrD > 0 && LrD < 1, nameof(LrD), range, $"must be in (0, 1) (got {LrD})");
+        Require(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), range, $"must be in [0, 1) (got {Beta1})");
+        Require(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), range, $"must be in [0, 1) (got {Beta2})");
+        Require(Seed >= 0, nameof(Seed), range, $"must be a non-negative integer (got {Seed})");
+        Require(SampleEvery >= 1, nameof(SampleEvery), range, $"must be at least 1 (got {SampleEvery})");
+        Require(CheckpointEvery >= 1, nameof(CheckpointEvery), range, $"must be at least 1 (got {CheckpointEvery})");
+        Require(KeepCheckpoints >= 1, nameof(KeepCheckpoints), range, $"must be at least 1 (got {KeepCheckpoints})");
+        Require(LogEvery >= 1, nameof(LogEvery), range, $"must be at least 1 (got {LogEvery})");
+        Require(CriticSteps >= 1, nameof(CriticSteps), range, $"must be at least 1 (got {CriticSteps})");
+        Require(GradientPenalty >= 0, nameof(GradientPenalty), range, $"must be non-negative (got {GradientPenalty})");
+        Require(InitG is null || File.Exists(InitG), nameof(InitG), InputProblem.NotFound, $"'{InitG}' does not exist");
+        Require(InitD is null || File.Exists(InitD), nameof(InitD), InputProblem.NotFound, $"'{InitD}' does not exist");
+        Require(EmaDecay is null or (> 0 and < 1), nameof(EmaDecay), range, $"must be in (0, 1), e.g. 0.999 (got {EmaDecay})");
+        Require(AugmentP is >= 0 and <= 1, nameof(AugmentP), range, $"must be between 0 and 1, or auto (got {AugmentP})");
+        Require(Augment != AugmentPolicy.None || (AugmentP == 1 && !AugmentAdaptive), nameof(AugmentP), InputProblem.Conflict,
+            "doses the augmentations of `augment`: name them too, e.g. `augment` translation,cutout `augmentP` auto");
+        Require(!(AugmentAdaptive && Model.Loss == LossKind.WganGp), nameof(AugmentP), InputProblem.Conflict,
+            "auto reads D's overfitting from the sign of its score, which a WGAN critic's score does not have; " +
+            "give a fixed `augmentP` with `loss` wgan-gp");
+        Require(AugmentTranslation is > 0 and <= 0.5, nameof(AugmentTranslation), range, $"must be in (0, 0.5], e.g. 0.125 (got {AugmentTranslation})");
         Require(Augment.HasFlag(AugmentPolicy.Translation) || AugmentTranslation == DiffAugment.TranslationRatio,
-            "--augment-translation sets the shift of --augment translation: name it too, e.g. --augment translation,cutout");
-        Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), $"--r1 must be between 0 and 1000, e.g. 10 (got {R1})");
-        Require(FixedNoiseCount is >= 1 and <= 256, $"the fixed noise batch must hold 1 to 256 images (got {FixedNoiseCount})");
+            nameof(AugmentTranslation), InputProblem.Conflict,
+            "sets the shift of `augment` translation: name it too, e.g. `augment` translation,cutout");
+        Require(R1 >= 0 && R1 <= 1000 && double.IsFinite(R1), nameof(R1), range, $"must be between 0 and 1000, e.g. 10 (got {R1})");
+        Require(FixedNoiseCount is >= 1 and <= 256, nameof(FixedNoiseCount), range,
+            $"(the fixed noise batch) must hold 1 to 256 images (got {FixedNoiseCount})");
         return this;
     }
 
-    private static void Require(bool condition, string message)
+    /// <summary>Setting names are the properties' names in camelCase, as config.json writes them.</summary>
+    private static void Require(bool condition, string property, InputProblem problem, string reason)
     {
-        if (!condition) throw new ArgumentException(message);
+        if (!condition) throw new InputException(JsonNamingPolicy.CamelCase.ConvertName(property), problem, reason);
     }
 }
