@@ -109,6 +109,17 @@ public class FacadeTests
         }));
         Assert.StartsWith("movingAverage must be in (0, 1)", badEma.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => netG.Interpolate(1, 2, steps: 1));
+        // Files of the wrong kind say what they are.
+        string dir = TestData.TempDir("facade-kinds");
+        string text = Path.Combine(dir, "notes.pt");
+        File.WriteAllText(text, "not a tensor");
+        Assert.Contains("is not a PyTorch file: torch.save writes a zip", Assert.Throws<InvalidDataException>(() => GanGenerator.Load(text)).Message);
+        Assert.Contains("is not a tensor saved by torch.save", Assert.Throws<InvalidDataException>(() => LatentVector.Load(text)).Message);
+        string vectorFile = Path.Combine(dir, "v.pt");
+        LatentVector.FromValues("v", [.. Enumerable.Repeat(0.1f, 100)]).Save(vectorFile);
+        Assert.Contains("holds a single tensor (a vector, say), not a state_dict",
+            Assert.Throws<InvalidDataException>(() => GanGenerator.Load(vectorFile)).Message);
+        Assert.Contains("the image is empty", Assert.Throws<InvalidDataException>(() => netG.Invert([], steps: 1)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => netG.Grid([1], columns: 0));
     }
 

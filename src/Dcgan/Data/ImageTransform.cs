@@ -26,6 +26,7 @@ internal static class ImageTransform
 
     private static SKImage Decode(SourceImage source)
     {
+        if (source.Encoded is { Length: 0 }) throw new InvalidDataException($"{source.Name}: the image is empty (0 bytes)");
         using var data = SKData.CreateCopy(source.Encoded ?? []);
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"{source.Name}: not a decodable image (png, jpg, webp, bmp or gif)");

@@ -33,8 +33,23 @@ internal static class PyTorchStateDict
     public static Dictionary<string, Tensor> Read(Stream stream, string source)
     {
         string path = source;
+        // What the file is, before the unpickler's own words: torch.save writes a zip (since PyTorch 1.6) or a bare pickle.
+        if (stream.CanSeek)
+        {
+            var head = new byte[2];
+            int read = stream.Read(head, 0, 2);
+            stream.Seek(-read, SeekOrigin.Current);
+            if (read == 2 && !(head[0] == (byte)'P' && head[1] == (byte)'K') && !(head[0] == 0x80 && head[1] <= 5))
+                throw new InvalidDataException($"{path} is not a PyTorch file: torch.save writes a zip archive (or, before " +
+                    "PyTorch 1.6, a pickle), and this is neither; save the weights with torch.save(netG.state_dict(), path)");
+        }
         Hashtable table;
         try { table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true); }
+        catch (InvalidCastException)
+        {
+            throw new InvalidDataException($"{path} holds a single tensor (a vector, say), not a state_dict: a generator's file is " +
+                "torch.save(netG.state_dict(), path)");
+        }
         catch (Exception e) when (e is not FileNotFoundException)
         {
             throw new InvalidDataException($"{path} is not a PyTorch state_dict ({e.GetType().Name}: {e.Message}). " +

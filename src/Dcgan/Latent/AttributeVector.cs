@@ -125,9 +125,10 @@ internal sealed record AttributeVector
             string what = e.Path is null or "$"
                 ? $"it is not valid JSON (line {e.LineNumber + 1})"
                 : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
-            throw new InvalidDataException($"{source} is not a vector file: {what}. " +
-                "Vector files are the JSON that `dcgan attribute fit` and the studio's download link write, or a tensor saved by " +
-                "torch.save in a .pt file");
+            throw new InvalidDataException(IsTorchPath(source)
+                ? $"{source} is not a tensor saved by torch.save (that is a zip archive) nor a vector's JSON: {what}"
+                : $"{source} is not a vector file: {what}. Vector files are the JSON this library writes (LatentVector.Save, " +
+                  "the command's attribute fit, the studio's download link), or a tensor saved by torch.save in a .pt file");
         }
         if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
         CheckName(vector.Name ?? "", $"{source}: name");
