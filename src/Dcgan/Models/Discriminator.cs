@@ -25,27 +25,55 @@ internal sealed class Discriminator : Module<Tensor, Tensor>
     public Discriminator(ModelOptions options) : base(nameof(Discriminator))
     {
         Options = options.Validate();
-        var layers = new List<Module<Tensor, Tensor>>();
-        long channels = options.Ndf;
+        long ndf = options.Ndf, nc = options.Nc;
+        // The tutorial's nn.Sequential, written out for each image size; a layer's index is its state_dict key (main.0 ...).
+        // BatchNorm is left out for WGAN-GP's critic, the Sigmoid for the logit losses, so the indices follow.
+        Module<Tensor, Tensor>[] layers = options.ImageSize switch
+        {
+            64 =>
+            [
+                .. FirstDown(nc, ndf), // input is (nc) x 64 x 64; state size (ndf) x 32 x 32
+                .. Down(ndf, ndf * 2), // state size (ndf*2) x 16 x 16
+                .. Down(ndf * 2, ndf * 4), // state size (ndf*4) x 8 x 8
+                .. Down(ndf * 4, ndf * 8), // state size (ndf*8) x 4 x 4
+                .. Score(ndf * 8), // state size 1 x 1 x 1
+            ],
+            32 =>
+            [
+                .. FirstDown(nc, ndf), // input is (nc) x 32 x 32; state size (ndf) x 16 x 16
+                .. Down(ndf, ndf * 2), // state size (ndf*2) x 8 x 8
+                .. Down(ndf * 2, ndf * 4), // state size (ndf*4) x 4 x 4
+                .. Score(ndf * 4), // state size 1 x 1 x 1
+            ],
+            128 =>
+            [
+                .. FirstDown(nc, ndf), // input is (nc) x 128 x 128; state size (ndf) x 64 x 64
+                .. Down(ndf, ndf * 2), // state size (ndf*2) x 32 x 32
+                .. Down(ndf * 2, ndf * 4), // state size (ndf*4) x 16 x 16
+                .. Down(ndf * 4, ndf * 8), // state size (ndf*8) x 8 x 8
+                .. Down(ndf * 8, ndf * 16), // state size (ndf*16) x 4 x 4
+                .. Score(ndf * 16), // state size 1 x 1 x 1
+            ],
+            _ => throw new InputException("imageSize", InputProblem.OutOfRange, $"must be 32, 64 or 128 (got {options.ImageSize})"),
+        };
+        main = Sequential(layers.Select((layer, i) => (i.ToString(), layer)).ToArray());
+        RegisterComponents();
+        this.layers = layers;
+
+        // Conv2d(in, out, 4, 2, 1) halves the side; spectral normalisation wraps it when asked for.
         Module<Tensor, Tensor> Conv(long from, long to, long stride, long padding) => options.SpectralNorm
             ? new SpectralNormConv2d(from, to, 4, stride, padding)
             : padding == 0
                 ? Conv2d(from, to, 4, stride: stride, bias: false)
                 : Conv2d(from, to, 4, stride: stride, padding: padding, bias: false);
-        layers.Add(Conv(options.Nc, channels, 2, 1));
-        layers.Add(new LeakyReLU(0.2));
-        for (int block = 0; block < options.MiddleBlocks; block++)
-        {
-            layers.Add(Conv(channels, channels * 2, 2, 1));
-            if (options.DiscriminatorUsesBatchNorm) layers.Add(BatchNorm2d(channels * 2));
-            layers.Add(new LeakyReLU(0.2));
-            channels *= 2;
-        }
-        layers.Add(Conv(channels, 1, 1, 0));
-        if (options.DiscriminatorEndsWithSigmoid) layers.Add(Sigmoid());
-        main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
-        RegisterComponents();
-        this.layers = main.children().Cast<Module<Tensor, Tensor>>().ToList();
+        // The first block has no BatchNorm (as in the tutorial): Conv2d, LeakyReLU(0.2).
+        Module<Tensor, Tensor>[] FirstDown(long from, long to) => [Conv(from, to, 2, 1), new LeakyReLU(0.2)];
+        // Conv2d, BatchNorm, LeakyReLU(0.2).
+        Module<Tensor, Tensor>[] Down(long from, long to) => options.DiscriminatorUsesBatchNorm
+            ? [Conv(from, to, 2, 1), BatchNorm2d(to), new LeakyReLU(0.2)]
+            : [Conv(from, to, 2, 1), new LeakyReLU(0.2)];
+        // Conv2d(ndf*k, 1, 4, 1, 0) from 4x4 to one score; Sigmoid makes it the tutorial's probability.
+        Module<Tensor, Tensor>[] Score(long from) => options.DiscriminatorEndsWithSigmoid ? [Conv(from, 1, 1, 0), Sigmoid()] : [Conv(from, 1, 1, 0)];
     }
 
     /// <summary>Images [B, nc, size, size] -> [B]: probabilities for the tutorial's loss, logits otherwise.</summary>

@@ -22,23 +22,48 @@ internal sealed class Generator : Module<Tensor, Tensor>
     public Generator(ModelOptions options) : base(nameof(Generator))
     {
         Options = options.Validate();
-        var layers = new List<Module<Tensor, Tensor>>();
-        long channels = (long)options.Ngf << options.MiddleBlocks;
-        layers.Add(ConvTranspose2d(options.Nz, channels, 4, stride: 1, bias: false));
-        layers.Add(BatchNorm2d(channels));
-        layers.Add(Activation(options.GeneratorActivation));
-        for (int block = 0; block < options.MiddleBlocks; block++)
+        long nz = options.Nz, ngf = options.Ngf, nc = options.Nc;
+        // The tutorial's nn.Sequential, written out for each image size; a layer's index is its state_dict key (main.0 ...).
+        Module<Tensor, Tensor>[] layers = options.ImageSize switch
         {
-            layers.Add(ConvTranspose2d(channels, channels / 2, 4, stride: 2, padding: 1, bias: false));
-            layers.Add(BatchNorm2d(channels / 2));
-            layers.Add(Activation(options.GeneratorActivation));
-            channels /= 2;
-        }
-        layers.Add(ConvTranspose2d(channels, options.Nc, 4, stride: 2, padding: 1, bias: false));
-        layers.Add(Tanh());
-        main = Sequential(layers.Select((layer, i) => (i.ToString(), (Module<Tensor, Tensor>)layer)).ToArray());
+            64 =>
+            [
+                .. First(nz, ngf * 8), // input is Z, going into a convolution; state size (ngf*8) x 4 x 4
+                .. Up(ngf * 8, ngf * 4), // state size (ngf*4) x 8 x 8
+                .. Up(ngf * 4, ngf * 2), // state size (ngf*2) x 16 x 16
+                .. Up(ngf * 2, ngf), // state size (ngf) x 32 x 32
+                .. Last(ngf, nc), // state size (nc) x 64 x 64
+            ],
+            32 =>
+            [
+                .. First(nz, ngf * 4), // state size (ngf*4) x 4 x 4
+                .. Up(ngf * 4, ngf * 2), // state size (ngf*2) x 8 x 8
+                .. Up(ngf * 2, ngf), // state size (ngf) x 16 x 16
+                .. Last(ngf, nc), // state size (nc) x 32 x 32
+            ],
+            128 =>
+            [
+                .. First(nz, ngf * 16), // state size (ngf*16) x 4 x 4
+                .. Up(ngf * 16, ngf * 8), // state size (ngf*8) x 8 x 8
+                .. Up(ngf * 8, ngf * 4), // state size (ngf*4) x 16 x 16
+                .. Up(ngf * 4, ngf * 2), // state size (ngf*2) x 32 x 32
+                .. Up(ngf * 2, ngf), // state size (ngf) x 64 x 64
+                .. Last(ngf, nc), // state size (nc) x 128 x 128
+            ],
+            _ => throw new InputException("imageSize", InputProblem.OutOfRange, $"must be 32, 64 or 128 (got {options.ImageSize})"),
+        };
+        main = Sequential(layers.Select((layer, i) => (i.ToString(), layer)).ToArray());
         RegisterComponents();
-        this.layers = main.children().Cast<Module<Tensor, Tensor>>().ToList();
+        this.layers = layers;
+
+        // ConvTranspose2d(in, out, kernel 4, stride 1, padding 0) from 1x1 to 4x4, BatchNorm, ReLU.
+        Module<Tensor, Tensor>[] First(long from, long to) =>
+            [ConvTranspose2d(from, to, 4, stride: 1, bias: false), BatchNorm2d(to), Activation(options.GeneratorActivation)];
+        // ConvTranspose2d(in, out, 4, 2, 1): doubles the side. BatchNorm, ReLU.
+        Module<Tensor, Tensor>[] Up(long from, long to) =>
+            [ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(to), Activation(options.GeneratorActivation)];
+        // The image: ConvTranspose2d(ngf, nc, 4, 2, 1), then Tanh to [-1, 1].
+        static Module<Tensor, Tensor>[] Last(long from, long to) => [ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false), Tanh()];
     }
 
     /// <summary>z as [B, nz] or [B, nz, 1, 1]; returns images in [-1, 1], [B, nc, size, size].</summary>
