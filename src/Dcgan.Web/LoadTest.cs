@@ -34,10 +34,10 @@ internal static class LoadTest
     public static async Task<LoadTestReport> RunAsync(LoadTestOptions o, Action<string>? log = null)
     {
         if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"--url: '{o.Url}' is not a studio's address; give one such as http://127.0.0.1:5000");
-        if (!uri.IsLoopback) throw new ArgumentException($"--url must be a loopback address (127.0.0.1, localhost, [::1]); got {uri.Host}");
-        if (o.Requests is < 1 or > 1_000_000) throw new ArgumentException("--requests must be between 1 and 1000000");
-        if (o.Concurrency is < 1 or > 256) throw new ArgumentException("--concurrency must be between 1 and 256");
+            throw new InputException("--url", InputProblem.Invalid, $": '{o.Url}' is not a studio's address; give one such as http://127.0.0.1:5000");
+        if (!uri.IsLoopback) throw new InputException("--url", InputProblem.Invalid, $"must be a loopback address (127.0.0.1, localhost, [::1]); got {uri.Host}");
+        if (o.Requests is < 1 or > 1_000_000) throw new InputException("--requests", InputProblem.Invalid, $"must be between 1 and 1000000");
+        if (o.Concurrency is < 1 or > 256) throw new InputException("--concurrency", InputProblem.Invalid, $"must be between 1 and 256");
         using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(60) };
         var before = await Status(client);
         string model = $"/api/models/{o.Model ?? await DefaultModel(client)}";

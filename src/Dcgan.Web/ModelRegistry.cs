@@ -19,9 +19,9 @@ internal sealed class ModelRegistry : IDisposable
     public ModelRegistry(StudioOptions options)
     {
         if (options.MaxBatch is < 1 or > 1024)
-            throw new ArgumentException($"--max-batch must be between 1 and 1024 (got {options.MaxBatch})");
+            throw new InputException("--max-batch", InputProblem.Invalid, $"must be between 1 and 1024 (got {options.MaxBatch})");
         if (!(options.BatchWindow.TotalMilliseconds is >= 0 and <= 100))
-            throw new ArgumentException($"--batch-wait must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
+            throw new InputException("--batch-wait", InputProblem.Invalid, $"must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
         this.options = options;
         Runs = new RunsFolder(options.RunsDir);
         catalog = new ModelCatalog(options.Checkpoint, Runs, options.ModelsDir);
@@ -41,7 +41,7 @@ internal sealed class ModelRegistry : IDisposable
     public ServedModel Get(string id)
     {
         if (id.Length != IdLength || !id.All(Uri.IsHexDigit))
-            throw new ArgumentException($"model: '{id}' is not a model id ({IdLength} hex digits; GET /api/models lists them)");
+            throw new InputException("model", InputProblem.Invalid, $": '{id}' is not a model id ({IdLength} hex digits; GET /api/models lists them)");
         if (!catalog.TryKnown(id, out var entry)) catalog.List(); // a checkpoint written since the last listing
         if (!catalog.TryKnown(id, out entry))
             throw new KeyNotFoundException($"model: no model with id '{id}' (GET /api/models lists them)");

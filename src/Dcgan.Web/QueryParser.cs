@@ -8,18 +8,18 @@ internal static class QueryParser
     public static long Long(string? text, string parameter, long min, long max, long? fallback = null)
     {
         if (string.IsNullOrEmpty(text))
-            return fallback ?? throw new ArgumentException($"{parameter}: required (an integer from {min} to {max})");
+            return fallback ?? throw new InputException(parameter, InputProblem.Invalid, $": required (an integer from {min} to {max})");
         if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
-            throw new ArgumentException($"{parameter}: '{text}' is not an integer");
-        if (value < min || value > max) throw new ArgumentException($"{parameter}: {value} is out of range ({min} to {max})");
+            throw new InputException(parameter, InputProblem.Invalid, $": '{text}' is not an integer");
+        if (value < min || value > max) throw new InputException(parameter, InputProblem.OutOfRange, $": {value} is out of range ({min} to {max})");
         return value;
     }
 
     public static double Double(string? text, string parameter, double min, double max)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            throw new ArgumentException($"{parameter}: '{text}' is not a number");
-        if (value < min || value > max) throw new ArgumentException($"{parameter}: {value} is out of range ({min} to {max})");
+            throw new InputException(parameter, InputProblem.Invalid, $": '{text}' is not a number");
+        if (value < min || value > max) throw new InputException(parameter, InputProblem.OutOfRange, $": {value} is out of range ({min} to {max})");
         return value;
     }
 
@@ -27,8 +27,7 @@ internal static class QueryParser
 
     public static IReadOnlyList<long> Seeds(string? text, string parameter, int maxCount)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{parameter}: required (seeds such as 3,7,12-20)");
-        try { return Input.UserInput.SeedList(text, maxCount); }
-        catch (ArgumentException e) { throw new ArgumentException($"{parameter}: {e.Message}"); }
+        if (string.IsNullOrWhiteSpace(text)) throw new InputException(parameter, InputProblem.Invalid, ": required (seeds such as 3,7,12-20)");
+        return Input.UserInput.SeedList(text, maxCount, parameter);
     }
 }

@@ -37,6 +37,6 @@ internal sealed class RunsFolder(string path)
             : name.StartsWith('.') ? "starts with a dot"
             : name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Any(char.IsControl) ? "holds a character file names cannot"
             : null;
-        return reason is null ? name : throw new ArgumentException($"{parameter}: '{name}' {reason}; give a plain name as GET /api/runs lists them");
+        return reason is null ? name : throw new InputException(parameter, InputProblem.Invalid, $": '{name}' {reason}; give a plain name as GET /api/runs lists them");
     }
 }

@@ -30,7 +30,7 @@ internal static class StaticPagePreview
             try { probe.Start(); }
             catch (System.Net.Sockets.SocketException e)
             {
-                throw new ArgumentException($"--urls: cannot listen on {url} ({e.Message.TrimEnd('.')}); stop what uses the port or choose another");
+                throw new InputException("--urls", InputProblem.Invalid, $": cannot listen on {url} ({e.Message.TrimEnd('.')}); stop what uses the port or choose another");
             }
             finally { probe.Stop(); }
         }
@@ -39,7 +39,7 @@ internal static class StaticPagePreview
     public static WebApplication Build(string directory, string urls, bool crossOriginIsolated = true)
     {
         StudioServer.CheckUrls(urls);
-        if (!Directory.Exists(directory)) throw new ArgumentException($"{directory} is not a folder to serve");
+        if (!Directory.Exists(directory)) throw new InputException("web", InputProblem.Invalid, $": {directory} is not a folder to serve");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

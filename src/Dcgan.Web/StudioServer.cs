@@ -23,7 +23,7 @@ internal static class StudioServer
         foreach (string url in urls.Split(';', StringSplitOptions.TrimEntries))
             // Kestrel's wildcard hosts (http://*:5000, http://+:5000) are addresses too; Uri does not parse them.
             if (!Uri.TryCreate(url.Replace("://*", "://any").Replace("://+", "://any"), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
-                throw new ArgumentException($"--urls: '{url}' is not an address to listen on; give one such as http://127.0.0.1:5000");
+                throw new InputException("--urls", InputProblem.Invalid, $": '{url}' is not an address to listen on; give one such as http://127.0.0.1:5000");
     }
 
     public static WebApplication Build(StudioOptions options, Action<WebApplicationBuilder>? configure = null)
@@ -84,7 +84,10 @@ internal static class StudioServer
     public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes,
         long ManagedBytes, int Gen0Collections, int Gen2Collections);
 
-    /// <summary>Bad input -> 400, unknown names -> 404, too large -> 413; each as problem details naming the parameter.</summary>
+    /// <summary>
+    /// The library's typed input errors by their kind (400, 404, 409, 413), unknown names 404, unreadable uploads 400, each
+    /// as problem details naming the parameter; anything else is a bug: 500 with a trace id, the exception in the log.
+    /// </summary>
     private static async Task TranslateErrors(HttpContext context, Func<Task> next)
     {
         try
@@ -108,7 +111,7 @@ internal static class StudioServer
                     ["code"] = JsonNamingPolicy.KebabCaseLower.ConvertName(e.Problem.ToString()), ["setting"] = e.Setting,
                 }).ExecuteAsync(context);
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FileNotFoundException or InvalidDataException
+        catch (Exception e) when (e is KeyNotFoundException or FileNotFoundException or InvalidDataException
                                        or BadHttpRequestException or JsonException)
         {
             int status = e switch
@@ -132,6 +135,17 @@ internal static class StudioServer
             };
             await Results.Problem(statusCode: status, title: title, detail: detail)
                 .ExecuteAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            // Not the caller's input: a fault of the server. Logged with its trace, answered with the id that finds it.
+            string traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Dcgan.Studio")
+                .LogError(e, "Unexpected error on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, traceId);
+            context.Response.Clear();
+            await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Server error",
+                detail: $"the studio failed on this request ({e.GetType().Name}); the log has the trace {traceId}",
+                extensions: new Dictionary<string, object?> { ["traceId"] = traceId }).ExecuteAsync(context);
         }
     }
 }

@@ -33,8 +33,8 @@ internal static class DcganJson
     {
         foreach (var value in Enum.GetValues<TEnum>())
             if (string.Equals(Name(value), text, StringComparison.OrdinalIgnoreCase)) return value;
-        throw new ArgumentException(
-            $"{option} must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
+        throw new InputException(option, InputProblem.Invalid,
+            $"must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
     }
 
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>

@@ -177,7 +177,7 @@ public class CelebaLayoutTests
         Assert.True(table.Has("000002.jpg", "male"));
         Assert.True(table.Has("000003.jpg", "5_o_Clock_Shadow"));
         Assert.Null(table.Has("999999.jpg", "Male"));
-        Assert.Contains("unknown attribute 'Beard'", Assert.Throws<ArgumentException>(() => table.Has("000001.jpg", "Beard")).Message);
+        Assert.Contains("unknown attribute 'Beard'", Assert.Throws<InputException>(() => table.Has("000001.jpg", "Beard")).Message);
     }
 
     [Theory]

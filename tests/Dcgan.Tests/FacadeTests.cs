@@ -96,7 +96,7 @@ public class FacadeTests
         Assert.Contains("'small' has 2 values, and this model's latents have 100",
             Assert.Throws<ArgumentException>(() => netG.Edit(1, small, 1)).Message);
         Assert.Contains("all zeros", Assert.Throws<InvalidDataException>(() => LatentVector.FromValues("zero", new float[100])).Message);
-        Assert.Contains("not a valid name", Assert.Throws<ArgumentException>(() => LatentVector.FromValues("../x", [1f])).Message);
+        Assert.Contains("not a valid name", Assert.Throws<InputException>(() => LatentVector.FromValues("../x", [1f])).Message);
         var missing = Assert.Throws<InputException>(() => GanGenerator.Load("no-such-model"));
         Assert.Equal((InputProblem.NotFound, "model"), (missing.Problem, missing.Setting));
         Assert.StartsWith("model 'no-such-model' does not exist", missing.Message);

@@ -27,8 +27,8 @@ public class LatentAndImagingTests
     public void Seed_lists_parse_as_written_and_reject_nonsense()
     {
         Assert.Equal(new long[] { 3, 7, 12, 13, 14 }, Input.UserInput.SeedList("3,7,12-14"));
-        Assert.Throws<ArgumentException>(() => Input.UserInput.SeedList("3,x"));
-        Assert.Throws<ArgumentException>(() => Input.UserInput.SeedList("9-2"));
+        Assert.Throws<InputException>(() => Input.UserInput.SeedList("3,x"));
+        Assert.Throws<InputException>(() => Input.UserInput.SeedList("9-2"));
     }
 
     [Theory]

@@ -60,7 +60,7 @@ public class LatentEditingTests
     public void Too_few_labels_is_a_clear_error_and_few_labels_are_reported_as_not_held_out()
     {
         using var z = Normal(5, 8, 3);
-        var e = Assert.Throws<ArgumentException>(() =>
+        var e = Assert.Throws<InputException>(() =>
             AttributeFitter.Direction(AttributeMethod.MeanDiff, z, [true, false, false, false, false]));
         Assert.Contains("at least 2 images with and 2 without", e.Message);
         var (_, validation) = AttributeFitter.FitAndValidate(AttributeMethod.MeanDiff, z[..4], [true, true, false, false]);

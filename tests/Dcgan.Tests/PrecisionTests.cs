@@ -145,7 +145,7 @@ public class PrecisionTests
         Assert.Equal(native ? Precision.Bf16 : Precision.Fp32, PrecisionChoice.Parse("auto"));
         Assert.Equal(Precision.Fp32, PrecisionChoice.Parse("FP32"));
         Assert.Equal(Precision.Bf16, PrecisionChoice.Parse(" bf16 "));
-        var e = Assert.Throws<ArgumentException>(() => PrecisionChoice.Parse("fp16", "--precision"));
+        var e = Assert.Throws<InputException>(() => PrecisionChoice.Parse("fp16", "--precision"));
         Assert.Equal("--precision: 'fp16' is not a precision; give fp32, bf16 or auto", e.Message);
     }
 

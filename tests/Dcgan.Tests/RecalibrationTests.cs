@@ -68,6 +68,6 @@ public class RecalibrationTests
         Assert.False(g.training);
         foreach (var (name, buffer) in g.named_buffers()) Assert.True(buffer.eq(buffersBefore[name]).all().item<bool>(), name);
         Assert.True(sampler.Generate(z).eq(evalBefore).all().item<bool>());
-        Assert.Throws<ArgumentException>(() => sampler.GenerateInTrainMode(z[..1]));
+        Assert.Throws<InputException>(() => sampler.GenerateInTrainMode(z[..1]));
     }
 }

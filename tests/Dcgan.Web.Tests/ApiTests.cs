@@ -638,14 +638,14 @@ public class LoadTestTests
     [InlineData("http://example.com")]
     public async Task A_load_test_only_ever_targets_loopback(string url)
     {
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions(url, 1, 1)));
+        var e = await Assert.ThrowsAsync<InputException>(() => LoadTest.RunAsync(new LoadTestOptions(url, 1, 1)));
         Assert.Contains("must be a loopback address", e.Message);
     }
 
     [Fact]
     public async Task A_load_test_of_a_malformed_address_says_so()
     {
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => LoadTest.RunAsync(new LoadTestOptions("garbage", 1, 1)));
+        var e = await Assert.ThrowsAsync<InputException>(() => LoadTest.RunAsync(new LoadTestOptions("garbage", 1, 1)));
         Assert.Equal("--url: 'garbage' is not a studio's address; give one such as http://127.0.0.1:5000", e.Message);
     }
 }

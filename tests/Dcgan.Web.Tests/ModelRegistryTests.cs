@@ -42,7 +42,7 @@ public class ModelRegistryTests
     [InlineData("nul\0x", "holds a character file names cannot")]
     public void Run_and_file_names_from_urls_stay_plain(string name, string reason)
     {
-        var e = Assert.Throws<ArgumentException>(() => RunsFolder.SafeName(name, "run"));
+        var e = Assert.Throws<InputException>(() => RunsFolder.SafeName(name, "run"));
         Assert.Contains(reason, e.Message);
         Assert.Equal("step-0000002.png", RunsFolder.SafeName("step-0000002.png", "file"));
     }

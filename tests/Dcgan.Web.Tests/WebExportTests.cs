@@ -270,7 +270,7 @@ public class WebExportTests(WebExportFixture web) : IClassFixture<WebExportFixtu
         string other = Path.Combine(web.Root, "other");
         Directory.CreateDirectory(other);
         File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
-        var e = Assert.Throws<ArgumentException>(() => WebPageExport.Write(web.Small, "fixture", [], other));
+        var e = Assert.Throws<InputException>(() => WebPageExport.Write(web.Small, "fixture", [], other));
         Assert.Contains("not an exported page", e.Message);
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(other).Select(Path.GetFileName));
         WebPageExport.Write(web.Small, "fixture", [], Path.Combine(web.Root, "small"));

@@ -25,12 +25,12 @@ internal static class ArithmeticCommand
         {
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             CheckOutputFile("--save-latents", r.GetValue(saveLatents), LatentsFile);
-            if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
+            if (r.GetValue(seed) < 0) throw CommandRunner.Usage($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             double rad = r.GetValue(radius);
-            if (!(rad >= 0 && rad <= 2)) throw new ArgumentException($"--radius must be between 0 and 2 (got {rad})");
+            if (!(rad >= 0 && rad <= 2)) throw CommandRunner.Usage($"--radius must be between 0 and 2 (got {rad})");
             foreach (var option in new[] { a, b, c })
                 if (r.GetValue(option) is null)
-                    throw new ArgumentException($"{option.Name} is required (seeds such as 3,8,21, or a latents file)");
+                    throw CommandRunner.Usage($"{option.Name} is required (seeds such as 3,8,21, or a latents file)");
             using var loaded = model.Open(r);
             using var za = ModelArguments.SeedsOrLatents(loaded, r.GetValue(a)!, "--a", 16);
             using var zb = ModelArguments.SeedsOrLatents(loaded, r.GetValue(b)!, "--b", 16);

@@ -39,7 +39,7 @@ internal static class AttributeCommand
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
             var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
             if (seedsB is not null && chosen != AttributeMethod.Balanced)
-                throw new ArgumentException("--balance-with is for --method balanced");
+                throw CommandRunner.Usage("--balance-with is for --method balanced");
 
             using var loaded = model.Open(r);
             var vector = Generation.ModelVectors.Fit(loaded, r.GetValue(name)!, chosen, seedsWith, seedsWithout, seedsB);
@@ -62,7 +62,7 @@ internal static class AttributeCommand
         if (r.GetValue(labels) is { } file)
         {
             if (r.GetValue(with) is not null || r.GetValue(without) is not null)
-                throw new ArgumentException("give either --labels or --with/--without, not both");
+                throw CommandRunner.Usage("give either --labels or --with/--without, not both");
             if (!File.Exists(file)) throw new FileNotFoundException($"labels file '{file}' does not exist");
             try
             {
@@ -79,7 +79,7 @@ internal static class AttributeCommand
         }
         var bSeeds = r.GetValue(balanceWith) is { } text ? Input.UserInput.SeedList(text).ToHashSet() : null;
         if (r.GetValue(with) is null || r.GetValue(without) is null)
-            throw new ArgumentException("give --with SEEDS and --without SEEDS (or --labels FILE)");
+            throw CommandRunner.Usage("give --with SEEDS and --without SEEDS (or --labels FILE)");
         return (ModelArguments.Seeds(r, with), ModelArguments.Seeds(r, without), bSeeds);
     }
 
@@ -107,7 +107,7 @@ internal static class AttributeCommand
         command.SetAction(r => CommandRunner.Guard("attribute apply", () =>
         {
             int count = r.GetValue(n);
-            if (count is < 1 or > 64) throw new ArgumentException($"--n must be between 1 and 64 (got {count})");
+            if (count is < 1 or > 64) throw CommandRunner.Usage($"--n must be between 1 and 64 (got {count})");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             var s = Input.UserInput.Strengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);

@@ -23,14 +23,14 @@ internal static class BenchCommand
             .With(data, steps, warmup, precision, json, device);
         command.SetAction(r => CommandRunner.Guard("bench", () =>
         {
-            if (r.GetValue(steps) < 1) throw new ArgumentException("--steps must be at least 1");
-            if (r.GetValue(warmup) < 0) throw new ArgumentException("--warmup must be non-negative");
+            if (r.GetValue(steps) < 1) throw CommandRunner.Usage("--steps must be at least 1");
+            if (r.GetValue(warmup) < 0) throw CommandRunner.Usage("--warmup must be non-negative");
             var precisions = r.GetValue(precision)!.Split(',', StringSplitOptions.TrimEntries)
-                .Select(p => p == "auto" ? throw new ArgumentException("--precision: name fp32 and/or bf16 (auto chooses one; bench compares)")
+                .Select(p => p == "auto" ? throw CommandRunner.Usage("--precision: name fp32 and/or bf16 (auto chooses one; bench compares)")
                     : PrecisionChoice.Parse(p, "--precision")).Distinct().ToList();
             string? jsonPath = r.GetValue(json);
             if (jsonPath is not null && Directory.Exists(jsonPath))
-                throw new ArgumentException($"--json: '{jsonPath}' is a folder; name a file, e.g. bench.json");
+                throw CommandRunner.Usage($"--json: '{jsonPath}' is a folder; name a file, e.g. bench.json");
             Console.WriteLine($"DCGAN Studio bench: {Benchmark.ProcessorModel()}, {Environment.ProcessorCount} cores, native bf16: " +
                 $"{PrecisionChoice.NativeBf16Features}; TorchSharp threads {TorchSharp.torch.get_num_threads()}, {DateTime.UtcNow:u}");
             var report = Benchmark.Run(

@@ -42,7 +42,7 @@ internal static class ClassifyCommand
         command.SetAction(r => CommandRunner.Guard("attribute classify", () =>
         {
             var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
-            if (r.GetValue(epochs) is < 1 or > 100) throw new ArgumentException("--epochs must be between 1 and 100");
+            if (r.GetValue(epochs) is < 1 or > 100) throw CommandRunner.Usage("--epochs must be between 1 and 100");
             using var loaded = model.Open(r);
             var source = DataSource.Resolve(r.GetValue(data)!);
             using var cache = PixelCache.Open(source, loaded.Options.ImageSize, loaded.Options.Nc, r.GetValue(cacheDir)!);
@@ -77,7 +77,7 @@ internal static class ClassifyCommand
             return ImageLabels.FromLabelsJson(json, attribute, against);
         if (source is FolderImageSource folder && File.Exists(Path.Combine(folder.Root, DatasetPacker.LabelsEntry)))
             return ImageLabels.FromLabelsJson(File.ReadAllText(Path.Combine(folder.Root, DatasetPacker.LabelsEntry)), attribute, against);
-        throw new ArgumentException($"{source.Description} has no labels: give --attributes list_attr_celeba.txt (CelebA) " +
+        throw CommandRunner.Usage($"{source.Description} has no labels: give --attributes list_attr_celeba.txt (CelebA) " +
             "or --labels FILE (IDX), or use a data set with labels.json");
     }
 }

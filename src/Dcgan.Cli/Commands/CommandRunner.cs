@@ -53,6 +53,9 @@ internal static class CommandRunner
         return parsed.Invoke();
     }
 
+    /// <summary>The command's own check of what a person typed, already in its words (flags included): a usage error.</summary>
+    public static InputException Usage(string message) => new("", InputProblem.Invalid, message);
+
     /// <summary>Runs a command body; expected failures (bad input, missing files) print one line, not a stack trace.</summary>
     public static int Guard(string command, Func<int> body)
     {
@@ -70,7 +73,7 @@ internal static class CommandRunner
             return e.Problem is InputProblem.NotFound or InputProblem.RunLocked or InputProblem.RunExists or InputProblem.NoCheckpoint
                 or InputProblem.DataChanged ? Failure : UsageError;
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                                        or InvalidOperationException or UnauthorizedAccessException or HttpRequestException or IOException)
         {
             // Files and the disk (full, read-only, a path under a file) and the network are the world, not a bug: one line.
@@ -79,7 +82,7 @@ internal static class CommandRunner
                 : SettingText.Render(e.Message, FlagFor); // settings the library names in its advice, as flags
             Console.Error.WriteLine($"dcgan {command}: {detail}");
             if (verbose) Console.Error.WriteLine(e);
-            return e is ArgumentException ? UsageError : Failure;
+            return Failure;
         }
         catch (Exception e)
         {

@@ -44,5 +44,5 @@ internal static class DatasetCommand
     }
 
     private static int CheckSize(int size) =>
-        size is >= 8 and <= 1024 ? size : throw new ArgumentException($"--size must be between 8 and 1024 pixels (got {size})");
+        size is >= 8 and <= 1024 ? size : throw CommandRunner.Usage($"--size must be between 8 and 1024 pixels (got {size})");
 }

@@ -24,11 +24,11 @@ internal static class DirectionsCommand
         command.SetAction(r => CommandRunner.Guard("directions", () =>
         {
             var chosen = DcganJson.ParseEnum<AttributeMethod>(r.GetValue(method)!, "--method");
-            if (chosen is not (AttributeMethod.Sefa or AttributeMethod.Pca)) throw new ArgumentException("--method must be sefa or pca");
+            if (chosen is not (AttributeMethod.Sefa or AttributeMethod.Pca)) throw CommandRunner.Usage("--method must be sefa or pca");
             double range = r.GetValue(strength);
-            if (!(range > 0 && range <= 20)) throw new ArgumentException($"--strength must be in (0, 20] (got {range})");
+            if (!(range > 0 && range <= 20)) throw CommandRunner.Usage($"--strength must be in (0, 20] (got {range})");
             var seeds = Input.UserInput.SeedList(r.GetValue(previewSeeds)!);
-            if (seeds.Count > 16) throw new ArgumentException("at most 16 preview seeds");
+            if (seeds.Count > 16) throw CommandRunner.Usage("at most 16 preview seeds");
             using var loaded = model.Open(r);
             var directions = Generation.ModelVectors.Discover(loaded, chosen, r.GetValue(k), r.GetValue(samples));
             string dir = r.GetValue(output)!;

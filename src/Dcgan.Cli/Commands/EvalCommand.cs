@@ -26,7 +26,7 @@ internal static class EvalCommand
         command.SetAction(r => CommandRunner.Guard("eval", () =>
         {
             if (r.GetValue(json) is { } jsonFile && (Directory.Exists(jsonFile) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(jsonFile)))))
-                throw new ArgumentException($"--json: '{jsonFile}' is a folder or in a folder that does not exist; name a file, e.g. eval.json");
+                throw CommandRunner.Usage($"--json: '{jsonFile}' is a folder or in a folder that does not exist; name a file, e.g. eval.json");
             var samplingMode = ModelArguments.Mode(r, mode);
             using var loaded = model.Open(r);
             using var extractor = new FeatureExtractor(r.GetValue(features));

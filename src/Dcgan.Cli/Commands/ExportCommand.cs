@@ -39,19 +39,19 @@ internal static class ExportCommand
         {
             string? webDir = r.GetValue(web), outDir = r.GetValue(output);
             string kind = r.GetValue(format)!;
-            if (kind is not ("pth" or "onnx")) throw new ArgumentException($"--format: '{kind}' is not a format; give pth or onnx");
+            if (kind is not ("pth" or "onnx")) throw CommandRunner.Usage($"--format: '{kind}' is not a format; give pth or onnx");
             if (webDir is null)
             {
                 if (r.GetValue(vectors) is not null || r.GetValue(serve) || r.GetResult(directions) is { Implicit: false })
-                    throw new ArgumentException("--vectors, --directions and --serve go with --web DIR (the web page); add --web or leave them out");
-                if (outDir is null) throw new ArgumentException("--out is required: the folder to write the files to (or give --web DIR for a web page)");
+                    throw CommandRunner.Usage("--vectors, --directions and --serve go with --web DIR (the web page); add --web or leave them out");
+                if (outDir is null) throw CommandRunner.Usage("--out is required: the folder to write the files to (or give --web DIR for a web page)");
                 return kind == "pth" ? ExportStateDicts(r.GetValue(model.Checkpoint), outDir) : ExportOnnx(model, r, outDir);
             }
-            if (outDir is not null) throw new ArgumentException("--web DIR is the page's folder; leave out --out (or export files without --web)");
+            if (outDir is not null) throw CommandRunner.Usage("--web DIR is the page's folder; leave out --out (or export files without --web)");
             int directionCount = r.GetValue(directions);
-            if (directionCount is < 0 or > 64) throw new ArgumentException($"--directions must be between 0 and 64 (got {directionCount})");
+            if (directionCount is < 0 or > 64) throw CommandRunner.Usage($"--directions must be between 0 and 64 (got {directionCount})");
             if (r.GetValue(vectors) is not null && r.GetResult(directions) is { Implicit: false })
-                throw new ArgumentException("--directions is for a page without --vectors; give one or the other");
+                throw CommandRunner.Usage("--directions is for a page without --vectors; give one or the other");
             return ExportWebPage(model, r, webDir, r.GetValue(vectors), directionCount, r.GetValue(force), r.GetValue(serve) ? r.GetValue(urls) : null);
         }));
         return command;
@@ -60,7 +60,7 @@ internal static class ExportCommand
     private static int ExportStateDicts(string? checkpointArgument, string dir)
     {
         if (checkpointArgument is null)
-            throw new ArgumentException("--format pth needs --checkpoint: a checkpoint (.ckpt) or run directory, which holds D as well as G");
+            throw CommandRunner.Usage("--format pth needs --checkpoint: a checkpoint (.ckpt) or run directory, which holds D as well as G");
         string path = Checkpoint.Resolve(checkpointArgument);
         var options = Checkpoint.ReadOptions(path).Model;
         using var generator = new Generator(options);
@@ -99,7 +99,7 @@ internal static class ExportCommand
         if (previewUrls is not null) StaticPagePreview.CheckCanListen(previewUrls);
         using var loaded = model.Open(r, Precision.Fp32); // the file holds fp32 weights and ONNX runs fp32
         var files = vectorList is null ? [] : vectorList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (vectorList is not null && files.Length == 0) throw new ArgumentException("--vectors is empty; give vector files, comma-separated");
+        if (vectorList is not null && files.Length == 0) throw CommandRunner.Usage("--vectors is empty; give vector files, comma-separated");
         var vectors = WebPageExport.VectorsOrDirections(loaded,
             files.Select(f => loaded.LoadVector(f, force, warning => Console.Error.WriteLine(warning))).ToList(), directionCount);
         var summary = WebPageExport.Write(loaded, WebPageExport.ModelName(loaded.Path), vectors, dir);

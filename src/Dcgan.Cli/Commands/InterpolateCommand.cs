@@ -23,11 +23,11 @@ internal static class InterpolateCommand
         command.SetAction(r => CommandRunner.Guard("interpolate", () =>
         {
             if (r.GetValue(output) is null && r.GetValue(frames) is null)
-                throw new ArgumentException("nothing to write: give --out FILE.png and/or --frames DIR");
+                throw CommandRunner.Usage("nothing to write: give --out FILE.png and/or --frames DIR");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             int k = r.GetValue(steps);
             if (k < 2 || k > Generation.Figures.MaxInterpolationSteps)
-                throw new ArgumentException($"--steps must be between 2 and {Generation.Figures.MaxInterpolationSteps} (got {k})");
+                throw CommandRunner.Usage($"--steps must be between 2 and {Generation.Figures.MaxInterpolationSteps} (got {k})");
             var chosen = DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };

@@ -80,13 +80,13 @@ internal static class InvertCommand
             if (files.Count == 0)
                 throw new FileNotFoundException($"--image: the folder '{path}' holds no images ({string.Join(", ", ImageExtensions)})");
             if (files.Count > 1024)
-                throw new ArgumentException($"--image: the folder '{path}' holds {files.Count} images, at most 1024 at once");
+                throw CommandRunner.Usage($"--image: the folder '{path}' holds {files.Count} images, at most 1024 at once");
         }
         else if (File.Exists(path)) files = [path];
         else throw new FileNotFoundException($"--image: '{path}' does not exist");
         foreach (var file in files)
             if (new FileInfo(file).Length > MaxFileBytes)
-                throw new ArgumentException($"--image: {file} is {new FileInfo(file).Length >> 20} MB, at most {MaxFileBytes >> 20} MB");
+                throw CommandRunner.Usage($"--image: {file} is {new FileInfo(file).Length >> 20} MB, at most {MaxFileBytes >> 20} MB");
         return files;
     }
 }

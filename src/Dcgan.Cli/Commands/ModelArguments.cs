@@ -47,13 +47,13 @@ internal sealed class ModelArguments
         if (File.Exists(text))
         {
             var z = LatentFile.Read(text, model.Options.Nz);
-            if (z.shape[0] > max) throw new ArgumentException($"{option}: {text} holds {z.shape[0]} latents, at most {max}");
+            if (z.shape[0] > max) throw CommandRunner.Usage($"{option}: {text} holds {z.shape[0]} latents, at most {max}");
             return z;
         }
-        try { return model.LatentsFor(Input.UserInput.SeedList(text, max)); }
-        catch (ArgumentException e) { throw new ArgumentException($"{option}: {e.Message} (or give a latents file that exists)"); }
+        try { return model.LatentsFor(Input.UserInput.SeedList(text, max, option)); }
+        catch (InputException e) { throw new InputException(option, e.Problem, $"{e.Reason} (or give a latents file that exists)"); }
     }
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
-        r.GetValue(option) is { } text ? Input.UserInput.SeedList(text) : throw new ArgumentException($"{option.Name} is required");
+        r.GetValue(option) is { } text ? Input.UserInput.SeedList(text) : throw CommandRunner.Usage($"{option.Name} is required");
 }

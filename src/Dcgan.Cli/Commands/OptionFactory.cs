@@ -23,13 +23,13 @@ internal static class OptionFactory
     public static void CheckOutputFile(string option, string? path, string[] extensions, string? folderMadeByCommand = null)
     {
         if (path is null) return;
-        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"{option}: the path is empty");
+        if (string.IsNullOrWhiteSpace(path)) throw CommandRunner.Usage($"{option}: the path is empty");
         if (!extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-            throw new ArgumentException($"{option}: '{path}' must end in {string.Join(" or ", extensions)}, which is what it will hold");
+            throw CommandRunner.Usage($"{option}: '{path}' must end in {string.Join(" or ", extensions)}, which is what it will hold");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (File.Exists(folder)) throw new ArgumentException($"{option}: cannot write {path}: {folder} is a file, not a folder");
+        if (File.Exists(folder)) throw CommandRunner.Usage($"{option}: cannot write {path}: {folder} is a file, not a folder");
         if (!Directory.Exists(folder) && !(folderMadeByCommand is not null && Path.GetFullPath(folderMadeByCommand).TrimEnd('/') == folder))
-            throw new ArgumentException($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
+            throw CommandRunner.Usage($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
     }
 
     public static Command With(this Command command, params Option[] options)

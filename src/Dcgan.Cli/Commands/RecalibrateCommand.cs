@@ -22,7 +22,7 @@ internal static class RecalibrateCommand
         command.SetAction(r => CommandRunner.Guard("recalibrate", () =>
         {
             string outPath = r.GetValue(output)!;
-            if (!PyTorchStateDict.IsPyTorchFile(outPath)) throw new ArgumentException($"--out must end in .pth (got '{outPath}')");
+            if (!PyTorchStateDict.IsPyTorchFile(outPath)) throw CommandRunner.Usage($"--out must end in .pth (got '{outPath}')");
             using var loaded = model.Open(r);
             BatchNormRecalibration.Apply(loaded.Sampler.Generator, r.GetValue(samples), r.GetValue(batchSize), r.GetValue(seed));
             PyTorchStateDict.Save(loaded.Sampler.Generator, outPath);

@@ -29,18 +29,18 @@ internal static class SampleCommand
             string? outPath = r.GetValue(output), eachDir = r.GetValue(each), latentsIn = r.GetValue(latents),
                 latentsOut = r.GetValue(saveLatents);
             if (outPath is null && eachDir is null && latentsOut is null)
-                throw new ArgumentException("nothing to write: give --out FILE.png, --each DIR or --save-latents FILE");
+                throw CommandRunner.Usage("nothing to write: give --out FILE.png, --each DIR or --save-latents FILE");
             int count = r.GetValue(n);
-            if (count is < 1 or > 1024) throw new ArgumentException($"--n must be between 1 and 1024 (got {count})");
-            if (r.GetValue(seed) < 0) throw new ArgumentException($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
+            if (count is < 1 or > 1024) throw CommandRunner.Usage($"--n must be between 1 and 1024 (got {count})");
+            if (r.GetValue(seed) < 0) throw CommandRunner.Usage($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             if (r.GetValue(seed) > long.MaxValue - (count - 1))
-                throw new ArgumentException(
+                throw CommandRunner.Usage(
                     $"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
             foreach (var (option, value) in new[] { ("--each", eachDir), ("--latents", latentsIn) })
-                if (value is not null && string.IsNullOrWhiteSpace(value)) throw new ArgumentException($"{option}: the path is empty");
+                if (value is not null && string.IsNullOrWhiteSpace(value)) throw CommandRunner.Usage($"{option}: the path is empty");
             CheckOutputFile("--out", outPath, PngFile, eachDir);
             CheckOutputFile("--save-latents", latentsOut, LatentsFile, eachDir);
-            if (r.GetValue(nrow) < 1) throw new ArgumentException($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
+            if (r.GetValue(nrow) < 1) throw CommandRunner.Usage($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
             var samplingMode = ModelArguments.Mode(r, mode);
 
             using var loaded = model.Open(r);

@@ -137,13 +137,13 @@ internal static class TrainCommand
                     var changed = given.Where(f => !Equals(f.Value(requested), f.Value(options)))
                         .Select(f => $"{f.Flag.Name} is {Show(f.Value(options))} in the run, {Show(f.Value(requested))} here").ToList();
                     if (changed.Count > 0)
-                        throw new ArgumentException("--resume keeps the run's saved settings, and only --epochs and --max-steps " +
+                        throw CommandRunner.Usage("--resume keeps the run's saved settings, and only --epochs and --max-steps " +
                             $"may change: {string.Join("; ", changed)}. Drop the flag, or start a new run with another --out");
                 }
             }
             else options = FromFlags();
             if (r.GetValue(acceptChangedData) && !r.GetValue(resume))
-                throw new ArgumentException("--accept-changed-data goes with --resume (a new run has no earlier data set to compare)");
+                throw CommandRunner.Usage("--accept-changed-data goes with --resume (a new run has no earlier data set to compare)");
             var trainer = new Trainer(options) { AcceptChangedData = r.GetValue(acceptChangedData) };
             bool chosenByAuto = !r.GetValue(resume) && r.GetValue(precision)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
             Console.WriteLine(PrecisionChoice.Describe(options.Precision, chosenByAuto) + (r.GetValue(resume) ? ", as the run was started" : ""));
@@ -244,7 +244,7 @@ internal static class TrainCommand
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p)
             && p is >= 0 and <= 1)
             return p;
-        throw new ArgumentException($"--augment-p: '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
+        throw CommandRunner.Usage($"--augment-p: '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports on the training thread, in order.</summary>

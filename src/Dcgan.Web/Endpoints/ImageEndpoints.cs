@@ -97,7 +97,7 @@ internal static class ImageEndpoints
     private static VectorEdit ParseEdit(string text, VectorStore vectors, ref bool pinned)
     {
         int colon = text.LastIndexOf(':');
-        if (colon <= 0) throw new ArgumentException($"v: '{text}' must be NAME@VERSION:STRENGTH (or NAME:STRENGTH)");
+        if (colon <= 0) throw new InputException("v", InputProblem.Invalid, $": '{text}' must be NAME@VERSION:STRENGTH (or NAME:STRENGTH)");
         return new VectorEdit(Vector(text[..colon], "v", vectors, ref pinned), Input.UserInput.Strength(text[(colon + 1)..], "v (strength)"));
     }
 

@@ -33,7 +33,7 @@ internal static class InversionEndpoints
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxImageBytes;
             if (!request.HasFormContentType)
-                throw new ArgumentException("image: send the image as multipart/form-data, in a field named 'image'");
+                throw new InputException("image", InputProblem.Invalid, ": send the image as multipart/form-data, in a field named 'image'");
             var q = request.Query;
             var options = new InversionOptions
             {
@@ -42,8 +42,8 @@ internal static class InversionEndpoints
                 Seed = QueryParser.Long(q["seed"], "seed", 0, long.MaxValue, 0),
             };
             var form = await request.ReadFormAsync(context.RequestAborted);
-            var file = form.Files.GetFile("image") ?? throw new ArgumentException("image: no file in a form field named 'image'");
-            if (file.Length == 0) throw new ArgumentException("image: the file is empty");
+            var file = form.Files.GetFile("image") ?? throw new InputException("image", InputProblem.Invalid, ": no file in a form field named 'image'");
+            if (file.Length == 0) throw new InputException("image", InputProblem.Invalid, ": the file is empty");
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, context.RequestAborted);
             // Stopped when the client goes or the studio shuts down (SIGTERM must not wait for a 90-second inversion).

@@ -31,9 +31,9 @@ internal static class VectorEndpoints
             string name = AttributeVector.CheckName(body.Name ?? "", "name");
             var method = Input.UserInput.SupervisedMethod(body.Method, "method");
             if ((body.With?.Length ?? 0) + (body.Without?.Length ?? 0) > MaxLabels)
-                throw new ArgumentException($"with/without: at most {MaxLabels} labels");
+                throw new InputException("with/without", InputProblem.TooLarge, $": at most {MaxLabels} labels");
             if ((body.With ?? []).Concat(body.Without ?? []).Any(s => s < 0))
-                throw new ArgumentException("with/without: seeds are non-negative integers");
+                throw new InputException("with/without", InputProblem.Invalid, ": seeds are non-negative integers");
             var vector = Generation.ModelVectors.Fit(served.Model, name, method, body.With ?? [], body.Without ?? [],
                 body.BalanceWith?.ToHashSet());
             served.Vectors.Put(vector);

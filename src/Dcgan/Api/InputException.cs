@@ -46,7 +46,10 @@ public sealed class InputException : ArgumentException
     {
         Setting = setting;
         Problem = problem;
-        template = reason.StartsWith(':') || reason.StartsWith(' ') ? $"`{setting}`{reason}" : $"`{setting}` {reason}";
+        Reason = reason;
+        // A face may name the setting in its own words already (--strengths): those are shown as given.
+        string named = SettingText.IsName(setting) ? $"`{setting}`" : setting;
+        template = named.Length == 0 ? reason : reason.StartsWith(':') || reason.StartsWith(' ') ? $"{named}{reason}" : $"{named} {reason}";
     }
 
     private InputException(string setting, InputProblem problem, string template, Exception inner, bool _)
@@ -60,6 +63,9 @@ public sealed class InputException : ArgumentException
     /// <summary>The same problem with the settings named by <paramref name="rename"/>: a layer whose own names differ.</summary>
     internal InputException Renamed(Func<string, string> rename) =>
         new(rename(Setting), Problem, SettingText.Render(template, name => $"`{rename(name)}`"), this, true);
+
+    /// <summary>What follows the setting's name in the message (other settings in backquotes): for a face that adds to it.</summary>
+    internal string Reason { get; } = "";
 
     /// <summary>The setting at fault, by the library's name (a parameter or property name, camelCase).</summary>
     public string Setting { get; }
@@ -86,6 +92,8 @@ internal static partial class SettingText
     public static string Render(string text, Func<string, string> nameOf) => SettingName().Replace(text, m => nameOf(m.Groups[1].Value));
 
     public static string Plain(string text) => Render(text, name => name);
+
+    public static bool IsName(string setting) => SettingName().IsMatch($"`{setting}`");
 
     [GeneratedRegex("`([A-Za-z][A-Za-z0-9]*)`")]
     private static partial Regex SettingName();

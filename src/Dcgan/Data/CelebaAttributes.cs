@@ -66,6 +66,6 @@ internal sealed class CelebaAttributes
     {
         for (int i = 0; i < Names.Count; i++)
             if (string.Equals(Names[i], attribute, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new ArgumentException($"unknown attribute '{attribute}'; the file names: {string.Join(", ", Names)}");
+        throw new InputException("attribute", InputProblem.NotFound, $": unknown attribute '{attribute}'; the file names: {string.Join(", ", Names)}");
     }
 }

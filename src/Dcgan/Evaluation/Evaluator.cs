@@ -32,10 +32,10 @@ internal static class Evaluator
         string cacheDirectory, long firstSeed = 0, Action<string>? log = null, SamplingMode mode = SamplingMode.Eval)
     {
         if (generated < 10)
-            throw new ArgumentException($"--n must be at least 10 (got {generated}); " +
+            throw new InputException("n", InputProblem.OutOfRange, $"must be at least 10 (got {generated}); " +
                 "FID needs many images, 2000 or more for stable figures");
         if (generated > MaxGenerated)
-            throw new ArgumentException($"--n must be at most {MaxGenerated} (got {generated}): the field's FID-50k takes 50000");
+            throw new InputException("n", InputProblem.OutOfRange, $"must be at most {MaxGenerated} (got {generated}): the field's FID-50k takes 50000");
         if (realLimit is < 10 or > MaxReal) throw new InputException("realN", InputProblem.OutOfRange, $"must be between 10 and {MaxReal} (got {realLimit})");
         var clock = Stopwatch.StartNew();
         var real = RealFeatures(data, model.Options.ImageSize, model.Options.Nc, extractor, realLimit, cacheDirectory, log);
@@ -58,7 +58,7 @@ internal static class Evaluator
         SamplingMode mode = SamplingMode.Eval)
     {
         if (count is < 2 or > SlicedWasserstein.MaxImages)
-            throw new ArgumentException($"SWD takes 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
+            throw new InputException("n", InputProblem.OutOfRange, $": SWD takes 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
         using var scope = NewDisposeScope();
         int size = model.Options.ImageSize, channels = model.Options.Nc;
         using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);

@@ -46,9 +46,9 @@ internal static class WebPageExport
         CheckTarget(directory);
         foreach (var vector in vectors)
             if (vector.Nz != model.Options.Nz)
-                throw new ArgumentException($"vector '{vector.Name}' has {vector.Nz} values; this model's z has {model.Options.Nz}");
+                throw new InputException("vectors", InputProblem.Invalid, $": vector '{vector.Name}' has {vector.Nz} values; this model's z has {model.Options.Nz}");
         if (vectors.Select(v => v.Name).Distinct().Count() != vectors.Count)
-            throw new ArgumentException("two vectors have the same name; rename one (the page lists them by name)");
+            throw new InputException("vectors", InputProblem.Conflict, ": two vectors have the same name; rename one (the page lists them by name)");
 
         var (onnx, check) = OnnxCheck.CheckedExport(model);
 
@@ -146,7 +146,7 @@ internal static class WebPageExport
 
     private static void CheckTarget(string directory)
     {
-        if (File.Exists(directory)) throw new ArgumentException($"{directory} is a file; the web page needs a folder");
+        if (File.Exists(directory)) throw new InputException("out", InputProblem.Invalid, $": {directory} is a file; the web page needs a folder");
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return;
         string descriptionPath = Path.Combine(directory, DescriptionFile);
         bool earlierExport = false;
@@ -160,7 +160,7 @@ internal static class WebPageExport
             catch (JsonException) { }
         }
         if (!earlierExport)
-            throw new ArgumentException($"{directory} already holds files that are not an exported page; " +
+            throw new InputException("out", InputProblem.Conflict, $": {directory} already holds files that are not an exported page; " +
                 "choose a new or empty folder (nothing in it was changed)");
     }
 }

@@ -23,7 +23,7 @@ internal static class AutoLabeller
         if (o.Count is < 4 or > 100_000) throw new InputException("n", InputProblem.OutOfRange, $"must be between 4 and 100000 (got {o.Count})");
         if (o.Confidence is < 0.5 or >= 1) throw new InputException("confidence", InputProblem.OutOfRange, $"must be in [0.5, 1) (got {o.Confidence})");
         if (cache.Info.Size != model.Options.ImageSize || cache.Info.Channels != model.Options.Nc)
-            throw new ArgumentException($"the data are {cache.Info.Channels}x{cache.Info.Size}px " +
+            throw new InputException("data", InputProblem.Conflict, $": the data are {cache.Info.Channels}x{cache.Info.Size}px " +
                 $"but the model makes {model.Options.Nc}x{model.Options.ImageSize}px images");
 
         using var classifier = new AttributeClassifier(model.Options.Nc, model.Options.ImageSize);

@@ -44,7 +44,7 @@ internal sealed class ImageSampler(Models.Generator generator, Device? device = 
     public Tensor GenerateInTrainMode(Tensor latents)
     {
         if (latents.shape[0] < 2)
-            throw new ArgumentException("train-mode sampling needs batches of 2 or more latents (BatchNorm uses the batch's statistics)");
+            throw new InputException("n", InputProblem.OutOfRange, ": train-mode sampling needs batches of 2 or more latents (BatchNorm uses the batch's statistics)");
         lock (gate)
         {
             using var scope = NewDisposeScope();

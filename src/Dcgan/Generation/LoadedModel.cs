@@ -36,7 +36,7 @@ internal sealed class LoadedModel : IDisposable
     {
         if (long.TryParse(seedOrFile, out long seed))
         {
-            if (seed < 0) throw new ArgumentException($"seeds are non-negative integers (got {seed})");
+            if (seed < 0) throw new InputException("seed", InputProblem.OutOfRange, $": seeds are non-negative integers (got {seed})");
             return LatentSampler.ForSeed(seed, Options.Nz, Options.Prior);
         }
         using var all = LatentFile.Read(seedOrFile, Options.Nz);

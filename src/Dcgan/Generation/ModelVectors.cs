@@ -13,7 +13,7 @@ internal static class ModelVectors
         AttributeVector.CheckName(name);
         var overlap = with.Intersect(without).ToList();
         if (overlap.Count > 0)
-            throw new ArgumentException($"seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
+            throw new InputException("seedsWith", InputProblem.Conflict, $": seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
         var seeds = with.Concat(without).ToList();
         using var scope = NewDisposeScope();
         var z = model.LatentsFor(seeds);
@@ -35,7 +35,7 @@ internal static class ModelVectors
         {
             AttributeMethod.Sefa => Directions.Sefa(model.Sampler.Generator, k),
             AttributeMethod.Pca => Directions.Pca(model.Sampler.Generator, k, pcaSamples),
-            _ => throw new ArgumentException("method: must be sefa or pca"),
+            _ => throw new InputException("method", InputProblem.Invalid, "must be sefa or pca"),
         };
         var vectors = found.Select((d, i) => new AttributeVector
         {

@@ -8,7 +8,7 @@ internal static class ImageGrid
     public static PixelImage Make(IReadOnlyList<PixelImage> images, int nrow = 8, int padding = DefaultPadding, byte padValue = 0)
     {
         if (images.Count == 0) throw new ArgumentException("a grid needs at least one image");
-        if (nrow < 1) throw new ArgumentException($"nrow must be at least 1 (got {nrow})");
+        if (nrow < 1) throw new InputException("nrow", InputProblem.OutOfRange, $"must be at least 1 (got {nrow})");
         if (images.Count == 1) return images[0]; // a single image is written as it is, without padding
         var first = images[0];
         if (images.Any(i => i.Width != first.Width || i.Height != first.Height || i.Channels != first.Channels))

@@ -12,7 +12,7 @@ internal static class UserInput
     /// <summary>
     /// Parses seed lists as a person writes them: "3,7,12-20"; more than <paramref name="maxCount"/> seeds is refused before any is listed.
     /// </summary>
-    public static IReadOnlyList<long> SeedList(string text, int maxCount = 100_000)
+    public static IReadOnlyList<long> SeedList(string text, int maxCount = 100_000, string setting = "seeds")
     {
         var seeds = new List<long>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -22,17 +22,17 @@ internal static class UserInput
                 from >= 0 && to >= from)
             {
                 if (to - from >= maxCount - seeds.Count)
-                    throw new ArgumentException($"too many seeds: '{part}' takes the list past {maxCount}");
+                    throw new InputException(setting, InputProblem.TooLarge, $": too many seeds: '{part}' takes the list past {maxCount}");
                 for (long s = from; s <= to; s++) seeds.Add(s);
             }
             else if (long.TryParse(part, out long seed) && seed >= 0)
             {
-                if (seeds.Count >= maxCount) throw new ArgumentException($"too many seeds: at most {maxCount}");
+                if (seeds.Count >= maxCount) throw new InputException(setting, InputProblem.TooLarge, $": too many seeds: at most {maxCount}");
                 seeds.Add(seed);
             }
-            else throw new ArgumentException($"'{part}' is not a seed or a range of seeds (write e.g. 3,7,12-20)");
+            else throw new InputException(setting, InputProblem.Invalid, $": '{part}' is not a seed or a range of seeds (write e.g. 3,7,12-20)");
         }
-        if (seeds.Count == 0) throw new ArgumentException("the seed list is empty");
+        if (seeds.Count == 0) throw new InputException(setting, InputProblem.Invalid, ": the seed list is empty");
         return seeds;
     }
 
@@ -51,9 +51,9 @@ internal static class UserInput
         if (text is null) return DefaultStrengths;
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Any(p => p.Length == 0) && parts.Length > 1)
-            throw new ArgumentException($"{parameter}: '{text}' has an empty entry; give numbers separated by single commas, e.g. -2,-1,0,1,2");
+            throw new InputException(parameter, InputProblem.Invalid, $": '{text}' has an empty entry; give numbers separated by single commas, e.g. -2,-1,0,1,2");
         if (parts is [""] || parts.Length > 32)
-            throw new ArgumentException($"{parameter}: give 1 to 32 strengths, comma-separated (got {parts.Length})");
+            throw new InputException(parameter, InputProblem.OutOfRange, $": give 1 to 32 strengths, comma-separated (got {parts.Length})");
         return parts.Select(p => Strength(p, parameter)).ToList();
     }
 
@@ -61,9 +61,9 @@ internal static class UserInput
     {
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
                 out double value) || !double.IsFinite(value))
-            throw new ArgumentException($"{parameter}: '{text}' is not a number");
+            throw new InputException(parameter, InputProblem.Invalid, $": '{text}' is not a number");
         if (Math.Abs(value) > MaxStrength)
-            throw new ArgumentException($"{parameter}: {value} is out of range (-{MaxStrength} to {MaxStrength})");
+            throw new InputException(parameter, InputProblem.OutOfRange, $": {value} is out of range (-{MaxStrength} to {MaxStrength})");
         return value;
     }
 
@@ -72,7 +72,7 @@ internal static class UserInput
     {
         var method = DcganJson.ParseEnum<AttributeMethod>(text ?? "mean-diff", parameter);
         return method is AttributeMethod.Sefa or AttributeMethod.Pca
-            ? throw new ArgumentException($"{parameter} must be mean-diff, balanced or svm (sefa and pca are discovered directions)")
+            ? throw new InputException(parameter, InputProblem.Invalid, "must be mean-diff, balanced or svm (sefa and pca are discovered directions)")
             : method;
     }
 }

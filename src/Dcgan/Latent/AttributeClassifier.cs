@@ -41,7 +41,7 @@ internal sealed class AttributeClassifier : Module<Tensor, Tensor>
             .Where(x => x.label is not null).Select(x => (x.index, label: x.label!.Value)).ToList();
         int positives = items.Count(x => x.label), negatives = items.Count - positives;
         if (positives < 4 || negatives < 4)
-            throw new ArgumentException("too few labelled images to train a classifier " +
+            throw new InputException("labels", InputProblem.Invalid, ": too few labelled images to train a classifier " +
                 $"({labels.Description}: {positives} positive, {negatives} negative; at least 4 each)");
 
         // Hold out a fifth of the groups (variants of one picture stay together: no near-copies across the split).
@@ -51,7 +51,7 @@ internal sealed class AttributeClassifier : Module<Tensor, Tensor>
         var held = order.Take(heldGroups).SelectMany(i => groups[i]).ToList();
         var train = order.Skip(heldGroups).SelectMany(i => groups[i]).ToList();
         if (held.Count < 2 || train.Count(x => x.label) == 0 || train.Count(x => !x.label) == 0)
-            throw new ArgumentException($"too few labelled groups to hold any out ({labels.Description})");
+            throw new InputException("labels", InputProblem.Invalid, $": too few labelled groups to hold any out ({labels.Description})");
         int trainPositives = Math.Max(1, train.Count(x => x.label));
         var positiveWeight = tensor((float)(train.Count - trainPositives) / trainPositives);
 

@@ -18,7 +18,7 @@ internal static class AttributeFitter
         var flat = LatentMath.Flat(z).to(ScalarType.Float64);
         int positives = labels.Count(l => l), negatives = labels.Length - positives;
         if (positives < MinimumPerSide || negatives < MinimumPerSide)
-            throw new ArgumentException($"an attribute vector needs at least {MinimumPerSide} images with and {MinimumPerSide} " +
+            throw new InputException("labels", InputProblem.Invalid, $": an attribute vector needs at least {MinimumPerSide} images with and {MinimumPerSide} " +
                 $"without the attribute (got {positives} with, {negatives} without)");
         using var scope = NewDisposeScope();
         var v = method switch
@@ -28,7 +28,7 @@ internal static class AttributeFitter
                 ? Mean(flat, labels, true).sub(Mean(flat, labels, false))
                 : CellMean(flat, labels, correlated, true).sub(CellMean(flat, labels, correlated, false)),
             AttributeMethod.Svm => LinearSvm(flat, labels),
-            _ => throw new ArgumentException($"{method} is not a supervised method; use mean-diff, balanced or svm"),
+            _ => throw new InputException("method", InputProblem.Invalid, $": {method} is not a supervised method; use mean-diff, balanced or svm"),
         };
         return v.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
@@ -117,7 +117,7 @@ internal static class AttributeFitter
         {
             var idx = Enumerable.Range(0, labels.Length).Where(i => labels[i] == side && correlated[i] == b).Select(i => (long)i).ToArray();
             if (idx.Length == 0)
-                throw new ArgumentException($"balanced: no image is {(side ? "with" : "without")} the attribute " +
+                throw new InputException("labels", InputProblem.Invalid, $": balanced: no image is {(side ? "with" : "without")} the attribute " +
                     $"and {(b ? "with" : "without")} the correlated one; label some or use mean-diff");
             cells.Add(z.index_select(0, tensor(idx)).mean([0]));
         }

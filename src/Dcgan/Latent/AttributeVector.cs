@@ -40,8 +40,8 @@ internal sealed record AttributeVector
     public static string CheckName(string name, string parameter = "name")
     {
         if (name.Length is 0 or > 64 || name.Contains("..") || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            throw new ArgumentException(
-                $"{parameter}: '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
+            throw new InputException(parameter, InputProblem.Invalid,
+                $": '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
         return name;
     }
 

@@ -50,7 +50,7 @@ internal static class Directions
     {
         int nz = generator.Options.Nz;
         if (k < 1 || k > nz) throw new InputException("k", InputProblem.OutOfRange, $"must be between 1 and nz = {nz} (got {k})");
-        if (samples < 2 * nz) throw new ArgumentException($"PCA needs at least {2 * nz} samples (got {samples})");
+        if (samples < 2 * nz) throw new InputException("pcaSamples", InputProblem.OutOfRange, $": PCA needs at least {2 * nz} samples (got {samples})");
         if (samples > MaxPcaSamples)
             throw new InputException("pcaSamples", InputProblem.TooLarge, $": PCA holds every sample's first-block features in " +
                 $"memory (64 KB each for the tutorial's G); at most {MaxPcaSamples} (got {samples})");

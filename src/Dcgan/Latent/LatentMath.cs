@@ -31,7 +31,7 @@ internal static class LatentMath
     /// <summary>Points along a path through several latents, <paramref name="steps"/> per segment, both ends included.</summary>
     public static Tensor Path(IReadOnlyList<Tensor> waypoints, int steps, bool spherical)
     {
-        if (waypoints.Count < 2) throw new ArgumentException("an interpolation needs at least two end points");
+        if (waypoints.Count < 2) throw new InputException("through", InputProblem.Invalid, ": an interpolation needs at least two end points");
         if (steps < 2) throw new InputException("steps", InputProblem.OutOfRange, $"must be at least 2 (got {steps})");
         using var scope = NewDisposeScope();
         var points = new List<Tensor>();
@@ -82,7 +82,7 @@ internal static class LatentMath
         {
             var v = direction.flatten();
             if (v.shape[0] != flat.shape[1])
-                throw new ArgumentException($"a direction of {v.shape[0]} values does not fit nz = {flat.shape[1]}");
+                throw new InputException("vector", InputProblem.Invalid, $": a direction of {v.shape[0]} values does not fit nz = {flat.shape[1]}");
             if (unit) v = v.div(v.norm().clamp_min(1e-12));
             edited = edited.add(v.unsqueeze(0).mul(strength));
         }

@@ -21,7 +21,7 @@ internal static class LatentSampler
     /// <summary>One z per seed, stacked as [N, nz, 1, 1].</summary>
     public static Tensor ForSeeds(IReadOnlyList<long> seeds, int nz, LatentPrior prior = LatentPrior.Normal)
     {
-        if (seeds.Count == 0) throw new ArgumentException("no seeds given");
+        if (seeds.Count == 0) throw new InputException("seeds", InputProblem.Invalid, ": no seeds given");
         using var scope = NewDisposeScope();
         return cat(seeds.Select(s => ForSeed(s, nz, prior)).ToList(), 0).MoveToOuterDisposeScope();
     }

@@ -15,11 +15,11 @@ internal static class LatentText
     {
         byte[] bytes;
         try { bytes = Base64Url.DecodeFromChars(text); }
-        catch (FormatException) { throw new ArgumentException($"{parameter}: not a latent (base64url of {nz} float32 values)"); }
-        if (bytes.Length != 4 * nz) throw new ArgumentException($"{parameter}: holds {bytes.Length / 4.0} values, the model's nz is {nz}");
+        catch (FormatException) { throw new InputException(parameter, InputProblem.Invalid, $": not a latent (base64url of {nz} float32 values)"); }
+        if (bytes.Length != 4 * nz) throw new InputException(parameter, InputProblem.Invalid, $": holds {bytes.Length / 4.0} values, the model's nz is {nz}");
         var z = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
         if (z.Any(v => !float.IsFinite(v) || Math.Abs(v) > 1e4))
-            throw new ArgumentException($"{parameter}: holds values that are not finite or beyond +-10000");
+            throw new InputException(parameter, InputProblem.Invalid, ": holds values that are not finite or beyond +-10000");
         return z;
     }
 }

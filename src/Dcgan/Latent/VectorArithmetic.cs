@@ -12,7 +12,7 @@ internal static class VectorArithmetic
     public static Result Compute(Tensor a, Tensor b, Tensor c, int neighbours = 8, double radius = 0.25, long seed = 0)
     {
         foreach (var (z, name) in new[] { (a, "A"), (b, "B"), (c, "C") })
-            if (z.shape[0] < 1) throw new ArgumentException($"concept {name} needs at least one exemplar");
+            if (z.shape[0] < 1) throw new InputException("seeds", InputProblem.Invalid, $": concept {name} needs at least one exemplar");
         using var scope = NewDisposeScope();
         var ma = LatentMath.Flat(a).mean([0], keepdim: true);
         var mb = LatentMath.Flat(b).mean([0], keepdim: true);

@@ -16,6 +16,6 @@ internal static class DeviceSelector
                     "build (TorchSharp with libtorch-cpu); use cpu");
             return new Device(lower);
         }
-        throw new ArgumentException($"unknown device '{name}': use cpu or cuda");
+        throw new InputException("device", InputProblem.Invalid, $": unknown device '{name}': use cpu or cuda");
     }
 }

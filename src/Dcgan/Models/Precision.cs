@@ -38,7 +38,7 @@ internal static class PrecisionChoice
         "fp32" or "float32" => Precision.Fp32,
         "bf16" or "bfloat16" => Precision.Bf16,
         "auto" => Auto,
-        _ => throw new ArgumentException($"{setting}: '{text}' is not a precision; give {Names}"),
+        _ => throw new InputException(setting, InputProblem.Invalid, $": '{text}' is not a precision; give {Names}"),
     };
 
     public static string Name(Precision precision) => precision == Precision.Bf16 ? "bf16" : "fp32";

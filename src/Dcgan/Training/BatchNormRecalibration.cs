@@ -22,7 +22,7 @@ internal static class BatchNormRecalibration
             throw new InputException("samples", InputProblem.TooLarge, $": at most {MaxSamples} latents (got {samples}); 8192 measure the statistics well");
         if (batchSize > 4096) throw new InputException("batchSize", InputProblem.OutOfRange, $": at most 4096 (got {batchSize})");
         if (samples < batchSize || batchSize < 2)
-            throw new ArgumentException($"recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
+            throw new InputException("samples", InputProblem.OutOfRange, $": recalibration needs at least one batch of 2 or more (samples {samples}, batch {batchSize})");
         var norms = generator.modules().OfType<BatchNorm2d>().ToList();
         var momenta = norms.Select(n => n.momentum).ToList();
         using var random = new TorchGenerator(SeedMixer.Mix(seed, RandomStream.BatchNormRecalibration));
