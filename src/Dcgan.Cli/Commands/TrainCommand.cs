@@ -146,7 +146,8 @@ internal static class TrainCommand
                 throw CommandRunner.Usage("--accept-changed-data goes with --resume (a new run has no earlier data set to compare)");
             var trainer = new Trainer(options) { AcceptChangedData = r.GetValue(acceptChangedData) };
             bool chosenByAuto = !r.GetValue(resume) && r.GetValue(precision)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
-            Console.WriteLine(PrecisionChoice.Describe(options.Precision, chosenByAuto) + (r.GetValue(resume) ? ", as the run was started" : ""));
+            Console.WriteLine(SettingText.Render(PrecisionChoice.Describe(options.Precision, chosenByAuto), CommandRunner.FlagFor) +
+                (r.GetValue(resume) ? ", as the run was started" : ""));
             return Train(trainer, r.GetValue(resume));
         }));
         return command;

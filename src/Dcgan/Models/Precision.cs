@@ -47,7 +47,7 @@ internal static class PrecisionChoice
     public static string Describe(Precision precision, bool chosenByAuto) => (precision, chosenByAuto) switch
     {
         (Precision.Bf16, true) => $"Precision: bf16 mixed (auto: this processor computes bf16 natively, {NativeBf16Features}; " +
-            "fp32 keeps the tutorial's arithmetic)",
+            "`precision` fp32 keeps the tutorial's arithmetic)",
         (Precision.Fp32, true) => "Precision: fp32 (auto: this processor has no native bf16, where bf16 would be slower)",
         (Precision.Bf16, false) => "Precision: bf16 mixed" + (ProcessorHasNativeBf16 ? "" : " (emulated on this processor: slower than fp32)"),
         _ => "Precision: fp32",
