@@ -89,6 +89,13 @@ public class PackageTests
             foreach (string file in Directory.Exists(feed) ? Directory.GetFiles(feed, $"DcganStudio.{version}.*") : [])
                 File.Delete(file);
             if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            // Each example's build output is about 1.3 GB (libtorch); a CI clone would keep it on the disk.
+            foreach (string example in new[] { "examples/console", "examples/web-page" })
+                foreach (string output in new[] { "bin", "obj" })
+                {
+                    string dir = Path.Combine(TestData.RepositoryRoot, example, output);
+                    if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+                }
         }
     }
 

@@ -10,9 +10,7 @@ internal static class TestData
 {
     public static string TempDir(string name)
     {
-        string dir = Path.Combine(Path.GetTempPath(), "dcgan-tests", $"{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
+        return Dcgan.Testing.TestTemp.NewFolder(name);
     }
 
     public static byte[] EncodePng(int width, int height, Func<int, int, (byte R, byte G, byte B, byte A)> pixel)

@@ -696,7 +696,7 @@ public class DefaultModelTests
     [Fact]
     public async Task Without_a_checkpoint_the_studio_serves_the_bundled_model_and_offers_it()
     {
-        string runs = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"), "runs");
+        string runs = Path.Combine(Dcgan.Testing.TestTemp.NewFolder("api"), "runs");
         await using var app = StudioServer.Build(new StudioOptions { RunsDir = runs }, b => b.WebHost.UseTestServer());
         await app.StartAsync();
         var client = app.GetTestClient();
@@ -715,7 +715,7 @@ public class DefaultModelTests
     [Fact]
     public async Task The_grey_fashion_model_draws_and_inverts_through_the_api_as_the_command_does()
     {
-        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        string root = Dcgan.Testing.TestTemp.NewFolder("api");
         await using var app = StudioServer.Build(new StudioOptions { RunsDir = Path.Combine(root, "runs") }, b => b.WebHost.UseTestServer());
         await app.StartAsync();
         var client = app.GetTestClient();
@@ -752,7 +752,7 @@ public class DefaultModelTests
     [Fact]
     public async Task A_bundled_model_named_at_start_is_labelled_by_its_name_and_a_damaged_one_is_refused_not_replaced()
     {
-        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        string root = Dcgan.Testing.TestTemp.NewFolder("api");
         string runs = Path.Combine(root, "runs");
         await using (var app = StudioServer.Build(new StudioOptions { RunsDir = runs, Checkpoint = "emoji-dcgan" },
                          b => b.WebHost.UseTestServer()))
@@ -791,7 +791,7 @@ public class Bf16StudioTests
     [Fact]
     public async Task At_bf16_the_studio_the_command_and_the_library_draw_the_same_bytes()
     {
-        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        string root = Dcgan.Testing.TestTemp.NewFolder("api");
         // The bundled tutorial-size model, where bf16 kernels differ most from fp32; a wide window so the requests batch.
         await using var app = StudioServer.Build(new StudioOptions
         {
@@ -827,7 +827,7 @@ public class AllowedHostsTests
     [Fact]
     public async Task Hosts_given_at_start_or_in_the_urls_are_answered_and_others_are_not()
     {
-        string root = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+        string root = Dcgan.Testing.TestTemp.NewFolder("api");
         await using var app = StudioServer.Build(new StudioOptions
         {
             RunsDir = Path.Combine(root, "runs"), AllowedHosts = ["studio.lan"], Urls = "http://192.168.7.7:5000",

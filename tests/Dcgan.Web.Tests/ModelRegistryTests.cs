@@ -10,7 +10,7 @@ public class ModelRegistryTests
     [Fact]
     public async Task Concurrent_first_requests_load_a_model_once_and_share_it()
     {
-        string runs = Path.Combine(Path.GetTempPath(), "dcgan-registry-" + Guid.NewGuid().ToString("N"));
+        string runs = Dcgan.Testing.TestTemp.NewFolder("registry");
         using var registry = new ModelRegistry(new StudioOptions { Checkpoint = FixtureModel, RunsDir = runs, LoadedModels = 2 });
         string id = registry.List()[0].Id;
         using var start = new ManualResetEventSlim();

@@ -19,7 +19,7 @@ public class ScaleOutTests
     [Fact]
     public async Task Two_torchrun_processes_continue_an_exported_run_and_the_studio_serves_what_they_wrote()
     {
-        string root = Path.Combine(Path.GetTempPath(), "dcgan-scale-tests", Guid.NewGuid().ToString("N"));
+        string root = Dcgan.Testing.TestTemp.NewFolder("scale-out");
         Directory.CreateDirectory(root);
         // 16 gray 32x32 images as an IDX file, the format the reference script reads without extra Python packages.
         string idx = Path.Combine(root, "images-idx3-ubyte");

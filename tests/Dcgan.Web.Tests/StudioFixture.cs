@@ -11,7 +11,7 @@ namespace Dcgan.Web.Tests;
 /// <summary>The studio in-process, serving the small PyTorch fixture generator, with a tiny training run to show.</summary>
 public sealed class StudioFixture : IAsyncLifetime
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "dcgan-web-tests", Guid.NewGuid().ToString("N"));
+    public string Root { get; } = Dcgan.Testing.TestTemp.NewFolder("studio");
     public string Model => Path.Combine(AppContext.BaseDirectory, "Fixtures", "netG.pth");
     public string RunsDir => Path.Combine(Root, "runs");
     public WebApplication App { get; private set; } = null!;

@@ -14,7 +14,7 @@ namespace Dcgan.Web.Tests;
 /// </summary>
 public sealed class WebExportFixture : IAsyncLifetime
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "dcgan-web-export-tests", Guid.NewGuid().ToString("N"));
+    public string Root { get; } = Dcgan.Testing.TestTemp.NewFolder("web-export");
     internal LoadedModel Emoji { get; private set; } = null!;
     internal LoadedModel Small { get; private set; } = null!;
     internal AttributeVector Vector { get; private set; } = null!;
