@@ -89,7 +89,7 @@ internal static class LoadTest
             ?? throw new InvalidDataException("the server offers no model");
     }
 
-    private static async Task<StudioServer.ServerStatus> Status(HttpClient client) =>
-        await client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status")
+    private static async Task<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus> Status(HttpClient client) =>
+        await client.GetFromJsonAsync<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus>("/api/status")
             ?? throw new InvalidDataException("the server gave no status");
 }

@@ -4,8 +4,12 @@ using Dcgan.Training;
 
 namespace Dcgan.Web;
 
-/// <summary>A model a page may pick: its id (the start of its weights' hash) and where it comes from.</summary>
-internal sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified);
+/// <summary>
+/// A model a page may pick: its id (the start of its weights' hash) and where it comes from; for a run's checkpoint, the
+/// run's name (the page offers "the run's latest", which follows the run as it saves).
+/// </summary>
+internal sealed record ModelEntry(string Id, string Label, string Source, string Path, ModelOptions Options, DateTime Modified,
+    string? Run = null);
 
 /// <summary>A file that would have been offered but does not read back as a model, and why (damaged, half written...).</summary>
 internal sealed record LeftOutModel(string Label, string Path, string Reason);
@@ -54,7 +58,7 @@ internal sealed class ModelCatalog
         foreach (var (path, label, source, group) in Candidates())
         {
             if (offered.Contains(group)) continue; // a run is offered once: its newest checkpoint that reads back whole
-            var (entry, reason) = Describe(path, label, source);
+            var (entry, reason) = Describe(path, label, source, source == "run" ? group["run ".Length..] : null);
             if (entry is not null)
             {
                 entries.Add(entry);
@@ -80,7 +84,7 @@ internal sealed class ModelCatalog
     /// Reads a file's generator once per version of the file (length and time) to learn its id; a file that does not
     /// read gives the reason instead (none if it has gone since it was listed).
     /// </summary>
-    private (ModelEntry? Entry, string? Reason) Describe(string path, string label, string source)
+    private (ModelEntry? Entry, string? Reason) Describe(string path, string label, string source, string? run = null)
     {
         FileInfo info;
         try
@@ -90,7 +94,7 @@ internal sealed class ModelCatalog
             lock (gate)
             {
                 if (described.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Modified == info.LastWriteTimeUtc)
-                    return (seen.Entry with { Label = label, Source = source }, null);
+                    return (seen.Entry with { Label = label, Source = source, Run = run }, null);
                 if (refused.TryGetValue(path, out var failed) && failed.Length == info.Length && failed.Modified == info.LastWriteTimeUtc)
                     return (null, failed.Reason);
             }
@@ -102,7 +106,7 @@ internal sealed class ModelCatalog
         try
         {
             using var model = LoadedModel.Open(path, "cpu");
-            var entry = new ModelEntry(model.Hash[..IdLength], label, source, path, model.Options, info.LastWriteTimeUtc);
+            var entry = new ModelEntry(model.Hash[..IdLength], label, source, path, model.Options, info.LastWriteTimeUtc, run);
             lock (gate)
             {
                 described[path] = (info.Length, info.LastWriteTimeUtc, entry);

@@ -10,6 +10,9 @@ internal sealed class RunsFolder(string path)
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    /// <summary>The folder as the person named it to `serve --runs` (relative to where the studio was started), for advice such as `train --out`.</summary>
+    public string DisplayPath { get; } = path.TrimEnd('/');
+
     /// <summary>The runs' folders in name order (those with checkpoints or metrics; an empty folder is not a run).</summary>
     public IReadOnlyList<string> Runs() => Directory.Exists(Path)
         ? Directory.GetDirectories(Path).Where(d => File.Exists(new RunLayout(d).Metrics) || Checkpoint.List(d).Count > 0)

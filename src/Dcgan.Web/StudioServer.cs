@@ -65,24 +65,16 @@ internal static class StudioServer
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
         app.MapOpenApi();
-        ModelEndpoints.Map(app.MapGroup("/api/models"));
-        ImageEndpoints.Map(app.MapGroup("/api/models/{id}"));
-        InversionEndpoints.Map(app.MapGroup("/api/models/{id}"));
-        VectorEndpoints.Map(app.MapGroup("/api/models/{id}/vectors"));
-        RunEndpoints.Map(app.MapGroup("/api/runs"));
-        app.MapGet("/api/status", (ModelRegistry models, RunFeeds feeds) =>
-        {
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            var (batches, images) = models.Drawn;
-            return new ServerStatus(models.LoadedCount, batches, images, feeds.Viewers, process.WorkingSet64, GC.GetTotalMemory(false),
-                GC.CollectionCount(0), GC.CollectionCount(2));
-        }).WithSummary("Loaded models and the process's memory (for load tests).");
+        // One tag per group, so the OpenAPI document (/openapi/v1.json) reads as the page's panels do.
+        ModelEndpoints.Map(app.MapGroup("/api/models").WithTags("Models"));
+        ImageEndpoints.Map(app.MapGroup("/api/models/{id}").WithTags("Images"));
+        InversionEndpoints.Map(app.MapGroup("/api/models/{id}").WithTags("Inversion"));
+        VectorEndpoints.Map(app.MapGroup("/api/models/{id}/vectors").WithTags("Vectors"));
+        RunEndpoints.Map(app.MapGroup("/api/runs").WithTags("Runs"));
+        StudioEndpoints.Map(app);
         app.Services.GetRequiredService<ModelRegistry>(); // read the models now: nothing to serve fails at start, not at the first request
         return app;
     }
-
-    public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes,
-        long ManagedBytes, int Gen0Collections, int Gen2Collections);
 
     /// <summary>
     /// The library's typed input errors by their kind (400, 404, 409, 413), unknown names 404, unreadable uploads 400, each

@@ -20,6 +20,9 @@ internal sealed class VectorStore
         current[vector.Name] = vector;
     }
 
+    /// <summary>The vector a name holds now, or null.</summary>
+    public AttributeVector? Current(string name) => current.GetValueOrDefault(name);
+
     public bool Remove(string name) => current.TryRemove(AttributeVector.CheckName(name), out _);
 
     /// <summary>"NAME@VERSION" (pinned: that exact vector) or "NAME" (whatever the name holds now).</summary>

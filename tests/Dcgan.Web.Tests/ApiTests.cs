@@ -181,6 +181,17 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         huge.Headers.ContentType = new("application/json");
         var tooLarge = await Client.PostAsync($"{studio.M}/vectors/upload", huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        // In the words the image upload uses, from the limits the page reads.
+        Assert.Contains("vector file: the file is 2 MB; at most 1 MB", await tooLarge.Content.ReadAsStringAsync());
+        var limits = await Client.GetFromJsonAsync<JsonElement>("/api/limits");
+        Assert.Equal(1 << 20, limits.GetProperty("vectorFileBytes").GetInt64());
+        Assert.Equal(10 << 20, limits.GetProperty("imageFileBytes").GetInt64());
+        Assert.Equal(Endpoints.ImageEndpoints.MaxExemplars, limits.GetProperty("exemplarSeeds").GetInt32());
+        Assert.Equal(Path.GetFileName(studio.RunsDir), Path.GetFileName(limits.GetProperty("runsFolder").GetString()));
+        // A picture given as a vector is named as one.
+        var picture = new ByteArrayContent(await Png($"{studio.M}/images/1.png"));
+        string refused = await (await Client.PostAsync($"{studio.M}/vectors/upload", picture)).Content.ReadAsStringAsync();
+        Assert.Contains("is an image (PNG), not a vector file", refused);
     }
 
     [Theory]
@@ -317,6 +328,11 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var made = await directions.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, made.GetArrayLength());
         Assert.Equal("sefa-00", made[0].GetProperty("name").GetString());
+        // Asked again, the same directions come from what was made (not found again): the same versions, made at the same time.
+        var again = await (await Client.PostAsJsonAsync($"{studio.M}/vectors/directions", new { method = "sefa", k = 3 }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(made.EnumerateArray().Select(v => (v.GetProperty("version").GetString(), v.GetProperty("created").GetString())),
+            again.EnumerateArray().Select(v => (v.GetProperty("version").GetString(), v.GetProperty("created").GetString())));
         var edited = await Png($"{studio.M}/edit.png?seed=3&v=sefa-01:1.5");
         Assert.Equal(Size(await Png($"{studio.M}/images/3.png")), Size(edited));
         Assert.NotEqual(await Png($"{studio.M}/images/3.png"), edited);      // the direction moved the image
@@ -360,6 +376,13 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         foreach (var path in new[] { "/api/models/{id}/images/{seed}.png", "/api/models/{id}/grid.png", "/api/models/{id}/edit.png",
                      "/api/models/{id}/vectors", "/api/runs" })
             Assert.Contains(path, openapi);
+        // Every group is tagged, and the runs' listing has a schema (a record, not an anonymous object).
+        using var document = JsonDocument.Parse(openapi);
+        var tags = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("tags")[0].GetString())).ToHashSet();
+        Assert.Equal(["Images", "Inversion", "Models", "Runs", "Studio", "Vectors"], tags.Order());
+        Assert.True(document.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("RunSummary", out _),
+            "no RunSummary schema in the OpenAPI document");
         Assert.Contains("<title>DCGAN Studio</title>", await Client.GetStringAsync("/"));
     }
 
@@ -600,9 +623,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         // The server still answers everything else meanwhile.
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{studio.M}/images/1.png", cancel.Token)).StatusCode);
         foreach (var r in open) r.Dispose();
-        for (int i = 0; i < 50 && (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers > 0; i++)
+        for (int i = 0; i < 50 && (await Client.GetFromJsonAsync<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus>("/api/status"))!.LiveViewers > 0; i++)
             await Task.Delay(100);
-        Assert.Equal(0, (await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status"))!.LiveViewers);
+        Assert.Equal(0, (await Client.GetFromJsonAsync<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus>("/api/status"))!.LiveViewers);
     }
 
     [Fact]
@@ -616,7 +639,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
             "--out", Path.Combine(dir, "grid.png")));
         Assert.Equal(0, Cli("interpolate", "--checkpoint", studio.Model, "--from", "100", "--to", "101", "--steps", "4",
             "--out", Path.Combine(dir, "walk.png")));
-        var before = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
+        var before = await Client.GetFromJsonAsync<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus>("/api/status");
         var singles = seeds.Select(s => Client.GetByteArrayAsync($"{studio.M}/images/{s}.png")).ToList();
         var grid = Client.GetByteArrayAsync($"{studio.M}/grid.png?seed=100&n=6&nrow=3");
         var walk = Client.GetByteArrayAsync($"{studio.M}/interpolate.png?from=100&to=101&steps=4");
@@ -624,7 +647,7 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         for (int i = 0; i < seeds.Count; i++) Assert.Equal(File.ReadAllBytes(Path.Combine(dir, $"{seeds[i]}.png")), await singles[i]);
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "grid.png")), await grid);
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "walk.png")), await walk);
-        var after = await Client.GetFromJsonAsync<StudioServer.ServerStatus>("/api/status");
+        var after = await Client.GetFromJsonAsync<Dcgan.Web.Endpoints.StudioEndpoints.ServerStatus>("/api/status");
         long passes = after!.ForwardPasses - before!.ForwardPasses, images = after.ImagesDrawn - before.ImagesDrawn;
         Assert.Equal(24 + 6 + 4, images);
         Assert.True(passes < 26, $"26 requests took {passes} forward passes: nothing was batched");

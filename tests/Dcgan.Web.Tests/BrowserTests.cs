@@ -110,15 +110,20 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
     public async Task Labels_by_keyboard_then_compute_recompute_and_switch_models_without_stale_images()
     {
         var page = await browser.OpenAsync(1300);
-        // Keyboard only: Tab to a tile, Enter marks ✓, Space twice marks ✗.
-        await page.Locator(".tile .label").First.FocusAsync();
+        // Keyboard only: the grid is one Tab stop; Enter marks ✓, Space twice marks ✗, the arrow keys move to the next tile.
+        await page.Locator("#click-mode").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("0", await page.EvaluateAsync<string>("() => document.activeElement.closest('.tile')?.dataset.seed"));
         for (int i = 0; i < 6; i++)
         {
             if (i < 3) await page.Keyboard.PressAsync("Enter");
             else { await page.Keyboard.PressAsync("Space"); await page.Keyboard.PressAsync("Space"); }
-            await page.Keyboard.PressAsync("Tab"); // to the tile's edit button
-            await page.Keyboard.PressAsync("Tab"); // to the next tile
+            await page.Keyboard.PressAsync("ArrowRight");
         }
+        Assert.Equal("6", await page.EvaluateAsync<string>("() => document.activeElement.closest('.tile')?.dataset.seed"));
+        // One Tab leaves the grid for the labels' name: the 24 tiles and their edit buttons are not 48 stops.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("vector-name", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         Assert.Equal("3 with, 3 without", await page.Locator("#counts").TextContentAsync());
         Assert.Equal("✓", await page.Locator(".tile").Nth(0).Locator(".mark").TextContentAsync());
         Assert.Equal("✗", await page.Locator(".tile").Nth(4).Locator(".mark").TextContentAsync());
@@ -265,6 +270,8 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         await page.Locator(".tile .label").Nth(3).ClickAsync();
         await page.Locator("#compute").ClickAsync();
         await page.Locator("#vectors tbody tr").First.WaitForAsync();
+        foreach (var (list, seeds) in new[] { ("a", "1,2,3"), ("b", "4,5,6"), ("c", "7,8,9") })
+            await page.Locator($"#arith-{list}").FillAsync(seeds);
         await page.Locator("#arith-go").ClickAsync();
         await WaitLoaded(page, "#arith");
         var wide = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]

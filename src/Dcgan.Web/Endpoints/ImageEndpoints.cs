@@ -12,8 +12,8 @@ namespace Dcgan.Web.Endpoints;
 /// </summary>
 internal static class ImageEndpoints
 {
-    public const int MaxImages = 256;
-    public const int MaxExemplars = 16;
+    public const int MaxImages = Input.InputLimits.GridImages;
+    public const int MaxExemplars = Input.InputLimits.ExemplarSeeds;
 
     public static void Map(RouteGroupBuilder model)
     {
@@ -70,7 +70,7 @@ internal static class ImageEndpoints
         {
             var served = models.Get(id);
             long a = QueryParser.Long(from, "from", 0, long.MaxValue), b = QueryParser.Long(to, "to", 0, long.MaxValue);
-            int k = (int)QueryParser.Long(steps, "steps", 2, Generation.Figures.MaxInterpolationSteps, 8);
+            int k = (int)QueryParser.Long(steps, "steps", Input.InputLimits.MinInterpolationSteps, Input.InputLimits.MaxInterpolationSteps, 8);
             var path = DcganJson.ParseEnum<InterpolationMode>(mode ?? "slerp", "mode");
             double? at = t is null ? null : QueryParser.Double(t, "t", 0, 1);
             var model = served.Model;

@@ -11,7 +11,7 @@ namespace Dcgan.Web.Endpoints;
 /// <summary>POST /api/models/{id}/invert: a person's own image becomes a latent that every edit URL can start from.</summary>
 internal static class InversionEndpoints
 {
-    public const long MaxImageBytes = 10 << 20;
+    public const long MaxImageBytes = Input.InputLimits.ImageFileBytes;
     // Inversion keeps both cores busy for seconds: one at a time, the others wait their turn (or give up when they leave).
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -27,9 +27,8 @@ internal static class InversionEndpoints
         {
             var served = models.Get(id);
             var request = context.Request;
-            if (request.ContentLength > MaxImageBytes)
-                throw new BadHttpRequestException($"image: {request.ContentLength >> 20} MB, at most {MaxImageBytes >> 20} MB",
-                    StatusCodes.Status413PayloadTooLarge);
+            if (request.ContentLength is { } length && length > MaxImageBytes)
+                throw Input.InputLimits.TooLarge("image", length, MaxImageBytes);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxImageBytes;
             if (!request.HasFormContentType)

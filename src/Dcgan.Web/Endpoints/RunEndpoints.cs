@@ -16,20 +16,22 @@ internal static class RunEndpoints
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>One run as the page lists it.</summary>
+    public sealed record RunSummary(string Name, RunStatus Status, IReadOnlyList<HealthWarning> Warnings, IReadOnlyList<string> Checkpoints,
+        IReadOnlyList<string> Samples);
+
     public static void Map(RouteGroupBuilder runs)
     {
         runs.MapGet("/", (ModelRegistry models) => models.Runs.Runs().Where(d => File.Exists(new RunLayout(d).Metrics))
-                .Select(d => new
-                {
-                    name = Path.GetFileName(d),
-                    status = RunStatus.Of(d),
+                .Select(d => new RunSummary(Path.GetFileName(d), RunStatus.Of(d),
                     // Runs are trained by `dcgan train`: the advice names its flags.
-                    warnings = TrainingHealth.Read(d).TakeLast(3)
+                    TrainingHealth.Read(d).TakeLast(3)
                         .Select(w => w with { Message = SettingText.Render(w.Message, name => "--" + JsonNamingPolicy.KebabCaseLower.ConvertName(name)) })
                         .ToList(),
-                    checkpoints = Checkpoint.List(d).Select(Path.GetFileName).ToList(),
-                    samples = RunFeeds.SampleFiles(d),
-                }).ToList()).WithSummary("Training runs under the runs folder, as `dcgan train` writes them.");
+                    Checkpoint.List(d).Select(Path.GetFileName).ToList()!, RunFeeds.SampleFiles(d)))
+                .ToList())
+            .WithSummary("Training runs under the runs folder, as `dcgan train` writes them: state (training, finished, stopped), " +
+                "the trainer's latest warnings, checkpoints and fixed-noise grids by file name.");
 
         runs.MapGet("/{name}/metrics",
                 (string name, ModelRegistry models) => MetricsLog.Read(new RunLayout(RunPath(models, name)).Metrics))

@@ -9,16 +9,16 @@ namespace Dcgan.Web.Endpoints;
 /// <summary>The vectors of one model, /api/models/{id}/vectors: fitted from labels, uploaded, or discovered.</summary>
 internal static class VectorEndpoints
 {
-    public const long MaxBodyBytes = 1 << 20;
-    public const int MaxLabels = 10_000;
+    public const long MaxBodyBytes = Input.InputLimits.VectorFileBytes;
+    public const int MaxLabels = Input.InputLimits.Labels;
 
     public sealed record VectorRequest(string? Name, string? Method, long[]? With, long[]? Without, long[]? BalanceWith);
     public sealed record VectorSummary(string Name, string Version, string Method, double Norm, VectorValidation? Validation,
-        VectorQuality? Quality, int With, int Without, double? Sigma);
+        VectorQuality? Quality, int With, int Without, double? Sigma, DateTimeOffset Created);
     public sealed record DirectionsRequest(string? Method, int? K);
 
     public static VectorSummary Summary(AttributeVector v) =>
-        new(v.Name, v.Version, DcganJson.Name(v.Method), v.Norm, v.Validation, v.Quality, v.SeedsWith.Count, v.SeedsWithout.Count, v.Sigma);
+        new(v.Name, v.Version, DcganJson.Name(v.Method), v.Norm, v.Validation, v.Quality, v.SeedsWith.Count, v.SeedsWithout.Count, v.Sigma, v.CreatedAt);
 
     public static void Map(RouteGroupBuilder vectors)
     {
@@ -66,7 +66,13 @@ internal static class VectorEndpoints
         {
             var served = models.Get(id);
             var method = DcganJson.ParseEnum<AttributeMethod>(body.Method ?? "sefa", "method");
-            var made = Generation.ModelVectors.Discover(served.Model, method, body.K ?? 5);
+            int k = body.K ?? 5;
+            // Discovery is deterministic for a model: the same request is answered from the vectors it made before
+            // (PCA takes seconds), unless a name among them now holds something else.
+            var earlier = Enumerable.Range(0, k >= 1 && k <= served.Model.Options.Nz ? k : 0).Select(i => served.Vectors.Current(Generation.ModelVectors.DirectionName(method, i))).ToList();
+            if (earlier.Count > 0 && earlier.All(v => v is not null && v.Method == method && v.ModelHash == served.Model.Hash))
+                return earlier.Select(v => Summary(v!)).ToList();
+            var made = Generation.ModelVectors.Discover(served.Model, method, k);
             foreach (var v in made) served.Vectors.Put(v);
             return made.Select(Summary).ToList();
         }).WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...");
@@ -75,15 +81,14 @@ internal static class VectorEndpoints
     /// <summary>The request body, refused with 413 past <see cref="MaxBodyBytes"/> whatever server runs this.</summary>
     private static async Task<byte[]> ReadBody(HttpRequest request)
     {
-        if (request.ContentLength > MaxBodyBytes)
-            throw new BadHttpRequestException($"body: {request.ContentLength} bytes, at most {MaxBodyBytes}",
-                StatusCodes.Status413PayloadTooLarge);
+        if (request.ContentLength is { } length && length > MaxBodyBytes)
+            throw Input.InputLimits.TooLarge("vector file", length, MaxBodyBytes);
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         for (int read; (read = await request.Body.ReadAsync(chunk)) > 0;)
         {
             if (buffer.Length + read > MaxBodyBytes)
-                throw new BadHttpRequestException($"body: more than {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
+                throw Input.InputLimits.TooLarge("vector file", buffer.Length + read, MaxBodyBytes);
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -27,6 +27,9 @@ internal static class ModelVectors
         };
     }
 
+    /// <summary>The name of a method's i-th discovered direction: sefa-00, pca-03.</summary>
+    public static string DirectionName(AttributeMethod method, int i) => $"{DcganJson.Name(method)}-{i:D2}";
+
     /// <summary>Discovered directions (SeFa or PCA) as named vector files tied to this model: sefa-00, sefa-01, ...</summary>
     public static IReadOnlyList<AttributeVector> Discover(LoadedModel model, AttributeMethod method, int k,
         int pcaSamples = Directions.PcaSamples)
@@ -39,7 +42,7 @@ internal static class ModelVectors
         };
         var vectors = found.Select((d, i) => new AttributeVector
         {
-            Name = $"{DcganJson.Name(method)}-{i:D2}", Method = method, Nz = model.Options.Nz, ModelHash = model.Hash,
+            Name = DirectionName(method, i), Method = method, Nz = model.Options.Nz, ModelHash = model.Hash,
             Norm = 1, Sigma = d.Sigma, Validation = null, Vector = d.Vector.data<float>().ToArray(),
         }).ToList();
         foreach (var d in found) d.Vector.Dispose();

@@ -37,9 +37,12 @@ internal sealed record AttributeVector
     public VectorQuality? Quality => VectorQuality.Of(Validation, SeedsWith.Count, SeedsWithout.Count);
 
     /// <summary>Vector names travel in URLs and file names: letters, digits, '.', '_', '-', 1 to 64 characters.</summary>
+    /// <summary>The longest vector name: names become file names and URL segments.</summary>
+    public const int MaxNameLength = 64;
+
     public static string CheckName(string name, string parameter = "name")
     {
-        if (name.Length is 0 or > 64 || name.Contains("..") || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        if (name.Length is 0 or > MaxNameLength || name.Contains("..") || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
             throw new InputException(parameter, InputProblem.Invalid,
                 $": '{name}' is not a valid name (letters, digits, '.', '_' and '-', 1 to 64 characters, no path)");
         return name;
@@ -93,6 +96,9 @@ internal sealed record AttributeVector
         if (bytes.Length > 1 && bytes[0] == 0x80 && bytes[1] <= 5) // a bare pickle: torch.save's format before PyTorch 1.6
             throw new InvalidDataException($"{source} was saved in PyTorch's legacy format (_use_new_zipfile_serialization=False); " +
                 "save it again with torch.save(v, path)");
+        if (Imaging.ImageFormat.Of(bytes) is { } format)
+            throw new InvalidDataException($"{source} is an image ({format}), not a vector file: give the JSON that attribute fit " +
+                "writes (or the studio's download link), or a tensor saved by torch.save in a .pt file");
         if (!Interop.TorchTensorFile.IsZip(bytes)) return Parse(System.Text.Encoding.UTF8.GetString(bytes), source);
         float[] values = Interop.TorchTensorFile.ReadVector(bytes, source);
         double norm = CheckValues(values, source);

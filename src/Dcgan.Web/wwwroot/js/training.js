@@ -1,0 +1,130 @@
+// Training runs: each run's state in the picker (a run that is training now is picked first), its saved fixed-noise
+// grids, its loss curves drawn live from server-sent events, and losses.png as the trainer writes it.
+import { api, limits } from "./api.js";
+import { $, fmt, showError } from "./dom.js";
+import { setImage } from "./images.js";
+
+let events = null, samples = [], rows = [], shownRun = null;
+const runUrl = (name, path) => `/api/runs/${encodeURIComponent(name)}${path}`;
+
+function drawChart() {
+  const canvas = $("run-chart"), g = canvas.getContext("2d");
+  canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  if (rows.length < 2) return;
+  const values = rows.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
+  const top = values[Math.floor(0.99 * (values.length - 1))] || 1;
+  const first = rows[0].step, last = rows.at(-1).step || 1;
+  const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
+  const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
+  g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
+  for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
+    g.strokeStyle = color; g.beginPath();
+    rows.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
+    g.stroke();
+  }
+}
+
+// One word for the picker, a sentence beside it.
+const stateWord = run => run.status.state;
+function describeState(run) {
+  const s = run.status, of = s.totalSteps ? ` of ${s.totalSteps}` : "";
+  const logged = rows.length && shownRun === run.name ? `, ${rows.at(-1).step + 1} steps logged` : "";
+  if (s.state === "training")
+    return run.checkpoints.length ? `training (last checkpoint at step ${s.step}${of})` : `training (no checkpoint yet${logged}${of ? `; ${s.totalSteps} steps in all` : ""})`;
+  if (s.state === "finished") return `finished (${s.step} steps)`;
+  return run.checkpoints.length
+    ? `stopped at step ${s.step}${of}: continue it with ./dcgan train --out ${limits.runsFolder}/${run.name} --resume`
+    : `stopped before its first checkpoint: start it again with ./dcgan train --out ${limits.runsFolder}/${run.name}`;
+}
+
+// What the trainer noticed (D has won, G has collapsed), with what to try: beside the run, where a person looks.
+function showWarnings(run) {
+  showError("run-error", run.warnings?.length ? run.warnings.map(w => `Step ${w.step}: ${w.message}`).join(" ") : null);
+}
+
+async function loadRuns() {
+  const runs = await api("/api/runs");
+  const select = $("run");
+  // The run shown stays; the first time (or when it has gone), a run that is training now comes first.
+  const keep = runs.some(r => r.name === shownRun) ? shownRun
+    : (runs.find(r => r.status.state === "training") ?? runs.at(-1))?.name;
+  select.innerHTML = "";
+  for (const run of runs) select.add(new Option(`${run.name} (${stateWord(run)})`, run.name, false, run.name === keep));
+  $("runs-empty").hidden = runs.length > 0;
+  for (const id of ["run-controls", "run-figures", "run-metrics"]) $(id).hidden = runs.length === 0;
+  const run = runs.find(r => r.name === keep);
+  if (run) {
+    if (run.name !== shownRun) await showRun(run);
+    else showLosses(run);
+    $("run-state").textContent = describeState(run);
+    showWarnings(run);
+  }
+  return runs;
+}
+
+function showSample(index) {
+  const slider = $("run-slider");
+  slider.hidden = samples.length < 2;
+  if (!samples.length) {
+    setImage($("run-sample"), null);
+    $("run-sample-name").textContent = "";
+    return;
+  }
+  slider.max = samples.length - 1;
+  slider.value = index;
+  setImage($("run-sample"), runUrl(shownRun, `/samples/${samples[index]}`), "run-error");
+  $("run-sample-name").textContent = samples[index];
+}
+
+function showMetrics(m) {
+  const f = v => Number.isFinite(v) ? v.toFixed(3) : "-";
+  // Rows count steps from 0; people (and the train command) count them from 1.
+  $("run-metrics").textContent = m ? `after step ${m.step + 1}, epoch ${m.epoch + 1}: Loss_D ${f(m.lossD)}, Loss_G ${f(m.lossG)}, D(x) ${f(m.dx)}, D(G(z)) ${f(m.dgZ1)} / ${f(m.dgZ2)}, ` +
+    `${m.augmentP > 0 ? `augmentation p ${f(m.augmentP)}, ` : ""}${fmt(m.imagesPerSecond, 1)} img/s` : "no logged steps yet";
+}
+
+// losses.png is rewritten with each checkpoint: its URL names the newest checkpoint, so a new one shows at once.
+function showLosses(run) {
+  setImage($("run-losses"), run.checkpoints.length ? runUrl(run.name, `/losses.png?after=${run.checkpoints.at(-1)}`) : null);
+}
+
+async function showRun(run) {
+  const name = run.name;
+  shownRun = name;
+  events?.close();
+  // Nothing of the run shown before stays on screen while this one's files arrive.
+  samples = [...run.samples];
+  rows = [];
+  showSample(samples.length - 1);
+  showWarnings(run);
+  rows = await api(runUrl(name, "/metrics"));
+  if (shownRun !== name) return;
+  drawChart();
+  showMetrics(rows.at(-1));
+  showLosses(run);
+  $("run-state").textContent = describeState(run);
+  events = new EventSource(runUrl(name, `/events?after=${rows.at(-1)?.step ?? -1}`));
+  events.addEventListener("metrics", e => {
+    rows.push(JSON.parse(e.data));
+    drawChart();
+    showMetrics(rows.at(-1));
+  });
+  events.addEventListener("sample", async e => {
+    samples.push(JSON.parse(e.data));
+    showSample(samples.length - 1);
+    await loadRuns();
+  });
+}
+
+export function mountTraining() {
+  $("runs-advice").textContent = `./dcgan train --out ${limits.runsFolder}/NAME`;
+  $("run").onchange = async () => {
+    const runs = await api("/api/runs");
+    const run = runs.find(r => r.name === $("run").value);
+    if (run) { await showRun(run); showError("run-error", null); showWarnings(run); }
+  };
+  $("run-slider").oninput = e => showSample(Number(e.target.value));
+  return loadRuns;
+}

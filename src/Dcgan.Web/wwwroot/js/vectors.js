@@ -1,0 +1,165 @@
+// Vectors: fitted from the grid's labels (v_A = mean z with A − mean z without A, or the other methods), discovered
+// without labels (SeFa, PCA), or loaded from a file. Each row shows a preview strip, so a person judges a vector by
+// what it does to an image as well as by its figures.
+import { api, jsonPost, limits, modelUrl } from "./api.js";
+import { $, busy, capitalise, confirmInPlace, fmt, markInvalid, pct, showError, size } from "./dom.js";
+import { setImage } from "./images.js";
+import { emit, labels, on, state } from "./state.js";
+import { previewSeed } from "./edit.js";
+
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+/** The verdict first, in plain words (it is what a person needs), then the figures with their uncertainty. */
+export function qualityText(v) {
+  if (!v.validation) return v.sigma ? `discovered direction; the images along it spread by σ ${fmt(v.sigma)}` : "loaded from a file, no labels to judge it by";
+  const q = v.quality;
+  const held = v.validation.heldOut ? `held-out accuracy (${v.validation.folds}-fold)` : "accuracy on its own labels (too few to hold any out)";
+  return `${capitalise(q.verdict)}. Figures: ${held} ${pct(v.validation.accuracy)} ` +
+    `(95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, from ${v.with} ✓ and ${v.without} ✗.`;
+}
+
+/** Strengths of a vector's preview: ±2σ for a discovered direction, ±2 times the vector for the others. */
+const previewStrengths = v => [-2, -1, 0, 1, 2].map(k => fmt(k * (v.sigma ?? 1), 3)).join(",");
+const previewUrl = v => modelUrl(`/strip.png?seeds=${previewSeed()}&vector=${encodeURIComponent(`${v.name}@${v.version}`)}&strengths=${previewStrengths(v)}`);
+
+let asked = 0;
+export async function loadVectors() {
+  const mine = ++asked;
+  const vectors = await api(modelUrl("/vectors"));
+  if (mine !== asked) return; // a newer listing was asked for meanwhile (after a compute, or another model): it wins
+  state.vectors = vectors;
+  for (const name of [...state.strengths.keys()]) if (!vectors.some(v => v.name === name)) state.strengths.delete(name);
+  for (const name of [...state.held]) if (!vectors.some(v => v.name === name)) state.held.delete(name);
+  renderTable();
+  emit("vectors");
+}
+
+function renderTable() {
+  const body = $("vectors").querySelector("tbody");
+  body.innerHTML = "";
+  $("vectors-empty").hidden = state.vectors.length > 0;
+  $("vectors").hidden = state.vectors.length === 0;
+  for (const v of state.vectors) {
+    const row = body.insertRow();
+    row.innerHTML = `<td data-label="name"></td><td data-label="method"></td><td data-label="quality"><span class="verdict"></span></td>` +
+      `<td data-label="preview"><div class="frame preview empty"><img alt=""><span class="placeholder">…</span></div></td>` +
+      `<td><a download>download</a> <button type="button" class="delete">delete</button></td>`;
+    row.cells[0].textContent = v.name;
+    row.cells[1].textContent = `${v.method}${v.validation ? `, ${v.with} ✓ / ${v.without} ✗` : ""}, norm ${fmt(v.norm, 3)}`;
+    row.cells[2].firstChild.textContent = qualityText(v);
+    const img = row.querySelector("img");
+    img.alt = `seed ${previewSeed()} moved along ${v.name}, strengths ${previewStrengths(v).replaceAll(",", ", ")}`;
+    img.dataset.targetWidth = "330";
+    setImage(img, previewUrl(v));
+    const link = row.querySelector("a");
+    link.href = modelUrl(`/vectors/${encodeURIComponent(v.name)}@${v.version}`);
+    link.download = `${v.name}.json`;
+    link.setAttribute("aria-label", `download vector ${v.name}`);
+    const del = row.querySelector(".delete");
+    del.setAttribute("aria-label", `delete vector ${v.name}`);
+    del.onclick = () => confirmInPlace(del, `Really delete ${v.name}?`, () =>
+      api(modelUrl(`/vectors/${encodeURIComponent(v.name)}`), { method: "DELETE" })
+        .then(() => { state.strengths.delete(v.name); return loadVectors(); })
+        .catch(error => showError("vectors-error", error)));
+  }
+}
+
+// Seeds travel as exact JSON integers, written out as text (never through JS numbers).
+function compute() {
+  return busy($("compute"), $("compute-busy"), async () => {
+    showError("compute-error", null);
+    const seedsOf = kind => [...labels()].filter(([, v]) => v === kind).map(([s]) => s);
+    const name = $("vector-name").value.trim();
+    const nameOk = NAME.test(name) && name.length <= limits.vectorNameLength && !name.includes("..");
+    markInvalid($("vector-name"), !nameOk);
+    if (!nameOk) {
+      showError("compute-error", `Name: "${name}" can't be used: use letters, digits, '.', '_' and '-' ` +
+        `(1 to ${limits.vectorNameLength}; no spaces), e.g. yellow-face`);
+      return;
+    }
+    const [withCount, withoutCount] = [seedsOf("with").length, seedsOf("without").length], least = limits.minLabelsPerSide;
+    if (withCount < least || withoutCount < least) {
+      showError("compute-error", `Label at least ${least} images ✓ (has it) and ${least} ✗ (has not) first: you have ` +
+        `${withCount} ✓ and ${withoutCount} ✗. One click marks ✓, two mark ✗.`);
+      return;
+    }
+    const earlier = state.vectors.find(v => v.name === name);
+    const body = `{"name":${JSON.stringify(name)},"method":${JSON.stringify($("method").value)},` +
+      `"with":[${seedsOf("with").join(",")}],"without":[${seedsOf("without").join(",")}]}`;
+    try {
+      const v = await api(modelUrl("/vectors"), jsonPost(body));
+      $("compute-result").textContent = `${v.name}${earlier ? replacedText(earlier) : ""}: ${qualityText(v)}`;
+      await loadVectors();
+    } catch (error) { showError("compute-error", error); }
+  }, "fitting the vector");
+}
+
+// Vectors are the server's, shared by every page on this model: say whose vector a name held before, and when.
+const replacedText = earlier => ` (replaces the earlier ${earlier.name}, ${earlier.method}` +
+  (earlier.created ? ` made ${new Date(earlier.created).toLocaleTimeString()}` : "") + ", in every page on this model)";
+
+function discover(method, button) {
+  const other = $(method === "sefa" ? "pca" : "sefa");
+  other.disabled = true;
+  return busy(button, $("vectors-busy"), async () => {
+    showError("vectors-error", null);
+    $("vectors-note").textContent = "";
+    try {
+      const made = await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 })));
+      await loadVectors();
+      $("vectors-note").textContent = `${made.length} ${method.toUpperCase()} directions (${made[0].name} to ${made.at(-1).name}): ` +
+        "each row's strip shows what one changes, and each has a slider under Edit.";
+    }
+    catch (error) { showError("vectors-error", error); }
+    finally { other.disabled = false; }
+  }, `discovering ${method.toUpperCase()} directions`);
+}
+
+// A vector file as it is: the JSON that "attribute fit" writes, or a tensor from torch.save(v, "v_A.pt"), named after the file.
+async function upload(file, force) {
+  showError("vectors-error", null);
+  $("vectors-note").textContent = "";
+  if (file.size > limits.vectorFileBytes) {
+    showError("vectors-error", `vector file: ${file.name} is ${size(file.size)}; at most ${size(limits.vectorFileBytes)}`);
+    return;
+  }
+  try {
+    const query = new URLSearchParams({ name: file.name.replace(/\.(json|pt|pth)$/i, "") });
+    if (force) query.set("force", "1");
+    const { vector, warning } = await api(modelUrl(`/vectors/upload?${query}`),
+      { method: "POST", body: file, headers: { "Content-Type": /\.json$/i.test(file.name) ? "application/json" : "application/octet-stream" } });
+    const replacing = state.vectors.some(v => v.name === vector.name);
+    await loadVectors();
+    $("vectors-note").textContent = `Loaded vector ${vector.name} (${vector.method})${replacing ? ", replacing the earlier one of that name" : ""}` +
+      `${warning ? "; " + warning.replace(/^(warning|note): /, "note: ") : ""}.`;
+  } catch (error) {
+    if (!force && error.code === "other-model") {
+      // Offer what the command's force does, in the page's words.
+      const box = $("vectors-error");
+      box.textContent = `${error.message.replace(/^vector: /, "")}. Its direction may mean something else for this model. `;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Load it anyway";
+      button.onclick = () => upload(file, true);
+      box.appendChild(button);
+    } else showError("vectors-error", error);
+  }
+}
+
+export function mountVectors() {
+  $("compute").onclick = compute;
+  $("sefa").onclick = () => discover("sefa", $("sefa"));
+  $("pca").onclick = () => discover("pca", $("pca"));
+  $("upload").onchange = async e => {
+    const file = e.target.files[0];
+    e.target.value = "";
+    if (file) await upload(file, false);
+  };
+  on("model", () => {
+    $("compute-result").textContent = "";
+    $("vectors-note").textContent = "";
+    for (const id of ["compute-error", "vectors-error"]) showError(id, null);
+    loadVectors().catch(error => showError("vectors-error", error));
+  });
+  on("preview-seed", renderTable);
+}
