@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dcgan.Generation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using static TorchSharp.torch;
 
 namespace Dcgan.Web;
@@ -17,7 +18,7 @@ internal static class PngResults
     private static readonly string ProgramVersion =
         typeof(Figure).Assembly.ManifestModule.ModuleVersionId.ToString("N"); // changes with every build of the library
 
-    public static async Task<IResult> Draw(HttpContext context, ServedModel served, Func<Figure> plan, bool pinned = true)
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Draw(HttpContext context, ServedModel served, Func<Figure> plan, bool pinned = true)
     {
         var request = context.Request;
         var headers = context.Response.Headers;
@@ -26,7 +27,7 @@ internal static class PngResults
         {
             headers.CacheControl = "public, max-age=31536000, immutable";
             headers.ETag = tag;
-            if (Matches(request, tag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            if (Matches(request, tag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         Figure figure;
         using (NewDisposeScope()) figure = plan(); // latents are made here; G runs in the batch
@@ -36,9 +37,9 @@ internal static class PngResults
             tag = Tag(bytes);
             headers.CacheControl = "no-cache";
             headers.ETag = tag;
-            if (Matches(request, tag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            if (Matches(request, tag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return Results.File(bytes, "image/png");
+        return TypedResults.File(bytes, "image/png");
     }
 
     private static string Tag(byte[] content) => $"\"{Convert.ToHexString(SHA256.HashData(content))[..32].ToLowerInvariant()}\"";

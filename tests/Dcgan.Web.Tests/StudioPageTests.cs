@@ -39,6 +39,7 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
             Assert.Contains("training (no checkpoint yet", state);
             Assert.DoesNotContain("step 0", state);
             Assert.Equal("", await page.Locator("#run-sample-name").TextContentAsync());
+            await page.Locator("#training").ScreenshotAsync(new() { Path = browser.Screenshot("training-view-1300.png") });
 
             // To the finished run and back: its grid's caption goes with it.
             await page.Locator("#run").SelectOptionAsync("t1");
@@ -132,6 +133,8 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var slider = (await last.BoundingBoxAsync())!;
         Assert.True(slider.Y >= 0 && slider.Y + slider.Height <= screen, $"the slider moved is at y {slider.Y}");
         await page.ScreenshotAsync(new() { Path = browser.Screenshot("phone-edit-390.png") });
+        await page.SetViewportSizeAsync(1300, 900);
+        await page.Locator("#vectors-section").ScreenshotAsync(new() { Path = browser.Screenshot("directions-1300.png") });
         foreach (string method in new[] { "sefa", "pca" })
             for (int i = 0; i < 5; i++) await browser.Client.DeleteAsync($"{browser.Studio.M}/vectors/{method}-{i:D2}");
     }

@@ -70,24 +70,25 @@ internal static class TrainCommand
             Description = "With --resume: go on although the data set's content changed since the run started (otherwise refused).",
         };
 
-        var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
-            .With(data, output, resume, epochs, maxSteps, batchSize, lr, lrG, lrD, beta1, beta2, seed, nz, ngf, ndf, nc, imageSize,
-                  activation, loss, prior, sampleEvery, checkpointEvery, keep, logEvery, criticSteps, penalty, device, precision, cacheDir, initG,
-                  initD, ema, augment, augmentTranslation, augmentP, spectralNorm, r1, acceptChangedData);
-        // What each flag sets, so a resumed run can tell a repeated flag from a changed one.
-        var fields = new (Option Flag, Func<TrainingOptions, object?> Value)[]
+        // One table: every flag of the command, and for those saved in the run what they set, so a resumed run can tell a
+        // repeated flag from a changed one. Flags with no saved value (where the run goes, resume itself) have none.
+        var table = new (Option Flag, Func<TrainingOptions, object?>? Saved)[]
         {
-            (data, o => o.Data), (batchSize, o => o.BatchSize), (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD),
-            (beta1, o => o.Beta1), (beta2, o => o.Beta2), (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf),
-            (ndf, o => o.Model.Ndf), (nc, o => o.Model.Nc), (imageSize, o => o.Model.ImageSize),
-            (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss), (prior, o => o.Model.Prior),
-            (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery), (keep, o => o.KeepCheckpoints),
-            (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps), (penalty, o => o.GradientPenalty), (device, o => o.Device),
-            (precision, o => o.Precision),
-            (cacheDir, o => o.CacheDir), (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
-            (augmentTranslation, o => o.AugmentTranslation), (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1),
+            (data, o => o.Data), (output, null), (resume, null), (epochs, null), (maxSteps, null), (batchSize, o => o.BatchSize),
+            (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD), (beta1, o => o.Beta1), (beta2, o => o.Beta2),
+            (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf), (ndf, o => o.Model.Ndf), (nc, o => o.Model.Nc),
+            (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
+            (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery),
+            (keep, o => o.KeepCheckpoints), (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps),
+            (penalty, o => o.GradientPenalty), (device, o => o.Device), (precision, o => o.Precision), (cacheDir, o => o.CacheDir),
+            (initG, o => o.InitG), (initD, o => o.InitD), (ema, o => o.EmaDecay), (augment, o => o.Augment),
+            (augmentTranslation, o => o.AugmentTranslation),
+            (augmentP, o => o.AugmentAdaptive ? "auto" : o.AugmentP.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (spectralNorm, o => o.Model.SpectralNorm), (r1, o => o.R1), (acceptChangedData, null),
         };
+        var command = new Command("train", "Train a DCGAN as the PyTorch tutorial does (Adam 2e-4, beta1 0.5, BCE; D then G).")
+            .With(table.Select(t => t.Flag).ToArray());
+        var fields = table.Where(t => t.Saved is not null).Select(t => (t.Flag, Value: t.Saved!)).ToList();
         command.SetAction(r => CommandRunner.Guard("train", () =>
         {
             TrainingOptions FromFlags()
