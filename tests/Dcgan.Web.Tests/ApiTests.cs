@@ -666,6 +666,33 @@ public class LoadTestTests
     }
 
     [Fact]
+    public async Task A_soak_fits_edits_and_deletes_vectors_without_failures_and_samples_the_memory_curve()
+    {
+        string root = Dcgan.Testing.TestTemp.NewFolder("soak");
+        var app = StudioServer.Build(new StudioOptions
+        {
+            Checkpoint = Path.Combine(AppContext.BaseDirectory, "Fixtures", "netG.pth"), RunsDir = Path.Combine(root, "runs"),
+            Urls = "http://127.0.0.1:0",
+        });
+        await app.StartAsync();
+        try
+        {
+            var report = await LoadTest.RunAsync(new LoadTestOptions(app.Urls.First(), 400, 4, Mix: LoadMix.Soak));
+            Assert.Equal(400, report.Requests);
+            Assert.Equal(0, report.Failures);
+            Assert.True(report.Curve.Count >= 20, $"the curve has {report.Curve.Count} points");
+            Assert.Equal(400, report.Curve[^1].Requests);
+            // Fits recompute the same 8 names: the listing never holds more, however long the soak runs.
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var models = await client.GetFromJsonAsync<JsonElement>("/api/models");
+            string id = models.GetProperty("models")[0].GetProperty("id").GetString()!;
+            var vectors = await client.GetFromJsonAsync<JsonElement>($"/api/models/{id}/vectors");
+            Assert.InRange(vectors.GetArrayLength(), 1, 8);
+        }
+        finally { await app.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task A_load_test_of_a_malformed_address_says_so()
     {
         var e = await Assert.ThrowsAsync<InputException>(() => LoadTest.RunAsync(new LoadTestOptions("garbage", 1, 1)));

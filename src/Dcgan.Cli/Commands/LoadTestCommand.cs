@@ -14,7 +14,8 @@ internal static class LoadTestCommand
         var concurrency = Make("--concurrency", "Requests in flight at once.", defaults.Concurrency);
         var timeLimit = Make("--time-limit", "Stop after this many seconds whatever is left.", defaults.TimeLimitSeconds);
         var mix = Make("--mix",
-            "single (one image by random seed per request) or mixed (80 % single images, 10 % 16-image grids, 10 % 4-image strips).",
+            "single (one image by random seed per request), mixed (80 % single images, 10 % 16-image grids, 10 % 4-image strips) " +
+            "or soak (half that mix, half vectors: fits that recompute 8 names, edits pinned to their newest version, deletes).",
             "mixed");
         var model = Optional<string>("--model", "The model id to ask for (default: the server's first model).");
         var command = new Command("loadtest",
@@ -27,6 +28,7 @@ internal static class LoadTestCommand
                     r.GetValue(timeLimit), Mix: DcganJson.ParseEnum<LoadMix>(r.GetValue(mix)!, "--mix"), Model: r.GetValue(model)),
                 line => Console.Error.WriteLine(line)).GetAwaiter().GetResult();
             Console.WriteLine(report);
+            Console.WriteLine($"working set: {report.CurveText}");
             return report.Failures == 0 ? 0 : 1;
         }));
         return command;
