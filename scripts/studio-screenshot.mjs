@@ -1,5 +1,8 @@
 // The README's studio screenshot (docs/images/studio.png), made the way a person would use the page: label three
-// couples with a heart ✓ and three single figures ✗, compute "heart", discover SeFa's directions, edit a seed.
+// couples with a heart ✓ and three single figures ✗, compute "heart", discover SeFa's directions, edit a seed. Beside
+// it, in the same folder: the vectors with their preview strips (studio-directions.png), the training view with the run
+// that trains now (studio-training.png, when the served runs folder has one), and a 390 px phone editing with the last
+// slider moved, the picture and its edit held at the top (studio-phone-edit.png).
 // It drives Debian's chromium with the Playwright package that the browser tests' build brings along.
 //
 //   dotnet build tests/Dcgan.Web.Tests -c Release       # once, for the Playwright package
@@ -39,6 +42,26 @@ try {
   const bottom = await page.locator('#edit').evaluate(e => e.getBoundingClientRect().bottom + window.scrollY);
   await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: Number(width), height: Math.ceil(bottom) + 16 } });
   console.log(`wrote ${out}`);
+  const beside = name => path.join(path.dirname(out), name);
+  await page.waitForFunction(() => [...document.querySelectorAll('#vectors .preview img')].every(i => i.complete && i.naturalWidth > 0));
+  await page.locator('#vectors-section').screenshot({ path: beside('studio-directions.png') });
+  if (await page.locator('#run option').count() > 0) {
+    await page.waitForFunction(() => document.getElementById('run-state').textContent.length > 0);
+    await page.locator('#training').screenshot({ path: beside('studio-training.png') });
+  }
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(url);
+  await phone.locator('.tile').nth(23).waitFor();
+  await phone.locator(`.tile[data-seed="${editSeed}"] .edit`).click();
+  await phone.locator("#sliders input[data-vector='heart']").fill(strength);
+  const last = phone.locator('#sliders input[type=range]').last();
+  await last.scrollIntoViewIfNeeded();
+  await last.fill('1.5');
+  await phone.waitForFunction(() => document.getElementById('edited').src.includes('sefa-04%40'));
+  await phone.waitForFunction(() => { const i = document.getElementById('edited'); return i.complete && !i.closest('.frame').classList.contains('loading'); });
+  await phone.screenshot({ path: beside('studio-phone-edit.png') });
+  console.log('wrote studio-directions.png, studio-training.png and studio-phone-edit.png beside it');
 } finally {
   await browser.close();
 }

@@ -8,6 +8,7 @@ import { emit, labels, on, state } from "./state.js";
 import { previewSeed } from "./edit.js";
 
 const NAME = /^[A-Za-z0-9._-]+$/;
+const METHOD_NAMES = { sefa: "SeFa", pca: "PCA" };
 
 /** The verdict first, in plain words (it is what a person needs), then the figures with their uncertainty. */
 export function qualityText(v) {
@@ -18,8 +19,8 @@ export function qualityText(v) {
     `(95 % interval ${pct(q.accuracyLow)}–${pct(q.accuracyHigh)}), ROC AUC ${fmt(v.validation.rocAuc)}, from ${v.with} ✓ and ${v.without} ✗.`;
 }
 
-/** Strengths of a vector's preview: ±2σ for a discovered direction, ±2 times the vector for the others. */
-const previewStrengths = v => [-2, -1, 0, 1, 2].map(k => fmt(k * (v.sigma ?? 1), 3)).join(",");
+/** Strengths of a vector's preview: the ends and middle of its slider (±3σ for a discovered direction, ±3 for the others). */
+const previewStrengths = v => [-3, -1.5, 0, 1.5, 3].map(k => fmt(k * (v.sigma ?? 1), 3)).join(",");
 const previewUrl = v => modelUrl(`/strip.png?seeds=${previewSeed()}&vector=${encodeURIComponent(`${v.name}@${v.version}`)}&strengths=${previewStrengths(v)}`);
 
 let asked = 0;
@@ -107,12 +108,12 @@ function discover(method, button) {
     try {
       const made = await api(modelUrl("/vectors/directions"), jsonPost(JSON.stringify({ method, k: 5 })));
       await loadVectors();
-      $("vectors-note").textContent = `${made.length} ${method.toUpperCase()} directions (${made[0].name} to ${made.at(-1).name}): ` +
+      $("vectors-note").textContent = `${made.length} ${METHOD_NAMES[method]} directions (${made[0].name} to ${made.at(-1).name}): ` +
         "each row's strip shows what one changes, and each has a slider under Edit.";
     }
     catch (error) { showError("vectors-error", error); }
     finally { other.disabled = false; }
-  }, `discovering ${method.toUpperCase()} directions`);
+  }, `discovering ${METHOD_NAMES[method]} directions`);
 }
 
 // A vector file as it is: the JSON that "attribute fit" writes, or a tensor from torch.save(v, "v_A.pt"), named after the file.
