@@ -132,7 +132,7 @@ public class CliTests
     {
         var (code, _, err) = Run("attribute", "apply", "--vector", "v.json", "--strengths", "", "--out", "x.png");
         Assert.NotEqual(0, code);
-        Assert.Contains("--strengths: give 1 to 32 strengths", err);
+        Assert.Contains("--strengths: is empty; give 1 to 32 numbers", err);
     }
 
     [Fact]

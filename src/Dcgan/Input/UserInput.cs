@@ -52,7 +52,9 @@ internal static class UserInput
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Any(p => p.Length == 0) && parts.Length > 1)
             throw new InputException(parameter, InputProblem.Invalid, $": '{text}' has an empty entry; give numbers separated by single commas, e.g. -2,-1,0,1,2");
-        if (parts is [""] || parts.Length > 32)
+        if (parts is [""])
+            throw new InputException(parameter, InputProblem.Invalid, ": is empty; give 1 to 32 numbers separated by commas, e.g. -2,-1,0,1,2");
+        if (parts.Length > 32)
             throw new InputException(parameter, InputProblem.OutOfRange, $": give 1 to 32 strengths, comma-separated (got {parts.Length})");
         return parts.Select(p => Strength(p, parameter)).ToList();
     }
