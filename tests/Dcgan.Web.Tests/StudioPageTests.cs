@@ -62,6 +62,44 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task Following_a_runs_latest_keeps_the_labels_the_edit_and_the_fitted_vectors_across_its_next_checkpoint()
+    {
+        string runs = Path.Combine(Dcgan.Testing.TestTemp.NewFolder("follow-latest"), "runs"), run = Path.Combine(runs, "t1");
+        CopyFolder(Path.Combine(browser.Studio.RunsDir, "tiny"), run);
+        var app = StudioServer.Build(new StudioOptions { Checkpoint = browser.Studio.Model, RunsDir = runs, Urls = "http://127.0.0.1:0" });
+        await app.StartAsync();
+        try
+        {
+            var page = await browser.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1300, Height = 1200 } });
+            await page.GotoAsync(app.Urls.First());
+            await page.Locator(".tile").Nth(23).WaitForAsync();
+            await page.Locator("#model").SelectOptionAsync("latest:t1");
+            await page.WaitForFunctionAsync("() => document.getElementById('vectors-empty').hidden === false");
+            string before = (await page.Locator(".tile img").First.GetAttributeAsync("src"))!.Split('/')[3];
+            foreach (int tile in new[] { 0, 1 }) await page.Locator(".tile .label").Nth(tile).ClickAsync();
+            foreach (int tile in new[] { 2, 3 }) { await page.Locator(".tile .label").Nth(tile).ClickAsync(); await page.Locator(".tile .label").Nth(tile).ClickAsync(); }
+            await page.Locator("#vector-name").FillAsync("pair");
+            await page.Locator("#compute").ClickAsync();
+            await page.Locator("#sliders input[data-vector='pair']").WaitForAsync();
+            await page.Locator(".tile").Nth(5).Locator(".edit").ClickAsync();
+            await page.Locator("#sliders input[data-vector='pair']").FillAsync("1");
+
+            // The run saves a newer checkpoint (one more step); the page looks again when its tab comes back into focus.
+            new Trainer(Trainer.OptionsForResume(run, null, 3)).Run(resume: true);
+            await page.EvaluateAsync("() => window.dispatchEvent(new Event('focus'))");
+            await page.WaitForFunctionAsync($"() => !document.querySelector('.tile img').src.includes('{before}')");
+            await page.Locator("#sliders input[data-vector='pair']").WaitForAsync();
+            Assert.Equal("2 with, 2 without", await page.Locator("#counts").TextContentAsync());
+            Assert.Equal("seed 5", await page.Locator("#edit-seed").TextContentAsync());
+            Assert.Equal("1", await page.Locator("#sliders input[data-vector='pair']").InputValueAsync());
+            Assert.Contains("came along", await page.Locator("#model-note").TextContentAsync());
+            await page.WaitForFunctionAsync($"() => document.getElementById('edited').src.includes('pair%40') && !document.getElementById('edited').src.includes('{before}')");
+            Assert.Equal("latest:t1", await page.Locator("#model").InputValueAsync());
+        }
+        finally { await app.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task A_click_in_an_arithmetic_mode_shows_a_badge_and_a_count_and_the_lists_start_empty()
     {
         var page = await browser.OpenAsync(1300);
@@ -158,6 +196,19 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await File.WriteAllBytesAsync(bigImage, new byte[11 << 20]);
         await page.Locator("#own-image").SetInputFilesAsync(bigImage);
         Assert.Contains("is 11 MB; at most 10 MB", await page.Locator("#edit-error").TextContentAsync());
+
+        // An image that does not decode, sent while a seed is being edited: the server's reason stays on screen after
+        // the seed's picture comes back (it used to be cleared at once).
+        await page.Locator(".tile .edit").Nth(4).ClickAsync();
+        await WaitLoaded(page, "#original");
+        string junk = Path.Combine(browser.Studio.Root, "junk.png");
+        await File.WriteAllBytesAsync(junk, new byte[4096]);
+        await page.Locator("#own-image").SetInputFilesAsync(junk);
+        await page.WaitForFunctionAsync("() => document.getElementById('edit-error').textContent.includes('junk.png')");
+        await WaitLoaded(page, "#original");
+        await page.WaitForTimeoutAsync(300);
+        Assert.Contains("junk.png", await page.Locator("#edit-error").TextContentAsync());
+        Assert.Equal("seed 4", await page.Locator("#edit-seed").TextContentAsync());
 
         // The fixture model draws 32 px images: its interpolation strip is shown at twice its size, pixel for pixel.
         await WaitLoaded(page, "#interp-strip");

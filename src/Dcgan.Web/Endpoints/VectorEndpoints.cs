@@ -32,7 +32,8 @@ internal static class VectorEndpoints
         vectors.MapDelete("/{name}", Forget)
             .WithSummary("Forget a name (URLs that pin one of its versions keep working until the server restarts).");
         vectors.MapPost("/upload", Upload)
-            .WithSummary("Load a vector file: the command's JSON, or a tensor saved by torch.save(v, path) (named by ?name=). " +
+            .WithSummary("Load a vector file: the command's JSON, or a tensor saved by torch.save(v, path) (named by ?name=; ?file= gives the file's " +
+                "own name for messages). " +
                 "A vector of another model needs ?force=1.");
         vectors.MapPost("/directions", Discover)
             .WithSummary("Discover directions (sefa or pca) and add them as vectors named sefa-00, ...; asked again, the same ones come back.");
@@ -65,10 +66,13 @@ internal static class VectorEndpoints
     private static NoContent Forget(string id, string name, ModelRegistry models) =>
         models.Get(id).Vectors.Remove(name) ? TypedResults.NoContent() : throw new KeyNotFoundException($"name: no vector named '{name}'");
 
-    private static async Task<Ok<UploadAnswer>> Upload(string id, HttpRequest request, ModelRegistry models, string? name, string? force)
+    private static async Task<Ok<UploadAnswer>> Upload(string id, HttpRequest request, ModelRegistry models, string? name, string? force,
+        string? file)
     {
         var served = models.Get(id);
-        var vector = AttributeVector.Read(await ReadBody(request), "the uploaded file", name is { Length: > 0 } ? name : "uploaded");
+        // Messages name the file as the person chose it (?file=), which also tells a .pt from a .json.
+        string source = file is { Length: > 0 and <= 255 } && file.All(c => !char.IsControl(c)) ? file : "the uploaded file";
+        var vector = AttributeVector.Read(await ReadBody(request), source, name is { Length: > 0 } ? name : "uploaded");
         string? warning = vector.CheckFits(served.Model.Options.Nz, served.Model.Hash, allowOtherModel: QueryParser.Flag(force));
         served.Vectors.Put(vector);
         return TypedResults.Ok(new UploadAnswer(Summary(vector), warning));

@@ -33,6 +33,7 @@ function draw() {
     const url = modelUrl("/arithmetic.png?" + new URLSearchParams(lists));
     setImage($("arith"), url, "arith-error");
     $("arith-download").href = url;
+    $("arith-download-box").hidden = false;
   } catch (error) { showError("arith-error", error); }
 }
 

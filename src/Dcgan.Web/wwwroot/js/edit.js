@@ -97,7 +97,7 @@ function matchVerdict(psnr) {
 async function invertOwn(file) {
   if (!file) return;
   showError("edit-error", null);
-  if (!file.type.startsWith("image/")) { showError("edit-error", `${file.name} is not an image (PNG, JPEG, WebP, BMP or GIF)`); return; }
+  if (!file.type.startsWith("image/")) { showError("edit-error", `image: ${file.name} is not a picture (PNG, JPEG, WebP, BMP or GIF)`); return; }
   if (file.size > limits.imageFileBytes) {
     showError("edit-error", `image: ${file.name} is ${size(file.size)}; at most ${size(limits.imageFileBytes)}`);
     return;
@@ -121,15 +121,15 @@ async function invertOwn(file) {
     editLatent = result.z;
     setImage($("reconstruction"), result.reconstruction, "edit-error");
     $("reconstruction-caption").textContent = `nearest match G(z): ${matchVerdict(result.psnr).split(":")[0]}`;
-    $("invert-result").textContent = `The nearest match is ${matchVerdict(result.psnr)}. The sliders now edit it. ` +
+    $("invert-result").textContent = `Found ${matchVerdict(result.psnr)}. The sliders now edit it. ` +
       `Figures: PSNR ${fmt(result.psnr, 1)} dB, SSIM ${fmt(result.ssim)} (${result.restarts} starts × ${result.steps} steps, ${fmt(result.seconds, 1)} s).`;
     updateEdited();
   } catch (error) {
     showError("edit-error", error);
     $("reconstruction-figure").hidden = true;
     $("edit-seed").textContent = editSeed !== null ? `seed ${editSeed}` : NO_PICK;
-    if (editSeed !== null) setImage($("original"), modelUrl(`/images/${editSeed}.png`), "edit-error");
-    else setImage($("original"), null);
+    // The picture before the upload comes back without clearing the error it would clear on load.
+    setImage($("original"), editSeed !== null ? modelUrl(`/images/${editSeed}.png`) : null);
   }
   finally { stop(); input.disabled = false; input.value = ""; }
 }
@@ -153,7 +153,10 @@ export function mountEdit() {
   drop.ondragleave = () => drop.classList.remove("over");
   drop.ondrop = e => { e.preventDefault(); drop.classList.remove("over"); invertOwn(e.dataTransfer.files[0]); };
   for (const id of ["unit", "keep-norm"]) $(id).onchange = updateEdited;
-  on("model", reset);
+  on("model", ({ followingRun }) => {
+    if (!followingRun || editLatent !== null) { reset(); return; } // an inverted image's z belongs to the model that found it
+    if (editSeed !== null) setImage($("original"), modelUrl(`/images/${editSeed}.png`), "edit-error");
+  });
   on("vectors", renderSliders);
   $("image-limit").textContent = `(at most ${size(limits.imageFileBytes)})`;
 }

@@ -8,7 +8,8 @@ import { emit, on } from "./state.js";
 const field = which => $(which === "from" ? "interp-a" : "interp-b");
 
 export const end = which => field(which).value.trim();
-export const endsAt = key => ["from", "to"].filter(which => end(which) === key).map(w => (w === "from" ? "from" : "to"));
+/** The interpolation ends this seed is, named as the click modes and the panel name them. */
+export const endsAt = key => ["from", "to"].filter(which => end(which) === key).map(w => (w === "from" ? "interp A" : "interp B"));
 
 export function setEnd(which, key) {
   field(which).value = key;

@@ -21,9 +21,11 @@ async function start() {
   try { await loadModels(); }
   catch (error) { showError("model-error", `The server's model list could not be read: ${error.message}`); return; }
   loadRuns().catch(error => showError("run-error", error));
-  setInterval(() => {
+  const refresh = () => {
     loadModels().catch(error => showError("model-error", error));
     loadRuns().catch(error => showError("run-error", error));
-  }, 15000);
+  };
+  setInterval(refresh, 15000);
+  window.addEventListener("focus", refresh); // back to the tab: the lists are brought up to date at once
 }
 start();

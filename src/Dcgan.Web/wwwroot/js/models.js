@@ -3,10 +3,11 @@
 // checkpoint picked earlier stays pickable while the server still has it.
 import { api, modelUrl } from "./api.js";
 import { $, showError } from "./dom.js";
-import { emit, state } from "./state.js";
+import { carryLabels, emit, state } from "./state.js";
 
 const LATEST = "latest:";
-let pick = null;        // what the person picked: a model id, or LATEST + run name
+let pick = null;        // what the person picked: a model id, or LATEST + run name (kept in this browser for the next visit)
+const PICK_KEY = "dcgan-studio:model";
 const seen = new Map(); // id -> label of every model this page has offered, so an exact pick keeps its name
 
 export async function loadModels() {
@@ -16,8 +17,13 @@ export async function loadModels() {
   // A damaged or half-written checkpoint is not offered; say which and why rather than let it vanish.
   $("models-left-out").textContent = leftOut.length
     ? "Not offered: " + leftOut.map(m => `${m.label} (${m.reason})`).join("; ") : "";
-  pick ??= models[0]?.id ?? null;
   const select = $("model");
+  if (pick === null) {
+    let saved = null;
+    try { saved = localStorage.getItem(PICK_KEY); } catch { /* private mode */ }
+    const offered = value => models.some(m => m.id === value || (m.run && LATEST + m.run === value));
+    pick = saved && offered(saved) ? saved : models[0]?.id ?? null;
+  }
   select.innerHTML = "";
   for (const m of models) {
     if (m.run) select.add(new Option(`run ${m.run} (latest: ${m.label.split(": ").at(-1)})`, LATEST + m.run));
@@ -30,7 +36,7 @@ export async function loadModels() {
   }
   select.value = pick ?? "";
   const id = resolve(pick);
-  if (id && id !== state.model) await switchModel(id);
+  if (id && id !== state.model) await switchModel(id, state.model !== null && pick.startsWith(LATEST));
   describeModel();
 }
 
@@ -53,17 +59,24 @@ function describeModel() {
   if (state.model) $("export-web").href = modelUrl("/web-page.zip"); else $("export-web").removeAttribute("href");
 }
 
-async function switchModel(id) {
+// A run's "latest" that moves on to a newer checkpoint carries the person's work along: labels, the picked image and
+// the sliders stay, and the vectors this page fitted are fitted again on the new checkpoint (vectors belong to one).
+async function switchModel(id, followingRun = false) {
+  const from = state.model;
+  if (followingRun) carryLabels(from, id);
+  else { state.strengths.clear(); state.held.clear(); state.fits.clear(); }
   state.model = id;
-  state.strengths.clear();
-  state.held.clear();
   describeModel();
-  emit("model", id);
+  $("model-note").textContent = followingRun
+    ? `${seen.get(id) ?? "the run"} is drawing now (a newer checkpoint): your labels, your edit and the vectors fitted here came along.`
+    : "";
+  emit("model", { id, from, followingRun });
 }
 
 export function mountModels() {
   $("model").onchange = e => {
     pick = e.target.value;
+    try { localStorage.setItem(PICK_KEY, pick); } catch { /* private mode: this visit only */ }
     const id = resolve(pick);
     showError("model-error", null);
     if (id !== state.model) switchModel(id);

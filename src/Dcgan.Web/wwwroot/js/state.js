@@ -6,6 +6,7 @@ export const state = {
   vectors: [],            // summaries of the model's vectors (with versions)
   strengths: new Map(),   // vector name -> slider value
   held: new Set(),        // vector names held fixed (conditioned on) in edits
+  fits: new Map(),        // vector name -> the fit request this page sent, so a run's next checkpoint can fit it again
 };
 
 const bus = new EventTarget();
@@ -23,6 +24,16 @@ export function labels() {
   }
   return labelsByModel.get(state.model);
 }
+/** A run's newer checkpoint is drawing now: the labels of its seeds come along (unless it has labels of its own). */
+export function carryLabels(from, to) {
+  const previous = state.model;
+  state.model = from; const old = new Map(labels());
+  state.model = to; const mine = labels();
+  if (mine.size === 0) for (const [seed, value] of old) mine.set(seed, value);
+  labelsChanged();
+  state.model = previous;
+}
+
 /** Call after changing labels(): stores them and tells the panels. */
 export function labelsChanged() {
   try { localStorage.setItem(storageKey(state.model), JSON.stringify(Object.fromEntries(labels()))); } catch { /* private mode: kept for this visit */ }

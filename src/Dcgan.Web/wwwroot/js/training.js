@@ -7,21 +7,34 @@ import { setImage } from "./images.js";
 let events = null, samples = [], rows = [], shownRun = null;
 const runUrl = (name, path) => `/api/runs/${encodeURIComponent(name)}${path}`;
 
+// Thousands of logged steps on a 480 px canvas: each pixel column shows the mean of its steps, so the curve reads as a
+// trend (as losses.png's smoothing does) instead of a band of noise.
+function smoothed() {
+  const columns = 440, per = Math.max(1, Math.ceil(rows.length / columns)), out = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const bucket = rows.slice(i, i + per);
+    const mean = key => { const v = bucket.map(r => r[key]).filter(Number.isFinite); return v.length ? v.reduce((a, b) => a + b) / v.length : NaN; };
+    out.push({ step: bucket.at(-1).step, lossG: mean("lossG"), lossD: mean("lossD") });
+  }
+  return out;
+}
+
 function drawChart() {
   const canvas = $("run-chart"), g = canvas.getContext("2d");
   canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
   g.clearRect(0, 0, canvas.width, canvas.height);
   if (rows.length < 2) return;
-  const values = rows.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
+  const points = smoothed();
+  const values = points.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
   const top = values[Math.floor(0.99 * (values.length - 1))] || 1;
-  const first = rows[0].step, last = rows.at(-1).step || 1;
+  const first = points[0].step, last = points.at(-1).step || 1;
   const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
   const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
   g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
-  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${first + 1}`, 30, canvas.height - 5); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
   for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
     g.strokeStyle = color; g.beginPath();
-    rows.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
+    points.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
     g.stroke();
   }
 }
@@ -66,7 +79,7 @@ async function loadRuns() {
 
 function showSample(index) {
   const slider = $("run-slider");
-  slider.hidden = samples.length < 2;
+  slider.closest("label").hidden = samples.length < 2;
   if (!samples.length) {
     setImage($("run-sample"), null);
     $("run-sample-name").textContent = "";
@@ -112,8 +125,10 @@ async function showRun(run) {
     showMetrics(rows.at(-1));
   });
   events.addEventListener("sample", async e => {
+    // A new grid is shown only to someone looking at the newest: a person browsing older grids stays where they are.
+    const atNewest = Number($("run-slider").value) >= samples.length - 1;
     samples.push(JSON.parse(e.data));
-    showSample(samples.length - 1);
+    showSample(atNewest ? samples.length - 1 : Number($("run-slider").value));
     await loadRuns();
   });
 }

@@ -12,7 +12,8 @@ const METHOD_NAMES = { sefa: "SeFa", pca: "PCA" };
 
 /** The verdict first, in plain words (it is what a person needs), then the figures with their uncertainty. */
 export function qualityText(v) {
-  if (!v.validation) return v.sigma ? `discovered direction; the images along it spread by σ ${fmt(v.sigma)}` : "loaded from a file, no labels to judge it by";
+  if (!v.validation) return v.sigma ? `found without labels (${METHOD_NAMES[v.method] ?? v.method}): no figures judge it; its strip shows what it changes`
+    : "loaded from a file, with no labels to judge it by: its strip shows what it changes";
   const q = v.quality;
   const held = v.validation.heldOut ? `held-out accuracy (${v.validation.folds}-fold)` : "accuracy on its own labels (too few to hold any out)";
   return `${capitalise(q.verdict)}. Figures: ${held} ${pct(v.validation.accuracy)} ` +
@@ -28,7 +29,9 @@ export async function loadVectors() {
   const mine = ++asked;
   const vectors = await api(modelUrl("/vectors"));
   if (mine !== asked) return; // a newer listing was asked for meanwhile (after a compute, or another model): it wins
-  state.vectors = vectors;
+  // Vectors made from the person's labels first, then loaded ones, then the discovered directions; by name within each.
+  const rank = v => (v.validation ? 0 : v.sigma ? 2 : 1);
+  state.vectors = [...vectors].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const name of [...state.strengths.keys()]) if (!vectors.some(v => v.name === name)) state.strengths.delete(name);
   for (const name of [...state.held]) if (!vectors.some(v => v.name === name)) state.held.delete(name);
   renderTable();
@@ -50,7 +53,7 @@ function renderTable() {
     row.cells[2].firstChild.textContent = qualityText(v);
     const img = row.querySelector("img");
     img.alt = `seed ${previewSeed()} moved along ${v.name}, strengths ${previewStrengths(v).replaceAll(",", ", ")}`;
-    img.dataset.targetWidth = "330";
+    img.dataset.targetWidth = "360";
     setImage(img, previewUrl(v));
     const link = row.querySelector("a");
     link.href = modelUrl(`/vectors/${encodeURIComponent(v.name)}@${v.version}`);
@@ -89,6 +92,7 @@ function compute() {
       `"with":[${seedsOf("with").join(",")}],"without":[${seedsOf("without").join(",")}]}`;
     try {
       const v = await api(modelUrl("/vectors"), jsonPost(body));
+      state.fits.set(v.name, body);
       $("compute-result").textContent = `${v.name}${earlier ? replacedText(earlier) : ""}: ${qualityText(v)}`;
       await loadVectors();
     } catch (error) { showError("compute-error", error); }
@@ -125,7 +129,8 @@ async function upload(file, force) {
     return;
   }
   try {
-    const query = new URLSearchParams({ name: file.name.replace(/\.(json|pt|pth)$/i, "") });
+    // The file's own name travels too, so the server's messages name it as the person knows it.
+    const query = new URLSearchParams({ name: file.name.replace(/\.(json|pt|pth)$/i, ""), file: file.name });
     if (force) query.set("force", "1");
     const { vector, warning } = await api(modelUrl(`/vectors/upload?${query}`),
       { method: "POST", body: file, headers: { "Content-Type": /\.json$/i.test(file.name) ? "application/json" : "application/octet-stream" } });
@@ -156,11 +161,18 @@ export function mountVectors() {
     e.target.value = "";
     if (file) await upload(file, false);
   };
-  on("model", () => {
+  on("model", async ({ followingRun }) => {
     $("compute-result").textContent = "";
     $("vectors-note").textContent = "";
     for (const id of ["compute-error", "vectors-error"]) showError(id, null);
-    loadVectors().catch(error => showError("vectors-error", error));
+    try {
+      if (followingRun)
+        for (const [name, body] of [...state.fits]) {
+          try { await api(modelUrl("/vectors"), jsonPost(body)); }
+          catch (error) { state.fits.delete(name); showError("vectors-error", `${name} could not be fitted again on the newer checkpoint: ${error.message}`); }
+        }
+      await loadVectors();
+    } catch (error) { showError("vectors-error", error); }
   });
   on("preview-seed", renderTable);
 }
