@@ -44,7 +44,7 @@ internal sealed class ModelRegistry : IDisposable
             throw new InputException("model", InputProblem.Invalid, $": '{id}' is not a model id ({IdLength} hex digits; GET /api/models lists them)");
         if (!catalog.TryKnown(id, out var entry)) catalog.List(); // a checkpoint written since the last listing
         if (!catalog.TryKnown(id, out entry))
-            throw new KeyNotFoundException($"model: no model with id '{id}' (GET /api/models lists them)");
+            throw new InputException("model", InputProblem.NotFound, $": no model with id '{id}' (GET /api/models lists them)");
         return cache.Get(entry);
     }
 
@@ -54,7 +54,7 @@ internal sealed class ModelRegistry : IDisposable
         if (!model.Hash.StartsWith(entry.Id, StringComparison.Ordinal))
         {
             model.Dispose();
-            throw new KeyNotFoundException($"model: the file of model '{entry.Id}' ({entry.Label}) has changed since it was listed; " +
+            throw new InputException("model", InputProblem.NotFound, $": the file of model '{entry.Id}' ({entry.Label}) has changed since it was listed; " +
                 "pick it again from GET /api/models");
         }
         return new ServedModel(entry, model, new BatchedRenderer(model.Sampler, options.MaxBatch, options.BatchWindow),

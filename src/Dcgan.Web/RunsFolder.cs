@@ -24,7 +24,7 @@ internal sealed class RunsFolder(string path)
     {
         string checkedName = SafeName(name, "run");
         string run = System.IO.Path.Combine(Path, checkedName);
-        return Directory.Exists(run) ? run : throw new KeyNotFoundException($"run: no run named '{name}' under the runs folder");
+        return Directory.Exists(run) ? run : throw new InputException("run", InputProblem.NotFound, $": no run named '{name}' under the runs folder");
     }
 
     /// <summary>

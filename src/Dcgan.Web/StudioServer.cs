@@ -103,15 +103,11 @@ internal static class StudioServer
                     ["code"] = JsonNamingPolicy.KebabCaseLower.ConvertName(e.Problem.ToString()), ["setting"] = e.Setting,
                 }).ExecuteAsync(context);
         }
-        catch (Exception e) when (e is KeyNotFoundException or FileNotFoundException or InvalidDataException
-                                       or BadHttpRequestException or JsonException)
+        // A file the caller sent that does not read (an upload, a JSON body), and Kestrel's own refusals: the caller's too.
+        // Names that are not found are InputExceptions of kind NotFound; a KeyNotFoundException is a bug like any other.
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or JsonException)
         {
-            int status = e switch
-            {
-                KeyNotFoundException or FileNotFoundException => StatusCodes.Status404NotFound,
-                BadHttpRequestException bad => bad.StatusCode,
-                _ => StatusCodes.Status400BadRequest,
-            };
+            int status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             if (context.Response.HasStarted) throw;
             context.Response.Clear();
             string detail = e is BadHttpRequestException { InnerException: JsonException json }

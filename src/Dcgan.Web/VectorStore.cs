@@ -65,9 +65,9 @@ internal sealed class VectorStore
         {
             if (!pinned)
                 return current.TryGetValue(name, out var latest) ? latest
-                    : throw new KeyNotFoundException($"{parameter}: no vector named '{name}' for this model (GET its vectors to list them)");
+                    : throw new InputException(parameter, InputProblem.NotFound, $": no vector named '{name}' for this model (GET its vectors to list them)");
             return versions.TryGetValue(reference, out var exact) ? exact
-                : throw new KeyNotFoundException($"{parameter}: no vector '{reference}' for this model: it was made by a server " +
+                : throw new InputException(parameter, InputProblem.NotFound, $": no vector '{reference}' for this model: it was made by a server " +
                     $"that has since restarted, or more than {MaxOldVersions} versions ago, or never existed; compute or upload it again");
         }
     }

@@ -19,7 +19,7 @@ public class VectorStoreTests
 
         Assert.Equal(2 + VectorStore.MaxOldVersions, store.VersionCount);
         // The oldest recomputations are gone, with a reason; the newest and the untouched name's vector still answer pinned.
-        var gone = Assert.Throws<KeyNotFoundException>(() => store.Get($"recomputed@{versions[0].Version}", "v", out _));
+        var gone = Assert.Throws<InputException>(() => store.Get($"recomputed@{versions[0].Version}", "v", out _));
         Assert.Contains($"more than {VectorStore.MaxOldVersions} versions ago", gone.Message);
         Assert.Same(versions[^1], store.Get($"recomputed@{versions[^1].Version}", "v", out bool pinned));
         Assert.True(pinned);
@@ -29,7 +29,7 @@ public class VectorStoreTests
         // A deleted name's versions age out like any other old version.
         Assert.True(store.Remove("kept"));
         foreach (var v in Enumerable.Range(1000, VectorStore.MaxOldVersions).Select(i => Vector("recomputed", i))) store.Put(v);
-        Assert.Throws<KeyNotFoundException>(() => store.Get($"kept@{kept.Version}", "v", out _));
+        Assert.Throws<InputException>(() => store.Get($"kept@{kept.Version}", "v", out _));
         Assert.Equal(1 + VectorStore.MaxOldVersions, store.VersionCount);
     }
 }

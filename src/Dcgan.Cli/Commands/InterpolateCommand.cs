@@ -26,8 +26,9 @@ internal static class InterpolateCommand
                 throw CommandRunner.Usage("nothing to write: give --out FILE.png and/or --frames DIR");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             int k = r.GetValue(steps);
-            if (k < 2 || k > Generation.Figures.MaxInterpolationSteps)
-                throw CommandRunner.Usage($"--steps must be between 2 and {Generation.Figures.MaxInterpolationSteps} (got {k})");
+            if (k < Input.InputLimits.MinInterpolationSteps || k > Input.InputLimits.MaxInterpolationSteps)
+                throw CommandRunner.Usage($"--steps must be between {Input.InputLimits.MinInterpolationSteps} and " +
+                    $"{Input.InputLimits.MaxInterpolationSteps} (got {k})");
             var chosen = DcganJson.ParseEnum<InterpolationMode>(r.GetValue(mode)!, "--mode");
             using var loaded = model.Open(r);
             var waypoints = new List<TorchSharp.torch.Tensor> { loaded.LatentFrom(r.GetValue(from)!) };

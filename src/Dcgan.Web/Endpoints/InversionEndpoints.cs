@@ -42,8 +42,8 @@ internal static class InversionEndpoints
         var q = request.Query;
         var options = new InversionOptions
         {
-            Steps = (int)QueryParser.Long(q["steps"], "steps", 1, 2000, 400),
-            Restarts = (int)QueryParser.Long(q["restarts"], "restarts", 1, 16, 4),
+            Steps = (int)QueryParser.Long(q["steps"], "steps", 1, Input.InputLimits.StudioInversionSteps, 400),
+            Restarts = (int)QueryParser.Long(q["restarts"], "restarts", 1, Input.InputLimits.StudioInversionRestarts, 4),
             Seed = QueryParser.Long(q["seed"], "seed", 0, long.MaxValue, 0),
         };
         var form = await request.ReadFormAsync(context.RequestAborted);

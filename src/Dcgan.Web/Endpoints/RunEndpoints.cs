@@ -51,14 +51,14 @@ internal static class RunEndpoints
         string path = Path.Combine(dir, file);
         return File.Exists(path) && file.EndsWith(".png")
             ? TypedResults.File(File.ReadAllBytes(path), Png)
-            : throw new KeyNotFoundException($"file: no sample '{file}' in run '{name}'");
+            : throw new InputException("file", InputProblem.NotFound, $": no sample '{file}' in run '{name}'");
     }
 
     private static FileContentHttpResult Losses(string name, ModelRegistry models)
     {
         string path = new RunLayout(models.Runs.Run(name)).LossPlot;
         return File.Exists(path) ? TypedResults.File(File.ReadAllBytes(path), Png)
-            : throw new KeyNotFoundException($"run '{name}' has no losses.png yet");
+            : throw new InputException("run", InputProblem.NotFound, $": '{name}' has no losses.png yet");
     }
 
     /// <summary>Server-sent events: a "metrics" event per new metrics.csv row and a "sample" event per new grid, as the run writes them.</summary>

@@ -12,7 +12,7 @@ internal static class StudioEndpoints
     /// <summary>The bounds the server applies, and where its runs live: the page checks and words input by these.</summary>
     public sealed record StudioLimits(int ExemplarSeeds, int GridImages, int Labels, int MinLabelsPerSide, int LabelsPerSideToJudge,
         int MinInterpolationSteps, int MaxInterpolationSteps, long VectorFileBytes, long ImageFileBytes, int VectorNameLength,
-        string RunsFolder);
+        int InversionSteps, int InversionRestarts, string RunsFolder);
 
     public sealed record ServerStatus(int LoadedModels, long ForwardPasses, long ImagesDrawn, int LiveViewers, long WorkingSetBytes,
         long ManagedBytes, int Gen0Collections, int Gen2Collections);
@@ -27,7 +27,8 @@ internal static class StudioEndpoints
     private static Ok<StudioLimits> Limits(ModelRegistry models) => TypedResults.Ok(new StudioLimits(
         InputLimits.ExemplarSeeds, InputLimits.GridImages, InputLimits.Labels, Latent.AttributeFitter.MinimumPerSide,
         Latent.VectorQuality.LabelsPerSideToJudge, InputLimits.MinInterpolationSteps, InputLimits.MaxInterpolationSteps,
-        InputLimits.VectorFileBytes, InputLimits.ImageFileBytes, Latent.AttributeVector.MaxNameLength, models.Runs.DisplayPath));
+        InputLimits.VectorFileBytes, InputLimits.ImageFileBytes, Latent.AttributeVector.MaxNameLength,
+        InputLimits.StudioInversionSteps, InputLimits.StudioInversionRestarts, models.Runs.DisplayPath));
 
     private static Ok<ServerStatus> Status(ModelRegistry models, RunFeeds feeds)
     {

@@ -64,7 +64,7 @@ internal static class VectorEndpoints
     }
 
     private static NoContent Forget(string id, string name, ModelRegistry models) =>
-        models.Get(id).Vectors.Remove(name) ? TypedResults.NoContent() : throw new KeyNotFoundException($"name: no vector named '{name}'");
+        models.Get(id).Vectors.Remove(name) ? TypedResults.NoContent() : throw new InputException("name", InputProblem.NotFound, $": no vector named '{name}'");
 
     private static async Task<Ok<UploadAnswer>> Upload(string id, HttpRequest request, ModelRegistry models, string? name, string? force,
         string? file)

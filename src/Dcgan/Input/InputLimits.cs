@@ -16,6 +16,11 @@ internal static class InputLimits
     public const int GridImages = 256;
     /// <summary>Labelled seeds in one vector fit.</summary>
     public const int Labels = 10_000;
+    /// <summary>
+    /// An inversion the studio runs for a page: lower than the library's bounds (10,000 steps, 64 restarts), since any
+    /// page may ask and one inversion holds both cores (the command and the library take the library's).
+    /// </summary>
+    public const int StudioInversionSteps = 2000, StudioInversionRestarts = 16;
     public const int MinInterpolationSteps = 2;
     public const int MaxInterpolationSteps = Generation.Figures.MaxInterpolationSteps;
 

@@ -64,6 +64,10 @@ function disarm(button) {
   if (button.dataset.label !== undefined) button.textContent = button.dataset.label;
 }
 
+/** The refusal of a file past the server's limit, in the server's words; null when it fits. */
+export const sizeRefusal = (setting, file, limit) =>
+  file.size > limit ? `${setting}: ${file.name} is ${size(file.size)}; at most ${size(limit)}` : null;
+
 /** A byte count as a person reads it, in the server's words ("19.4 MB"). */
 export function size(bytes) {
   return bytes < 1024 ? `${bytes} bytes` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KB`

@@ -2,7 +2,7 @@
 // follows the sliders, one per vector, at most a few requests a second. A vector can be held fixed (conditioned on):
 // it is removed from the others' directions, as the command's condition does.
 import { api, limits, modelUrl } from "./api.js";
-import { $, debounce, fmt, showError, size, ticker } from "./dom.js";
+import { $, debounce, fmt, showError, size, sizeRefusal, ticker } from "./dom.js";
 import { setImage } from "./images.js";
 import { emit, on, state } from "./state.js";
 
@@ -98,10 +98,8 @@ async function invertOwn(file) {
   if (!file) return;
   showError("edit-error", null);
   if (!file.type.startsWith("image/")) { showError("edit-error", `image: ${file.name} is not a picture (PNG, JPEG, WebP, BMP or GIF)`); return; }
-  if (file.size > limits.imageFileBytes) {
-    showError("edit-error", `image: ${file.name} is ${size(file.size)}; at most ${size(limits.imageFileBytes)}`);
-    return;
-  }
+  const tooLarge = sizeRefusal("image", file, limits.imageFileBytes);
+  if (tooLarge) { showError("edit-error", tooLarge); return; }
   const input = $("own-image"), model = state.model;
   input.disabled = true;
   $("invert-result").textContent = "";

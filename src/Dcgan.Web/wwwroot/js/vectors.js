@@ -2,12 +2,11 @@
 // without labels (SeFa, PCA), or loaded from a file. Each row shows a preview strip, so a person judges a vector by
 // what it does to an image as well as by its figures.
 import { api, jsonPost, limits, modelUrl } from "./api.js";
-import { $, busy, capitalise, confirmInPlace, fmt, markInvalid, pct, showError, size } from "./dom.js";
+import { $, busy, capitalise, confirmInPlace, fmt, markInvalid, pct, showError, sizeRefusal } from "./dom.js";
 import { setImage } from "./images.js";
 import { emit, labels, on, state } from "./state.js";
 import { previewSeed } from "./edit.js";
 
-const NAME = /^[A-Za-z0-9._-]+$/;
 const METHOD_NAMES = { sefa: "SeFa", pca: "PCA" };
 
 /** The verdict first, in plain words (it is what a person needs), then the figures with their uncertainty. */
@@ -73,14 +72,9 @@ function compute() {
   return busy($("compute"), $("compute-busy"), async () => {
     showError("compute-error", null);
     const seedsOf = kind => [...labels()].filter(([, v]) => v === kind).map(([s]) => s);
+    // The name's rule is the server's: its refusal names the setting, and the field is marked from that.
     const name = $("vector-name").value.trim();
-    const nameOk = NAME.test(name) && name.length <= limits.vectorNameLength && !name.includes("..");
-    markInvalid($("vector-name"), !nameOk);
-    if (!nameOk) {
-      showError("compute-error", `Name: "${name}" can't be used: use letters, digits, '.', '_' and '-' ` +
-        `(1 to ${limits.vectorNameLength}; no spaces), e.g. yellow-face`);
-      return;
-    }
+    markInvalid($("vector-name"), false);
     const [withCount, withoutCount] = [seedsOf("with").length, seedsOf("without").length], least = limits.minLabelsPerSide;
     if (withCount < least || withoutCount < least) {
       showError("compute-error", `Label at least ${least} images ✓ (has it) and ${least} ✗ (has not) first: you have ` +
@@ -95,7 +89,10 @@ function compute() {
       state.fits.set(v.name, body);
       $("compute-result").textContent = `${v.name}${earlier ? replacedText(earlier) : ""}: ${qualityText(v)}`;
       await loadVectors();
-    } catch (error) { showError("compute-error", error); }
+    } catch (error) {
+      if (error.setting === "name") markInvalid($("vector-name"), true);
+      showError("compute-error", error);
+    }
   }, "fitting the vector");
 }
 
@@ -124,10 +121,8 @@ function discover(method, button) {
 async function upload(file, force) {
   showError("vectors-error", null);
   $("vectors-note").textContent = "";
-  if (file.size > limits.vectorFileBytes) {
-    showError("vectors-error", `vector file: ${file.name} is ${size(file.size)}; at most ${size(limits.vectorFileBytes)}`);
-    return;
-  }
+  const tooLarge = sizeRefusal("vector file", file, limits.vectorFileBytes);
+  if (tooLarge) { showError("vectors-error", tooLarge); return; }
   try {
     // The file's own name travels too, so the server's messages name it as the person knows it.
     const query = new URLSearchParams({ name: file.name.replace(/\.(json|pt|pth)$/i, ""), file: file.name });
