@@ -49,6 +49,13 @@ internal sealed class LoadedModelCache(int capacity, Func<ModelEntry, ServedMode
         }
         lock (gate)
         {
+            if (disposed)
+            {
+                // The studio stopped while this model loaded: nothing will ever dispose it if it is not done here.
+                served.Renderer.Dispose();
+                served.Model.Dispose();
+                throw new ObjectDisposedException(nameof(LoadedModelCache));
+            }
             if (loading.TryGetValue(entry.Id, out var current) && current == pending)
             {
                 loading.Remove(entry.Id);

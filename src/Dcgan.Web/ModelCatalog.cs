@@ -55,10 +55,10 @@ internal sealed class ModelCatalog
         var entries = new List<ModelEntry>();
         var leftOut = new List<LeftOutModel>();
         var offered = new HashSet<string>();
-        foreach (var (path, label, source, group) in Candidates())
+        foreach (var (path, label, source, group, run) in Candidates())
         {
             if (offered.Contains(group)) continue; // a run is offered once: its newest checkpoint that reads back whole
-            var (entry, reason) = Describe(path, label, source, source == "run" ? group["run ".Length..] : null);
+            var (entry, reason) = Describe(path, label, source, run);
             if (entry is not null)
             {
                 entries.Add(entry);
@@ -128,16 +128,16 @@ internal sealed class ModelCatalog
     }
 
     /// <summary>Files that may be offered, each with its group: a run's checkpoints, newest first, share the run's.</summary>
-    private IEnumerable<(string Path, string Label, string Source, string Group)> Candidates()
+    private IEnumerable<(string Path, string Label, string Source, string Group, string? Run)> Candidates()
     {
         if (namedCheckpoint is not null && File.Exists(namedCheckpoint))
         {
             var bundledName = ModelLoader.BundledModels().FirstOrDefault(m => Path.GetFullPath(m.Path) == namedCheckpoint).Name;
             yield return (namedCheckpoint, bundledName is null ? Relative(namedCheckpoint) : "bundled: " + bundledName, "checkpoint",
-                namedCheckpoint);
+                namedCheckpoint, null);
         }
         foreach (var (name, path) in ModelLoader.BundledModels())
-            yield return (path, "bundled: " + name, "bundled", path);
+            yield return (path, "bundled: " + name, "bundled", path, null);
         {
             var runs = runsFolder.Runs()
                 .Select(d => (Name: Path.GetFileName(d), Checkpoints: Checkpoint.List(d)))
@@ -146,12 +146,12 @@ internal sealed class ModelCatalog
             foreach (var (name, checkpoints) in runs)
                 foreach (var checkpoint in checkpoints.Reverse())
                     yield return (Path.GetFullPath(checkpoint), $"run {name}: {Path.GetFileNameWithoutExtension(checkpoint)}", "run",
-                        "run " + name);
+                        "run " + name, name);
         }
         if (modelsDir is { } dir && Directory.Exists(dir))
             // Each real file once, links followed but never round a loop (a folder linked into itself would never end).
             foreach (var file in Data.FileWalk.Files(dir, f => f.EndsWith(".pth") || f.EndsWith(".ckpt")))
-                yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models", file);
+                yield return (file, $"models: {Path.GetRelativePath(Path.GetFullPath(dir), file)}", "models", file, null);
     }
 
     internal static string PyTorchOrCheckpoint(string path) =>

@@ -8,7 +8,6 @@ namespace Dcgan.Web;
 /// </summary>
 internal sealed class ModelRegistry : IDisposable
 {
-    public const int IdLength = ModelCatalog.IdLength;
     private readonly StudioOptions options;
     private readonly ModelCatalog catalog;
     private readonly LoadedModelCache cache;
@@ -18,10 +17,7 @@ internal sealed class ModelRegistry : IDisposable
 
     public ModelRegistry(StudioOptions options)
     {
-        if (options.MaxBatch is < 1 or > 1024)
-            throw new InputException("--max-batch", InputProblem.Invalid, $"must be between 1 and 1024 (got {options.MaxBatch})");
-        if (!(options.BatchWindow.TotalMilliseconds is >= 0 and <= 100))
-            throw new InputException("--batch-wait", InputProblem.Invalid, $"must be between 0 and 100 ms (got {options.BatchWindow.TotalMilliseconds})");
+        options.Check();
         this.options = options;
         Runs = new RunsFolder(options.RunsDir);
         catalog = new ModelCatalog(options.Checkpoint, Runs, options.ModelsDir);
@@ -40,8 +36,8 @@ internal sealed class ModelRegistry : IDisposable
     /// <summary>The model with this id: loaded (or kept) and ready to draw.</summary>
     public ServedModel Get(string id)
     {
-        if (id.Length != IdLength || !id.All(Uri.IsHexDigit))
-            throw new InputException("model", InputProblem.Invalid, $": '{id}' is not a model id ({IdLength} hex digits; GET /api/models lists them)");
+        if (id.Length != ModelCatalog.IdLength || !id.All(Uri.IsHexDigit))
+            throw new InputException("model", InputProblem.Invalid, $": '{id}' is not a model id ({ModelCatalog.IdLength} hex digits; GET /api/models lists them)");
         if (!catalog.TryKnown(id, out var entry)) catalog.List(); // a checkpoint written since the last listing
         if (!catalog.TryKnown(id, out entry))
             throw new InputException("model", InputProblem.NotFound, $": no model with id '{id}' (GET /api/models lists them)");

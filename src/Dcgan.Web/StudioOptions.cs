@@ -22,4 +22,13 @@ internal sealed record StudioOptions
     public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(2);
     /// <summary>Generators kept loaded at once (the least recently used is dropped; its vectors stay).</summary>
     public int LoadedModels { get; init; } = 4;
+
+    /// <summary>Refuses settings the studio cannot run with, by their names here (the command words them as its flags).</summary>
+    public void Check()
+    {
+        if (MaxBatch is < 1 or > 1024)
+            throw new InputException("maxBatch", InputProblem.OutOfRange, $"must be between 1 and 1024 (got {MaxBatch})");
+        if (!(BatchWindow.TotalMilliseconds is >= 0 and <= 100))
+            throw new InputException("batchWindow", InputProblem.OutOfRange, $"must be between 0 and 100 ms (got {BatchWindow.TotalMilliseconds})");
+    }
 }

@@ -215,7 +215,7 @@ internal static class TrainCommand
             }
             string runDir = trainer.Options.OutDir;
             Console.WriteLine(!result.Cancelled
-                ? $"Done: {result.StepsDone} steps. Samples in {runDir}/samples, curves in {runDir}/losses.png, " +
+                ? $"Done: {result.StepsDone} steps. Samples in {new RunLayout(runDir).Samples}, curves in {new RunLayout(runDir).LossPlot}, " +
                     $"checkpoint {result.LastCheckpoint}"
                 : result.LastCheckpoint is null
                     ? $"Stopped before the first step; nothing was saved: run the same command again (without --resume)"

@@ -59,11 +59,7 @@ internal static class ImageTransform
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         canvas.DrawImage(image, SKRect.Create(-left, -top, newW, newH), Sampling);
-        var rgba = new byte[size * size * 4];
-        unsafe
-        {
-            fixed (byte* p = rgba) surface.ReadPixels(info, (IntPtr)p, size * 4, 0, 0);
-        }
+        var rgba = Imaging.SkiaPixels.ReadRgba(surface, info);
 
         int plane = size * size;
         var planar = new byte[plane * channels];

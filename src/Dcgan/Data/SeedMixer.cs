@@ -35,9 +35,10 @@ internal enum RandomStream : ulong
 /// </summary>
 internal static class SeedMixer
 {
+    /// <summary>A seed for one stream of draws: streams are named (RandomStream), so two kinds of draws never share one by accident.</summary>
     public static ulong Mix(long seed, RandomStream stream, ulong index = 0) => Mix(seed, (ulong)stream, index);
 
-    public static ulong Mix(long seed, ulong stream, ulong index = 0)
+    private static ulong Mix(long seed, ulong stream, ulong index = 0)
     {
         ulong x = unchecked((ulong)seed);
         x = Next(x ^ Next(stream * 0x9E3779B97F4A7C15UL));

@@ -118,8 +118,7 @@ internal sealed class FeatureExtractor : IDisposable
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var surface = SKSurface.Create(info);
         surface.Canvas.DrawImage(source, SKRect.Create(0, 0, width, height), Sampling);
-        var resized = new byte[width * height * 4];
-        unsafe { fixed (byte* p = resized) surface.ReadPixels(info, (IntPtr)p, width * 4, 0, 0); }
+        var resized = Imaging.SkiaPixels.ReadRgba(surface, info);
         int plane = width * height;
         var planes = new float[3 * plane];
         for (int i = 0; i < plane; i++)
