@@ -110,7 +110,8 @@ internal static class TrainCommand
                     CacheDir = r.GetValue(cacheDir),
                     EmaDecay = r.GetValue(ema), Augment = DiffAugment.Parse(r.GetValue(augment)!), R1 = r.GetValue(r1),
                     AugmentTranslation = r.GetValue(augmentTranslation),
-                    AugmentP = ParseAugmentP(r.GetValue(augmentP)!), AugmentAdaptive = r.GetValue(augmentP)!.Trim() == "auto",
+                    AugmentP = Input.UserInput.AugmentProbability(r.GetValue(augmentP)!, "augmentP").P,
+                    AugmentAdaptive = Input.UserInput.AugmentProbability(r.GetValue(augmentP)!, "augmentP").Adaptive,
                     InitG = r.GetValue(initG) is { } g ? Path.GetFullPath(g) : null,
                     InitD = r.GetValue(initD) is { } d ? Path.GetFullPath(d) : null,
                     Model = new ModelOptions
@@ -236,17 +237,6 @@ internal static class TrainCommand
         return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps}  Loss_D {m.LossD:F4}  Loss_G {m.LossG:F4}  " +
                $"D(x) {m.DX:F4}  D(G(z)) {m.DGZ1:F4} / {m.DGZ2:F4}  {(m.AugmentP > 0 ? $"augment p {m.AugmentP:F3}  " : "")}" +
                $"{m.ImagesPerSecond:F1} img/s  left {p.Remaining:hh\\:mm\\:ss}";
-    }
-
-    /// <summary>--augment-p: a probability, or auto (adaptive; the probability field is then unused).</summary>
-    private static double ParseAugmentP(string text)
-    {
-        text = text.Trim();
-        if (text == "auto") return 1;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p)
-            && p is >= 0 and <= 1)
-            return p;
-        throw CommandRunner.Usage($"--augment-p: '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports on the training thread, in order.</summary>

@@ -70,6 +70,20 @@ internal static class UserInput
     }
 
     /// <summary>The fitting methods (sefa and pca are discovered, not fitted: ModelVectors.Discover in Generation).</summary>
+    /// <summary>
+    /// How often augmentation reaches an image: a probability from 0 to 1, or "auto" (adaptive: steered during training,
+    /// starting at 0; the probability is then unused and given as 1).
+    /// </summary>
+    public static (double P, bool Adaptive) AugmentProbability(string text, string setting)
+    {
+        text = text.Trim();
+        if (text == "auto") return (1, true);
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p)
+            && p is >= 0 and <= 1)
+            return (p, false);
+        throw new InputException(setting, InputProblem.Invalid, $": '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
+    }
+
     public static AttributeMethod SupervisedMethod(string? text, string parameter)
     {
         var method = DcganJson.ParseEnum<AttributeMethod>(text ?? "mean-diff", parameter);
