@@ -113,6 +113,26 @@ public class InteropTests
         WeightInit.Apply(fresh);
         Assert.False(fresh.state_dict()["main.0.weight"].allclose(pytorchD["main.0.weight"], atol: 1e-6));
     }
+
+    [Fact]
+    public void The_train_command_starts_d_from_a_pytorch_file_with_init_d()
+    {
+        string root = TestData.TempDir("init-d-cli");
+        string run = Path.Combine(root, "run");
+        var (code, _, err) = CliTests.Run("train", "--data", TestData.ImageFolder(4), "--out", run, "--batch-size", "2", "--max-steps", "1",
+            "--nz", "8", "--ngf", "4", "--ndf", "4", "--image-size", "32", "--lr", "1e-12", "--precision", "fp32",
+            "--cache-dir", Path.Combine(root, "cache"), "--init-d", Fixture("netD.pth"));
+        Assert.True(code == 0, err);
+        using var trainedD = new Discriminator(new ModelOptions { Nz = 8, Ngf = 4, Ndf = 4, ImageSize = 32 });
+        Checkpoint.LoadDiscriminator(Checkpoint.List(run)[^1], trainedD);
+        var pytorchD = PyTorchStateDict.Read(Fixture("netD.pth"));
+        foreach (string key in new[] { "main.0.weight", "main.2.weight" })
+            Assert.True(trainedD.state_dict()[key].allclose(pytorchD[key], atol: 1e-6), key);
+        // The flag is kept in the run: a resume that names another file is refused.
+        var (again, _, changed) = CliTests.Run("train", "--out", run, "--resume", "--max-steps", "2", "--init-d", Fixture("netG.pth"));
+        Assert.NotEqual(0, again);
+        Assert.Contains("--init-d", changed);
+    }
 }
 
 public class BundledModelTests(Xunit.Abstractions.ITestOutputHelper log)
