@@ -95,6 +95,13 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
             Assert.Contains("came along", await page.Locator("#model-note").TextContentAsync());
             await page.WaitForFunctionAsync($"() => document.getElementById('edited').src.includes('pair%40') && !document.getElementById('edited').src.includes('{before}')");
             Assert.Equal("latest:t1", await page.Locator("#model").InputValueAsync());
+
+            // Coming back later, after yet another checkpoint: the pick, the labels and the vector are the run's, not a checkpoint's.
+            new Trainer(Trainer.OptionsForResume(run, null, 4)).Run(resume: true);
+            await page.ReloadAsync();
+            await page.Locator("#sliders input[data-vector='pair']").WaitForAsync();
+            Assert.Equal("latest:t1", await page.Locator("#model").InputValueAsync());
+            Assert.Equal("2 with, 2 without", await page.Locator("#counts").TextContentAsync());
         }
         finally { await app.DisposeAsync(); }
     }
@@ -108,9 +115,9 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.Locator(".tile .label").Nth(3).ClickAsync();
         await page.Locator(".tile .label").Nth(5).ClickAsync();
         Assert.Equal("3,5", await page.Locator("#arith-a").InputValueAsync());
-        Assert.Equal("A", await page.Locator(".tile").Nth(3).Locator(".badges").TextContentAsync());
+        Assert.Equal("arith A", await page.Locator(".tile").Nth(3).Locator(".badges").TextContentAsync());
         Assert.Contains("arithmetic A holds 2 seeds", await page.Locator("#click-mode-note").TextContentAsync());
-        Assert.Contains("used as A", await page.Locator(".tile .label").Nth(5).GetAttributeAsync("aria-label"));
+        Assert.Contains("used as arithmetic A", await page.Locator(".tile .label").Nth(5).GetAttributeAsync("aria-label"));
         // No label was given by those clicks; a second click takes the seed out again.
         Assert.Equal("0 with, 0 without", await page.Locator("#counts").TextContentAsync());
         await page.Locator(".tile .label").Nth(3).ClickAsync();
@@ -118,7 +125,7 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         Assert.Equal("", await page.Locator(".tile").Nth(3).Locator(".badges").TextContentAsync());
         // A seed typed into a list gets its badge too.
         await page.Locator("#arith-c").FillAsync("7");
-        Assert.Equal("C", await page.Locator(".tile").Nth(7).Locator(".badges").TextContentAsync());
+        Assert.Equal("arith C", await page.Locator(".tile").Nth(7).Locator(".badges").TextContentAsync());
 
         // The vector-name rule is the server's alone: its refusal shows beside Compute and marks the field.
         await page.Locator("#click-mode").SelectOptionAsync("label");

@@ -12,7 +12,7 @@ const input = which => $("arith-" + which);
 export const seedsIn = which => splitSeeds(input(which).value);
 
 /** The lists ("A", "B", "C") that name this seed on its own. */
-export const listsHolding = key => LISTS.filter(which => seedsIn(which).includes(key)).map(w => w.toUpperCase());
+export const listsHolding = key => LISTS.filter(which => seedsIn(which).includes(key)).map(w => `arith ${w.toUpperCase()}`);
 
 export function toggleSeed(which, key) {
   const seeds = seedsIn(which);

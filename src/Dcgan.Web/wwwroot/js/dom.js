@@ -66,7 +66,7 @@ function disarm(button) {
 
 /** The refusal of a file past the server's limit, in the server's words; null when it fits. */
 export const sizeRefusal = (setting, file, limit) =>
-  file.size > limit ? `${setting}: ${file.name} is ${size(file.size)}; at most ${size(limit)}` : null;
+  file.size > limit ? `${file.name}: the ${setting} is ${size(file.size)}; at most ${size(limit)}` : null;
 
 /** A byte count as a person reads it, in the server's words ("19.4 MB"). */
 export function size(bytes) {

@@ -68,7 +68,7 @@ function paintTile(div) {
   const button = div.querySelector(".label");
   button.setAttribute("aria-pressed", value ? "true" : "false");
   button.setAttribute("aria-label", `seed ${key}: ${LABEL_TEXT[value] ?? "not labelled"}` +
-    (uses.length ? `; used as ${uses.map(u => u.replace("interp", "interpolation")).join(", ")}` : ""));
+    (uses.length ? `; used as ${uses.map(u => u.replace("interp", "interpolation").replace("arith", "arithmetic")).join(", ")}` : ""));
 }
 const paintAll = () => { for (const div of tiles()) paintTile(div); };
 

@@ -32,10 +32,27 @@ export function setImage(img, url, errorBox) {
   img.src = url;
 }
 
+// The factor is a whole number that fits the room the figure has (a phone, a table column), so every pixel becomes an
+// equal square; a figure wider than its room is shown smaller, smoothly rather than with uneven blocky pixels.
 function enlarge(img) {
   const target = Number(img.dataset.targetWidth);
   if (!target || !img.naturalWidth) return;
-  const factor = Math.max(1, Math.floor(target / img.naturalWidth));
-  img.style.width = `${img.naturalWidth * factor}px`;
-  img.dataset.factor = String(factor);
+  const room = roomFor(img.closest(".frame")) || target;
+  const factor = Math.floor(Math.min(target, room) / img.naturalWidth);
+  img.classList.toggle("shrunk", factor < 1);
+  img.style.width = factor < 1 ? "" : `${img.naturalWidth * factor}px`;
+  img.style.maxWidth = factor < 1 ? "" : "none";
+  img.dataset.factor = String(Math.max(factor, 0));
+}
+
+// The width a figure may take: a table cell is as wide as what it holds, so one in a table is measured against its
+// section; in a flex row (the arithmetic figure beside its row labels) the siblings' widths are taken off.
+function roomFor(frame) {
+  if (frame.closest("td")) return frame.closest("section").clientWidth - 48;
+  const holder = frame.parentElement, style = getComputedStyle(holder);
+  const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+  const beside = style.display === "flex" && style.flexDirection === "row" && style.flexWrap === "nowrap"
+    ? [...holder.children].filter(c => c !== frame).reduce((w, c) => w + c.getBoundingClientRect().width + parseFloat(style.columnGap || 0), 0)
+    : 0;
+  return holder.clientWidth - padding - beside;
 }

@@ -3,7 +3,7 @@
 // checkpoint picked earlier stays pickable while the server still has it.
 import { api, modelUrl } from "./api.js";
 import { $, showError } from "./dom.js";
-import { carryLabels, emit, state } from "./state.js";
+import { emit, state } from "./state.js";
 
 const LATEST = "latest:";
 let pick = null;        // what the person picked: a model id, or LATEST + run name (kept in this browser for the next visit)
@@ -63,9 +63,9 @@ function describeModel() {
 // the sliders stay, and the vectors this page fitted are fitted again on the new checkpoint (vectors belong to one).
 async function switchModel(id, followingRun = false) {
   const from = state.model;
-  if (followingRun) carryLabels(from, id);
-  else { state.strengths.clear(); state.held.clear(); state.fits.clear(); }
+  if (!followingRun) { state.strengths.clear(); state.held.clear(); }
   state.model = id;
+  state.scope = pick?.startsWith(LATEST) ? pick : id;
   describeModel();
   $("model-note").textContent = followingRun
     ? `${seen.get(id) ?? "the run"} is drawing now (a newer checkpoint): your labels, your edit and the vectors fitted here came along.`
@@ -79,6 +79,6 @@ export function mountModels() {
     try { localStorage.setItem(PICK_KEY, pick); } catch { /* private mode: this visit only */ }
     const id = resolve(pick);
     showError("model-error", null);
-    if (id !== state.model) switchModel(id);
+    if (id !== state.model || state.scope !== (pick.startsWith(LATEST) ? pick : id)) switchModel(id);
   };
 }

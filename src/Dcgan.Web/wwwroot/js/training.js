@@ -11,7 +11,8 @@ const runUrl = (name, path) => `/api/runs/${encodeURIComponent(name)}${path}`;
 // trend (as losses.png's smoothing does) instead of a band of noise.
 function smoothed() {
   const columns = 440, per = Math.max(1, Math.ceil(rows.length / columns)), out = [];
-  for (let i = 0; i < rows.length; i += per) {
+  // Groups are counted back from the newest step, so the newest point is a full group, not a jumpy remainder.
+  for (let i = rows.length % per; i < rows.length; i += per) {
     const bucket = rows.slice(i, i + per);
     const mean = key => { const v = bucket.map(r => r[key]).filter(Number.isFinite); return v.length ? v.reduce((a, b) => a + b) / v.length : NaN; };
     out.push({ step: bucket.at(-1).step, lossG: mean("lossG"), lossD: mean("lossD") });
@@ -27,11 +28,11 @@ function drawChart() {
   const points = smoothed();
   const values = points.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
   const top = values[Math.floor(0.99 * (values.length - 1))] || 1;
-  const first = points[0].step, last = points.at(-1).step || 1;
+  const first = points[0].step, last = points.at(-1).step || 1, firstLogged = rows[0].step;
   const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
   const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
   g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
-  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${first + 1}`, 30, canvas.height - 5); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${firstLogged + 1}`, 30, canvas.height - 5); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
   for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
     g.strokeStyle = color; g.beginPath();
     points.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });

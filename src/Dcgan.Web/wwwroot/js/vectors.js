@@ -4,7 +4,7 @@
 import { api, jsonPost, limits, modelUrl } from "./api.js";
 import { $, busy, capitalise, confirmInPlace, fmt, markInvalid, pct, showError, sizeRefusal } from "./dom.js";
 import { setImage } from "./images.js";
-import { emit, labels, on, state } from "./state.js";
+import { emit, fits, fitsChanged, labels, on, state } from "./state.js";
 import { previewSeed } from "./edit.js";
 
 const METHOD_NAMES = { sefa: "SeFa", pca: "PCA" };
@@ -62,7 +62,7 @@ function renderTable() {
     del.setAttribute("aria-label", `delete vector ${v.name}`);
     del.onclick = () => confirmInPlace(del, `Really delete ${v.name}?`, () =>
       api(modelUrl(`/vectors/${encodeURIComponent(v.name)}`), { method: "DELETE" })
-        .then(() => { state.strengths.delete(v.name); return loadVectors(); })
+        .then(() => { state.strengths.delete(v.name); fits().delete(v.name); fitsChanged(); return loadVectors(); })
         .catch(error => showError("vectors-error", error)));
   }
 }
@@ -86,7 +86,8 @@ function compute() {
       `"with":[${seedsOf("with").join(",")}],"without":[${seedsOf("without").join(",")}]}`;
     try {
       const v = await api(modelUrl("/vectors"), jsonPost(body));
-      state.fits.set(v.name, body);
+      fits().set(v.name, body);
+      fitsChanged();
       $("compute-result").textContent = `${v.name}${earlier ? replacedText(earlier) : ""}: ${qualityText(v)}`;
       await loadVectors();
     } catch (error) {
@@ -156,16 +157,18 @@ export function mountVectors() {
     e.target.value = "";
     if (file) await upload(file, false);
   };
-  on("model", async ({ followingRun }) => {
+  on("model", async () => {
     $("compute-result").textContent = "";
     $("vectors-note").textContent = "";
     for (const id of ["compute-error", "vectors-error"]) showError(id, null);
     try {
-      if (followingRun)
-        for (const [name, body] of [...state.fits]) {
-          try { await api(modelUrl("/vectors"), jsonPost(body)); }
-          catch (error) { state.fits.delete(name); showError("vectors-error", `${name} could not be fitted again on the newer checkpoint: ${error.message}`); }
-        }
+      // The vectors this page fitted that the model lacks (a run's newer checkpoint, a restarted server) are fitted
+      // again from the same labels.
+      const present = new Set((await api(modelUrl("/vectors"))).map(v => v.name));
+      for (const [name, body] of [...fits()].filter(([name]) => !present.has(name))) {
+        try { await api(modelUrl("/vectors"), jsonPost(body)); }
+        catch (error) { fits().delete(name); fitsChanged(); showError("vectors-error", `${name} could not be fitted again here: ${error.message}`); }
+      }
       await loadVectors();
     } catch (error) { showError("vectors-error", error); }
   });
