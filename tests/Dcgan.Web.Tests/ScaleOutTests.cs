@@ -51,9 +51,10 @@ public class ScaleOutTests
             var output = torchrun.StandardOutput.ReadToEndAsync();
             var errors = torchrun.StandardError.ReadToEndAsync();
             Assert.True(torchrun.WaitForExit(180_000), "torchrun did not finish within 3 minutes");
-            Assert.True(torchrun.ExitCode == 0, $"torchrun (Debian's python3-torch, as .ci/run installs it) failed: {output.Result}{errors.Result}");
-            Assert.Contains("16 images of (1, 32, 32) on cpu, 2 processes", output.Result);
-            Assert.Contains("3 steps in", output.Result);
+            string printed = await output, complaints = await errors;
+            Assert.True(torchrun.ExitCode == 0, $"torchrun (Debian's python3-torch, as .ci/run installs it) failed: {printed}{complaints}");
+            Assert.Contains("16 images of (1, 32, 32) on cpu, 2 processes", printed);
+            Assert.Contains("3 steps in", printed);
         }
 
         // What the processes wrote is what `dcgan export` writes, and loads strictly here.
