@@ -47,6 +47,7 @@ internal static class LoadTest
         using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(60) };
         var before = await Status(client);
         string model = $"/api/models/{o.Model ?? await DefaultModel(client)}";
+        int nz = (await client.GetFromJsonAsync<JsonElement>(model)).GetProperty("options").GetProperty("nz").GetInt32();
         var latencies = new double[o.Requests];
         int next = -1, failures = 0, images = 0;
         long tenthMemory = 0;
@@ -62,7 +63,7 @@ internal static class LoadTest
                 int i = Interlocked.Increment(ref next);
                 if (i >= o.Requests) return;
                 var random = new Random(HashCode.Combine(o.Seed, i));
-                var (request, count) = Pick(o.Mix, random, model, fitted);
+                var (request, count) = Pick(o.Mix, random, model, nz, fitted);
                 var watch = Stopwatch.StartNew();
                 try
                 {
@@ -75,7 +76,9 @@ internal static class LoadTest
                         if (sent.Method == HttpMethod.Post)
                         {
                             using var made = JsonDocument.Parse(body);
-                            fitted.Fitted(made.RootElement.GetProperty("name").GetString()!, made.RootElement.GetProperty("version").GetString()!);
+                            // A fit answers the vector's summary; an upload answers { vector, warning }.
+                            var vector = made.RootElement.TryGetProperty("vector", out var uploaded) ? uploaded : made.RootElement;
+                            fitted.Fitted(vector.GetProperty("name").GetString()!, vector.GetProperty("version").GetString()!);
                         }
                     }
                     // The soak deletes names while others edit with them: a name found missing is part of the mix, not a failure.
@@ -115,7 +118,7 @@ internal static class LoadTest
         public string? Version(string name) => versions.GetValueOrDefault(name);
     }
 
-    private static (HttpRequestMessage Request, int Images) Pick(LoadMix mix, Random random, string model, FittedVectors fitted)
+    private static (HttpRequestMessage Request, int Images) Pick(LoadMix mix, Random random, string model, int nz, FittedVectors fitted)
     {
         long seed = random.NextInt64(0, long.MaxValue - 16);
         int kind = mix == LoadMix.Single ? 0 : random.Next(mix == LoadMix.Soak ? 20 : 10);
@@ -127,6 +130,12 @@ internal static class LoadTest
         string name = $"soak-{random.Next(SoakNames)}";
         switch (kind)
         {
+            case 14: // a vector file uploaded under one of the names (a JSON of nz random values)
+                var values = Enumerable.Range(0, nz).Select(_ => Math.Round(random.NextDouble() * 2 - 1, 4)).ToArray();
+                return (new HttpRequestMessage(HttpMethod.Post, $"{model}/vectors/upload?name={name}&force=1")
+                {
+                    Content = JsonContent.Create(new { name, nz, vector = values }),
+                }, 0);
             case < 15: // a new version of a name, from 4 random labels a side
                 var seeds = Enumerable.Range(0, 8).Select(_ => random.NextInt64(0, 1L << 40)).ToList();
                 return (new HttpRequestMessage(HttpMethod.Post, $"{model}/vectors")

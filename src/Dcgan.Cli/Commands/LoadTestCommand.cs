@@ -15,7 +15,7 @@ internal static class LoadTestCommand
         var timeLimit = Make("--time-limit", "Stop after this many seconds whatever is left.", defaults.TimeLimitSeconds);
         var mix = Make("--mix",
             "single (one image by random seed per request), mixed (80 % single images, 10 % 16-image grids, 10 % 4-image strips) " +
-            "or soak (half that mix, half vectors: fits that recompute 8 names, edits pinned to their newest version, deletes).",
+            "or soak (half that mix, half vectors: fits that recompute 8 names, uploads, edits pinned to their newest version, deletes).",
             "mixed");
         var model = Optional<string>("--model", "The model id to ask for (default: the server's first model).");
         var command = new Command("loadtest",
