@@ -221,7 +221,9 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         string junk = Path.Combine(browser.Studio.Root, "junk.png");
         await File.WriteAllBytesAsync(junk, new byte[4096]);
         await page.Locator("#own-image").SetInputFilesAsync(junk);
-        await page.WaitForFunctionAsync("() => document.getElementById('edit-error').textContent.includes('junk.png')");
+        // The server answers after any inversion still running for another page (one at a time): allow for one.
+        await page.WaitForFunctionAsync("() => document.getElementById('edit-error').textContent.includes('junk.png')", null,
+            new() { Timeout = 90_000 });
         await WaitLoaded(page, "#original");
         await page.WaitForTimeoutAsync(300);
         Assert.Contains("junk.png", await page.Locator("#edit-error").TextContentAsync());

@@ -128,8 +128,9 @@ internal sealed record AttributeVector
         try { vector = JsonSerializer.Deserialize<AttributeVector>(json, DcganJson.Options); }
         catch (JsonException e)
         {
+            bool text = json.TrimStart().StartsWith('{');
             string what = e.Path is null or "$"
-                ? $"it is not valid JSON (line {e.LineNumber + 1})"
+                ? text ? $"it is not valid JSON (line {e.LineNumber + 1})" : "it is neither JSON text nor a torch.save archive (binary data of another kind)"
                 : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
             throw new InvalidDataException(IsTorchPath(source)
                 ? $"{source} is not a tensor saved by torch.save (that is a zip archive) nor a vector's JSON: {what}"

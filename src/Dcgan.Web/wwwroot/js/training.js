@@ -22,6 +22,8 @@ function smoothed() {
 
 function drawChart() {
   const canvas = $("run-chart"), g = canvas.getContext("2d");
+  // Drawn at the size it is shown (a phone shrinks it), so its labels stay 11 px.
+  if (canvas.clientWidth && canvas.width !== canvas.clientWidth) { canvas.width = canvas.clientWidth; canvas.height = Math.round(canvas.clientWidth / 2); }
   canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
   g.clearRect(0, 0, canvas.width, canvas.height);
   if (rows.length < 2) return;
