@@ -51,6 +51,8 @@ internal static class InversionEndpoints
         if (file.Length == 0) throw new InputException("image", InputProblem.Invalid, ": the file is empty");
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, context.RequestAborted);
+        // An image that does not decode is refused at once, not after another page's inversion has finished.
+        using (TorchSharp.torch.NewDisposeScope()) Inversion.ReadTarget(file.FileName, buffer.ToArray(), served.Model.Options);
         // Stopped when the client goes or the studio shuts down (SIGTERM must not wait for a 90-second inversion).
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try { await OneAtATime.WaitAsync(cancel.Token); }
