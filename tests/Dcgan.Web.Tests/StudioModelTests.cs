@@ -1,12 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Dcgan.Cli;
-using Dcgan.Latent;
-using Dcgan.Web;
-
 namespace Dcgan.Web.Tests;
 
 // Which model a studio serves with no --checkpoint, and the studio drawing at bf16.

@@ -51,8 +51,11 @@ internal static class InversionEndpoints
         if (file.Length == 0) throw new InputException("image", InputProblem.Invalid, ": the file is empty");
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, context.RequestAborted);
-        // An image that does not decode is refused at once, not after another page's inversion has finished.
-        using (TorchSharp.torch.NewDisposeScope()) Inversion.ReadTarget(file.FileName, buffer.ToArray(), served.Model.Options);
+        // Read once, here, so that an image that does not decode is refused before the queue (the decode's temporaries freed).
+        TorchSharp.torch.Tensor decoded;
+        using (TorchSharp.torch.NewDisposeScope())
+            decoded = Inversion.ReadTarget(file.FileName, buffer.ToArray(), served.Model.Options).MoveToOuterDisposeScope();
+        using var target = decoded;
         // Stopped when the client goes or the studio shuts down (SIGTERM must not wait for a 90-second inversion).
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try { await OneAtATime.WaitAsync(cancel.Token); }
@@ -61,7 +64,7 @@ internal static class InversionEndpoints
         {
             var clock = Stopwatch.StartNew();
             InversionResult result;
-            try { result = await Task.Run(() => served.Model.Invert(file.FileName, buffer.ToArray(), options, cancel: cancel.Token)); }
+            try { result = await Task.Run(() => served.Model.Invert(target, options, cancel: cancel.Token)); }
             catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested) { return ShuttingDown(); }
             string z = LatentText.Encode(result.Latent);
             return TypedResults.Ok(new InversionAnswer(z, result.Latent, result.Psnr, result.Ssim, options.Steps, options.Restarts,

@@ -68,7 +68,13 @@ internal sealed class LoadedModel : IDisposable
         CancellationToken cancel = default)
     {
         using var scope = NewDisposeScope();
-        var target = Inversion.ReadTarget(name, encoded, Options);
+        return Invert(Inversion.ReadTarget(name, encoded, Options), options, progress, cancel);
+    }
+
+    /// <summary>Finds z for an image already read as this model's target (<see cref="Inversion.ReadTarget"/>).</summary>
+    public InversionResult Invert(Tensor target, InversionOptions options, IProgress<int>? progress = null, CancellationToken cancel = default)
+    {
+        using var scope = NewDisposeScope();
         using var discriminator = LoadDiscriminator();
         return Inversion.Invert(Sampler.Generator, discriminator, target, options, progress, cancel);
     }

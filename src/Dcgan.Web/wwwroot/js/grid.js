@@ -5,7 +5,7 @@
 import { modelUrl } from "./api.js";
 import { $, confirmInPlace, markInvalid, showError } from "./dom.js";
 import { MAX_SEED, parseSeed } from "./seeds.js";
-import { emit, labels, labelsChanged, on, state } from "./state.js";
+import { emit, labels, labelsChanged, on } from "./state.js";
 import * as arithmetic from "./arithmetic.js";
 import * as interpolation from "./interpolation.js";
 import { pickForEdit } from "./edit.js";
@@ -142,6 +142,3 @@ export function mountGrid() {
   on("model", () => showGrid(shown[0] ?? 0n, shown.length || PAGE));
   emit("picks");
 }
-
-/** The seeds shown now (the labels panel counts labels on them). */
-export const shownSeeds = () => shown;

@@ -10,7 +10,7 @@ import { previewSeed } from "./edit.js";
 const METHOD_NAMES = { sefa: "SeFa", pca: "PCA" };
 
 /** The verdict first, in plain words (it is what a person needs), then the figures with their uncertainty. */
-export function qualityText(v) {
+function qualityText(v) {
   if (!v.validation) return v.sigma ? `found without labels (${METHOD_NAMES[v.method] ?? v.method}): no figures judge it; its strip shows what it changes`
     : "loaded from a file, with no labels to judge it by: its strip shows what it changes";
   const q = v.quality;
@@ -24,7 +24,7 @@ const previewStrengths = v => [-3, -1.5, 0, 1.5, 3].map(k => fmt(k * (v.sigma ??
 const previewUrl = v => modelUrl(`/strip.png?seeds=${previewSeed()}&vector=${encodeURIComponent(`${v.name}@${v.version}`)}&strengths=${previewStrengths(v)}`);
 
 let asked = 0;
-export async function loadVectors() {
+async function loadVectors() {
   const mine = ++asked;
   const vectors = await api(modelUrl("/vectors"));
   if (mine !== asked) return; // a newer listing was asked for meanwhile (after a compute, or another model): it wins
