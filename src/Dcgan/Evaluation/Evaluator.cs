@@ -7,13 +7,14 @@ using static TorchSharp.torch;
 namespace Dcgan.Evaluation;
 
 internal sealed record EvaluationReport(string Features, int RealCount, int GeneratedCount, double Fid, KidResult Kid,
-    PrecisionRecall PrecisionRecall, double Seconds, SwdResult? Swd = null)
+    PrecisionRecall PrecisionRecall, double Seconds, SwdResult? Swd = null, UpsamplingPeaksResult? UpsamplingPeaks = null)
 {
     public override string ToString() =>
         $"FID ({Features}) {Fid:F2}; KID ({Features}) {Kid.Mean:F4} +- {Kid.StandardDeviation:F4} " +
         $"({Kid.Subsets} subsets of {Kid.SubsetSize}); " +
         $"precision {PrecisionRecall.Precision:F3}, recall {PrecisionRecall.Recall:F3} (k = {PrecisionRecall.K}); " +
-        $"N real {RealCount}, N generated {GeneratedCount}" + (Swd is null ? "" : $"; {Swd}");
+        $"N real {RealCount}, N generated {GeneratedCount}" + (Swd is null ? "" : $"; {Swd}") +
+        (UpsamplingPeaks is null ? "" : $"; {UpsamplingPeaks}");
 }
 
 /// <summary>
@@ -45,17 +46,21 @@ internal static class Evaluator
         double fid = QualityMetrics.FrechetDistance(FeatureStatistics.Of(real), FeatureStatistics.Of(fake));
         var kid = QualityMetrics.KernelDistance(real, fake);
         var pr = QualityMetrics.PrecisionAndRecall(real, fake);
-        var swd = Swd(model, data, Math.Min(Math.Min(real.Length, fake.Length), SlicedWasserstein.MaxImages), cacheDirectory, firstSeed, mode);
+        using var scope = NewDisposeScope();
+        var (realPixels, fakePixels) = Pixels(model, data, Math.Min(Math.Min(real.Length, fake.Length), SlicedWasserstein.MaxImages),
+            cacheDirectory, firstSeed, mode);
+        var swd = SlicedWasserstein.Compare(realPixels, fakePixels);
         log?.Invoke($"SWD on {swd.Images} images per set ready ({clock.Elapsed.TotalSeconds:F0} s)");
-        return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds, swd);
+        var peaks = UpsamplingPeaks.Compare(realPixels, fakePixels);
+        return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds, swd, peaks);
     }
 
     /// <summary>
-    /// The sliced Wasserstein distance on Laplacian pyramids (<see cref="SlicedWasserstein"/>) of <paramref name="count"/>
-    /// generated images (seeds firstSeed..) against as many real ones (the same fixed subset as the features use).
+    /// The pixels (0..255 as bytes, [N, C, S, S]) of <paramref name="count"/> generated images (seeds firstSeed..) and of as many
+    /// real ones (the same fixed subset as the features use): what SWD and the upsampling peaks compare.
     /// </summary>
-    public static SwdResult Swd(LoadedModel model, IImageSource data, int count, string cacheDirectory, long firstSeed = 0,
-        SamplingMode mode = SamplingMode.Eval)
+    public static (Tensor Real, Tensor Generated) Pixels(LoadedModel model, IImageSource data, int count, string cacheDirectory,
+        long firstSeed = 0, SamplingMode mode = SamplingMode.Eval)
     {
         if (count is < 2 or > SlicedWasserstein.MaxImages)
             throw new InputException("n", InputProblem.OutOfRange, $": SWD takes 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
@@ -71,7 +76,7 @@ internal static class Evaluator
             var images = model.Sampler.Generate(model.LatentsFor(chunk), chunk.Length >= 2 ? mode : SamplingMode.Eval);
             fake.Add(PixelConverter.ToByteTensor(images));
         }
-        return SlicedWasserstein.Compare(real, cat(fake, 0));
+        return (real.MoveToOuterDisposeScope(), cat(fake, 0).MoveToOuterDisposeScope());
     }
 
     /// <summary>
