@@ -34,6 +34,8 @@ row_args() { # ROW -> the training flags that make it
     # augment-paper-shift is the paper's 1/8. Colour is left out: it greys the emoji backgrounds.
     augment) echo "--augment translation,cutout --augment-translation 0.0625" ;;
     augment-paper-shift) echo "--augment translation,cutout" ;;
+    # G's last two side-doubling layers as resize + 3x3 convolution (the checkerboard remedy; docs/experiments.md).
+    augment-paper-shift-resize2) echo "--augment translation,cutout --g-resize-conv 2" ;;
     spectral-norm) echo "--spectral-norm" ;;
     r1) echo "--r1 1" ;;
     r1-*) echo "--r1 ${1#r1-}" ;; # the gamma sweep: r1-0.1, r1-10, ...

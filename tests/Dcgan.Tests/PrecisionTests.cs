@@ -165,9 +165,11 @@ public class PrecisionTests
                 if (layer is Convolution c)
                 {
                     var w = c.weight!.shape; // conv: [out, in, k, k]; transposed: [in, out, k, k]
-                    long pixels = transposed ? x.shape[2] * x.shape[3] : y.shape[2] * y.shape[3];
+                    long pixels = transposed && c is ConvTranspose2d ? x.shape[2] * x.shape[3] : y.shape[2] * y.shape[3];
                     flop += 2.0 * pixels * w[0] * w[1] * w[2] * w[3];
                 }
+                else if (layer is ResizeConvolution r) // a 3x3 convolution at the output's size
+                    flop += 2.0 * y.shape[2] * y.shape[3] * r.Convolution.weight!.shape.Aggregate(1L, (a, b) => a * b);
                 x = y;
             }
             return flop;
@@ -177,5 +179,8 @@ public class PrecisionTests
         Assert.Equal(Counted(g, zeros(2, 100, 1, 1), transposed: true), NetworkFlops.GeneratorForward(options));
         Assert.Equal(Counted(d, zeros(2, 3, 64, 64), transposed: false), NetworkFlops.DiscriminatorForward(options));
         Assert.InRange(NetworkFlops.TrainingStepPerImage(options) / 1e9, 2.4, 2.6); // docs/performance.md's 2.5
+        var resized = options with { GeneratorResizeConvolutions = 2 };
+        using var resizedG = new Models.Generator(resized);
+        Assert.Equal(Counted(resizedG, zeros(2, 100, 1, 1), transposed: true), NetworkFlops.GeneratorForward(resized));
     }
 }

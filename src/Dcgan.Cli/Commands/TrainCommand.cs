@@ -32,6 +32,9 @@ internal static class TrainCommand
         var nc = Optional<int?>("--nc", "Image channels, 1 or 3 (default 1 for IDX data, else 3).");
         var imageSize = Make("--image-size", "Image size: 32, 64 or 128.", model.ImageSize);
         var activation = Make("--g-activation", "Generator activation: relu (tutorial) or leaky-relu.", "relu");
+        var resizeConv = Make("--g-resize-conv",
+            "How many of G's last side-doubling layers are a nearest-neighbour 2x resize and a 3x3 convolution instead of a " +
+            "stride-2 transposed convolution (Odena et al. 2016's remedy for checkerboard texture); 0 is the tutorial.", 0);
         var loss = Make("--loss", "bce (tutorial: Sigmoid + BCELoss), bce-logits, lsgan, hinge or wgan-gp.", "bce");
         var prior = Make("--prior", "Latent prior: normal (tutorial) or uniform.", "normal");
         var sampleEvery = Make("--sample-every",
@@ -78,6 +81,7 @@ internal static class TrainCommand
             (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD), (beta1, o => o.Beta1), (beta2, o => o.Beta2),
             (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf), (ndf, o => o.Model.Ndf), (nc, o => o.Model.Nc),
             (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
+            (resizeConv, o => o.Model.GeneratorResizeConvolutions),
             (prior, o => o.Model.Prior), (sampleEvery, o => o.SampleEvery), (checkpointEvery, o => o.CheckpointEvery),
             (keep, o => o.KeepCheckpoints), (logEvery, o => o.LogEvery), (criticSteps, o => o.CriticSteps),
             (penalty, o => o.GradientPenalty), (device, o => o.Device), (precision, o => o.Precision), (cacheDir, o => o.CacheDir),
@@ -122,6 +126,7 @@ internal static class TrainCommand
                         Loss = DcganJson.ParseEnum<LossKind>(r.GetValue(loss)!, "--loss"),
                         Prior = DcganJson.ParseEnum<LatentPrior>(r.GetValue(prior)!, "--prior"),
                         SpectralNorm = r.GetValue(spectralNorm),
+                        GeneratorResizeConvolutions = r.GetValue(resizeConv),
                     },
                 };
             }

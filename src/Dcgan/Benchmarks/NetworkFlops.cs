@@ -10,14 +10,23 @@ internal static class NetworkFlops
 {
     private const int KernelArea = 4 * 4;
 
-    /// <summary>z to an image: a transposed convolution costs input pixels x in x out channels x kernel area.</summary>
+    /// <summary>
+    /// z to an image: a transposed convolution costs input pixels x in x out channels x kernel area; a resize + 3x3
+    /// convolution (<see cref="ResizeConvolution"/>) output pixels x in x out x 9.
+    /// </summary>
     public static double GeneratorForward(ModelOptions o)
     {
         long channels = (long)o.Ngf << o.MiddleBlocks, side = 4;
         double macs = (double)o.Nz * channels * KernelArea;
-        for (int block = 0; block < o.MiddleBlocks; block++, side *= 2, channels /= 2)
-            macs += (double)side * side * channels * (channels / 2) * KernelArea;
-        macs += (double)side * side * channels * o.Nc * KernelArea;
+        int firstResize = o.GeneratorDoublingLayers - o.GeneratorResizeConvolutions;
+        for (int layer = 0; layer < o.GeneratorDoublingLayers; layer++, side *= 2)
+        {
+            long next = layer == o.GeneratorDoublingLayers - 1 ? o.Nc : channels / 2;
+            macs += layer >= firstResize
+                ? (double)(2 * side) * (2 * side) * channels * next * 9
+                : (double)side * side * channels * next * KernelArea;
+            channels = next;
+        }
         return 2 * macs;
     }
 

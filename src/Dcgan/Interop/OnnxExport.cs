@@ -41,7 +41,10 @@ internal static class OnnxExport
         {
             string prefix = $"main.{i}";
             string output = i == generator.Layers.Count - 1 ? OutputName : $"{prefix}.out";
-            graph.Node.Add(Node(generator.Layers[i], prefix, current, output, graph.Initializer));
+            if (generator.Layers[i] is ResizeConvolution resize)
+                graph.Node.AddRange(ResizeNodes(resize, prefix, current, output, graph.Initializer));
+            else
+                graph.Node.Add(Node(generator.Layers[i], prefix, current, output, graph.Initializer));
             current = output;
         }
 
@@ -118,6 +121,39 @@ internal static class OnnxExport
         }
         return node;
     }
+
+    /// <summary>
+    /// Resize + convolution as PyTorch exports nn.Upsample(scale_factor=2, mode='nearest'): output pixel (y, x) copies input
+    /// pixel (floor(y / 2), floor(x / 2)), then a 3x3 convolution with padding 1.
+    /// </summary>
+    private static IEnumerable<NodeProto> ResizeNodes(ResizeConvolution layer, string prefix, string input, string output,
+        ICollection<TensorProto> initializers)
+    {
+        string resized = $"{prefix}.0.out";
+        var resize = new NodeProto { Name = $"{prefix}.0", OpType = "Resize" };
+        resize.Input.Add(input);
+        resize.Input.Add(""); // no region of interest
+        resize.Input.Add(Initializer(initializers, $"{prefix}.0.scales", tensor(new float[] { 1, 1, 2, 2 })));
+        resize.Output.Add(resized);
+        resize.Attribute.Add(Text("mode", "nearest"));
+        resize.Attribute.Add(Text("coordinate_transformation_mode", "asymmetric"));
+        resize.Attribute.Add(Text("nearest_mode", "floor"));
+        yield return resize;
+
+        var c = layer.Convolution;
+        var convolution = new NodeProto { Name = $"{prefix}.1", OpType = "Conv" };
+        convolution.Input.Add(resized);
+        convolution.Input.Add(Initializer(initializers, $"{prefix}.1.weight", c.weight!));
+        convolution.Output.Add(output);
+        long[] padding = c.padding ?? [0, 0];
+        convolution.Attribute.Add(Ints("kernel_shape", c.weight!.shape[2], c.weight.shape[3]));
+        convolution.Attribute.Add(Ints("strides", c.stride));
+        convolution.Attribute.Add(Ints("pads", padding[0], padding[1], padding[0], padding[1]));
+        yield return convolution;
+    }
+
+    private static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     private static string Initializer(ICollection<TensorProto> initializers, string name, Tensor value)
     {

@@ -71,7 +71,8 @@ internal static class PyTorchStateDict
     /// <summary>
     /// The generator's architecture from its weights: nz and the first block's width from main.0.weight
     /// [nz, ngf * 2^k, 4, 4], ngf and nc from the last transposed convolution [ngf, nc, 4, 4], the image size from
-    /// the number of transposed convolutions. The activation has no weights: ReLU (the tutorial's) is assumed.
+    /// the number of transposed convolutions; resize + convolution layers from keys main.i.1.weight. The activation has no
+    /// weights: ReLU (the tutorial's) is assumed.
     /// </summary>
     public static ModelOptions InferGeneratorOptions(IReadOnlyDictionary<string, Tensor> state, string path)
     {
@@ -84,12 +85,18 @@ internal static class PyTorchStateDict
                 $"expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
         var first = convs[0].Value.shape;
         var last = convs[^1].Value.shape;
+        // A resize + convolution layer's weight is main.i.1.weight, [out, in, 3, 3]; a transposed convolution's [in, out, 4, 4].
+        int resized = convs.Count(kv => kv.Key.Split('.').Length == 4);
+        bool lastResized = convs[^1].Key.Split('.').Length == 4;
+        if (resized > 0 && !convs.TakeLast(resized).All(kv => kv.Key.Split('.').Length == 4))
+            throw new InvalidDataException($"{path}: resize + convolution layers (main.i.1.weight) must be the generator's last layers");
         var options = new ModelOptions
         {
             Nz = (int)first[0],
-            Ngf = (int)last[0],
-            Nc = (int)last[1],
+            Ngf = (int)(lastResized ? last[1] : last[0]),
+            Nc = (int)(lastResized ? last[0] : last[1]),
             ImageSize = 4 << (convs.Count - 1),
+            GeneratorResizeConvolutions = resized,
         };
         try { options.Validate(); }
         catch (ArgumentException e)

@@ -23,6 +23,8 @@ internal sealed class Generator : Module<Tensor, Tensor>
     {
         Options = options.Validate();
         long nz = options.Nz, ngf = options.Ngf, nc = options.Nc;
+        // The last GeneratorResizeConvolutions of the side-doubling layers are resize + convolution; the others the tutorial's.
+        int doubling = 0, firstResize = options.GeneratorDoublingLayers - options.GeneratorResizeConvolutions;
         // The tutorial's nn.Sequential, written out for each image size; a layer's index is its state_dict key (main.0 ...).
         Module<Tensor, Tensor>[] layers = options.ImageSize switch
         {
@@ -60,10 +62,12 @@ internal sealed class Generator : Module<Tensor, Tensor>
         Module<Tensor, Tensor>[] First(long from, long to) =>
             [ConvTranspose2d(from, to, 4, stride: 1, bias: false), BatchNorm2d(to), Activation(options.GeneratorActivation)];
         // ConvTranspose2d(in, out, 4, 2, 1): doubles the side. BatchNorm, ReLU.
-        Module<Tensor, Tensor>[] Up(long from, long to) =>
-            [ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false), BatchNorm2d(to), Activation(options.GeneratorActivation)];
+        Module<Tensor, Tensor>[] Up(long from, long to) => [Doubling(from, to), BatchNorm2d(to), Activation(options.GeneratorActivation)];
         // The image: ConvTranspose2d(ngf, nc, 4, 2, 1), then Tanh to [-1, 1].
-        static Module<Tensor, Tensor>[] Last(long from, long to) => [ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false), Tanh()];
+        Module<Tensor, Tensor>[] Last(long from, long to) => [Doubling(from, to), Tanh()];
+        Module<Tensor, Tensor> Doubling(long from, long to) => doubling++ >= firstResize
+            ? new ResizeConvolution(from, to)
+            : ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false);
     }
 
     /// <summary>z as [B, nz] or [B, nz, 1, 1]; returns images in [-1, 1], [B, nc, size, size].</summary>

@@ -15,6 +15,7 @@ internal static class LayerText
         ConvTranspose2d c => $"ConvTranspose2d({c.in_channels}, {c.out_channels}, {Convolution(c.kernel_size, c.stride, c.padding ?? [0], c.bias)})",
         Conv2d c => $"Conv2d({c.in_channels}, {c.out_channels}, {Convolution(c.kernel_size, c.stride, c.padding ?? [0], c.bias)})",
         SpectralNormConv2d => "Conv2d(spectral norm)",
+        ResizeConvolution r => $"Sequential((0): Upsample(scale_factor=2.0, mode='nearest'), (1): {Of(r.Convolution)})",
         BatchNorm2d b => $"BatchNorm2d({b.num_features}, eps={Number(b.eps)}, momentum={Number(b.momentum ?? 0.1)}, " +
                          $"affine={Bool(b.affine)}, track_running_stats={Bool(b.track_running_stats)})",
         ReLU r => $"ReLU({(r.inplace ? "inplace=True" : "")})",

@@ -36,6 +36,17 @@ internal sealed record ModelOptions
     [JsonIgnore]
     public bool DiscriminatorEndsWithSigmoid => Loss == LossKind.Bce;
 
+    /// <summary>
+    /// How many of G's last side-doubling layers are a nearest-neighbour resize and a 3x3 convolution
+    /// (<see cref="ResizeConvolution"/>) instead of the tutorial's stride-2 transposed convolution: 0 (the tutorial) to
+    /// all of them. Their keys are main.i.1.weight, [out, in, 3, 3].
+    /// </summary>
+    public int GeneratorResizeConvolutions { get; init; }
+
+    /// <summary>G's side-doubling layers: every layer after the first (64 px: 4).</summary>
+    [JsonIgnore]
+    public int GeneratorDoublingLayers => MiddleBlocks + 1;
+
     /// <summary>D's convolutions spectrally normalised (torch.nn.utils.spectral_norm's keys: weight_orig, weight_u, weight_v).</summary>
     public bool SpectralNorm { get; init; }
 
@@ -48,6 +59,8 @@ internal sealed record ModelOptions
         Require(Nc is 1 or 3, "nc", $"must be 1 (grayscale) or 3 (RGB) (got {Nc})");
         Require(SupportedImageSizes.Contains(ImageSize), "imageSize",
             $"must be one of {string.Join(", ", SupportedImageSizes)} (got {ImageSize}): the number of stride-2 blocks follows from it");
+        Require(GeneratorResizeConvolutions >= 0 && GeneratorResizeConvolutions <= GeneratorDoublingLayers, "gResizeConv",
+            $"must be between 0 and {GeneratorDoublingLayers}, the generator's side-doubling layers at {ImageSize} px (got {GeneratorResizeConvolutions})");
         return this;
     }
 

@@ -112,6 +112,7 @@ internal static class MixedPrecision
             Conv2d c => F.conv2d(ChannelsLast(x.to(Half)), ChannelsLast(c.weight!.to(Half)), c.bias?.to(Half), c.stride, c.padding,
                 c.dilation, c.groups),
             SpectralNormConv2d c => c.Forward(ChannelsLast(x.to(Half)), Half),
+            ResizeConvolution c => c.Forward(x, Half),
             _ => layer.forward(x),
         };
     }
@@ -125,7 +126,7 @@ internal static class MixedPrecision
     private static int LastConvolution(IReadOnlyList<nn.Module<Tensor, Tensor>> layers)
     {
         for (int i = layers.Count - 1; i >= 0; i--)
-            if (layers[i] is Convolution or SpectralNormConv2d) return i;
+            if (layers[i] is Convolution or SpectralNormConv2d or ResizeConvolution) return i;
         return -1;
     }
 }
