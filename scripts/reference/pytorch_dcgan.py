@@ -45,6 +45,8 @@ p.add_argument("--lr", type=float, default=2e-4)
 p.add_argument("--seed", type=int, default=999)
 p.add_argument("--augment", default="", help="any of translation,cutout")
 p.add_argument("--augment-translation", type=float, default=0.125, help="largest shift, a fraction of the size")
+p.add_argument("--g-resize-conv", type=int, default=0,
+               help="G's last K side-doubling layers as Upsample + 3x3 Conv2d, as dcgan train --g-resize-conv K")
 p.add_argument("--ema", type=float, default=None, help="moving average of G with this decay, e.g. 0.999")
 p.add_argument("--netG", default=None, help="start G from this state_dict (e.g. dcgan export --format pth's netG.pth)")
 p.add_argument("--netD", default=None, help="start D from this state_dict")
@@ -102,6 +104,13 @@ def up(i, o, first=False):
     return [nn.ConvTranspose2d(i, o, 4, 1 if first else 2, 0 if first else 1, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
 
 
+def doubling(i, o, resize):
+    # dcgan train --g-resize-conv: the state_dict key is main.N.1.weight, [o, i, 3, 3]
+    if resize:
+        return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(i, o, 3, 1, 1, bias=False))
+    return nn.ConvTranspose2d(i, o, 4, 2, 1, bias=False)
+
+
 def down(i, o, norm=True):
     return [nn.Conv2d(i, o, 4, 2, 1, bias=False)] + ([nn.BatchNorm2d(o)] if norm else []) + [nn.LeakyReLU(0.2, inplace=True)]
 
@@ -110,10 +119,11 @@ class Generator(nn.Module):
     def __init__(self):
         super().__init__()
         widths = [ngf * 8, ngf * 4, ngf * 2, ngf] if a.image_size == 64 else [ngf * 4, ngf * 2, ngf]
+        first_resize = len(widths) - a.g_resize_conv  # the side-doubling layers are all but the first
         layers = up(nz, widths[0], first=True)
-        for i, o in zip(widths, widths[1:]):
-            layers += up(i, o)
-        self.main = nn.Sequential(*layers, nn.ConvTranspose2d(widths[-1], nc, 4, 2, 1, bias=False), nn.Tanh())
+        for k, (i, o) in enumerate(zip(widths, widths[1:])):
+            layers += [doubling(i, o, k >= first_resize), nn.BatchNorm2d(o), nn.ReLU(True)]
+        self.main = nn.Sequential(*layers, doubling(widths[-1], nc, len(widths) - 1 >= first_resize), nn.Tanh())
 
     def forward(self, x):
         return self.main(x)
