@@ -1,3 +1,4 @@
+using Dcgan.Imaging;
 using Dcgan.Latent;
 using Dcgan.Models;
 using Dcgan.Training;
@@ -96,6 +97,13 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
         var arith = CliTests.Run("arithmetic", "--checkpoint", model.Run, "--a", "1,2,3", "--b", "4,5,6", "--c", "7,8,9", "--out", figure);
         Assert.True(arith.Code == 0, arith.Err);
         Assert.Equal((10 * 34 + 2, 4 * 34 + 2), Size(figure)); // 4 rows; the result row is Y, a gap and 8 neighbours
+        using (var bitmap = SKBitmap.Decode(figure))
+        {
+            // The gap (column 1 of the result row, from x 36, y 104) is black with a mid-grey bar at its middle, x 15-16.
+            Assert.Equal(ImageGrid.SeparatorGrey, bitmap.GetPixel(36 + 16, 104 + 10).Red);
+            Assert.Equal(ImageGrid.SeparatorGrey, bitmap.GetPixel(36 + 15, 104 + 20).Green);
+            Assert.Equal(0, bitmap.GetPixel(36 + 4, 104 + 10).Red);
+        }
 
         foreach (var method in new[] { "sefa", "pca" })
         {

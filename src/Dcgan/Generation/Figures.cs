@@ -74,10 +74,11 @@ internal static class Figures
         var figure = new Figure(cat(parts, 0), images =>
         {
             var rows = new List<IReadOnlyList<PixelImage?>>();
+            var gap = ImageGrid.Separator(images[0].Width, images[0].Height, images[0].Channels);
             int at = 0;
             foreach (var (left, right) in rowSizes)
             {
-                rows.Add(images.Skip(at).Take(left).Cast<PixelImage?>().Append(null).Concat(images.Skip(at + left).Take(right)).ToList());
+                rows.Add(images.Skip(at).Take(left).Cast<PixelImage?>().Append(gap).Concat(images.Skip(at + left).Take(right)).ToList());
                 at += left + right;
             }
             return ImageGrid.MakeRows(rows);

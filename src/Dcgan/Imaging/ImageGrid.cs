@@ -30,6 +30,23 @@ internal static class ImageGrid
         return new PixelImage(width, height, c, pixels);
     }
 
+    /// <summary>
+    /// A cell that separates parts of a row: the padding's colour with a 2-pixel mid-grey bar down its middle, visible on
+    /// white backgrounds (emoji) and on black ones (Fashion-MNIST) alike, where an empty black cell vanishes.
+    /// </summary>
+    public static PixelImage Separator(int width, int height, int channels, byte padValue = 0)
+    {
+        var pixels = Enumerable.Repeat(padValue, width * height * channels).ToArray();
+        for (int y = 0; y < height; y++)
+            for (int x = width / 2 - 1; x <= width / 2; x++)
+                for (int c = 0; c < channels; c++)
+                    pixels[(y * width + x) * channels + c] = SeparatorGrey;
+        return new PixelImage(width, height, channels, pixels);
+    }
+
+    /// <summary>The separator bar's grey level.</summary>
+    public const byte SeparatorGrey = 128;
+
     /// <summary>A figure of rows of different lengths (null = an empty cell), each row starting at the left.</summary>
     public static PixelImage MakeRows(IReadOnlyList<IReadOnlyList<PixelImage?>> rows, int padding = DefaultPadding, byte padValue = 0)
     {
