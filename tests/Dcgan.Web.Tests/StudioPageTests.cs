@@ -159,6 +159,27 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task On_a_phone_your_image_its_nearest_match_and_its_edit_sit_side_by_side_in_one_row()
+    {
+        var page = await browser.OpenAsync(390, 844);
+        string file = Path.Combine(browser.Studio.Root, "phone-picture.png");
+        await File.WriteAllBytesAsync(file, await browser.Client.GetByteArrayAsync($"{browser.Studio.M}/images/7.png"));
+        await page.Locator("#own-image").SetInputFilesAsync(file);
+        await page.WaitForFunctionAsync("() => document.getElementById('invert-result').textContent.includes('PSNR')", null,
+            new() { Timeout = 60_000 });
+        await WaitLoaded(page, "#reconstruction");
+        await WaitLoaded(page, "#edited");
+        var boxes = new List<(string Image, Microsoft.Playwright.LocatorBoundingBoxResult Box)>();
+        foreach (string image in new[] { "#original", "#reconstruction", "#edited" })
+            boxes.Add((image, (await page.Locator(image).BoundingBoxAsync())!));
+        string where = string.Join("; ", boxes.Select(b => $"{b.Image} x {b.Box.X:F0}..{b.Box.X + b.Box.Width:F0}, y {b.Box.Y:F0}"));
+        Assert.All(boxes, b => Assert.True(Math.Abs(b.Box.Y - boxes[0].Box.Y) <= 1, $"not in one row: {where}"));
+        Assert.All(boxes, b => Assert.True(b.Box.X >= 0 && b.Box.X + b.Box.Width <= 390, $"beyond the screen: {where}"));
+        Assert.All(boxes, b => Assert.True(b.Box.Width >= 96 && Math.Abs(b.Box.Width - boxes[0].Box.Width) < 1, $"sizes differ: {where}"));
+        await page.Locator("#edit").ScreenshotAsync(new() { Path = browser.Screenshot("phone-invert-390.png") });
+    }
+
+    [Fact]
     public async Task On_a_phone_the_picture_and_its_edit_stay_in_view_while_the_last_slider_moves_and_directions_show_a_strip()
     {
         // A small phone's screen (iPhone SE's height) and ten sliders: the last is far below the pictures.

@@ -22,19 +22,26 @@ function smoothed() {
 
 function drawChart() {
   const canvas = $("run-chart"), g = canvas.getContext("2d");
-  // Drawn at the size it is shown (a phone shrinks it), so its labels stay 11 px.
-  if (canvas.clientWidth && canvas.width !== canvas.clientWidth) { canvas.width = canvas.clientWidth; canvas.height = Math.round(canvas.clientWidth / 2); }
+  // Drawn at the size it is shown (a phone shrinks it) and at the screen's pixel density, so the labels stay 12 px and sharp.
+  const ratio = window.devicePixelRatio || 1, shown = canvas.clientWidth;
+  if (shown && canvas.width !== Math.round(shown * ratio)) { canvas.width = Math.round(shown * ratio); canvas.height = Math.round(shown * ratio / 2); }
   canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
+  g.setTransform(1, 0, 0, 1, 0, 0);
   g.clearRect(0, 0, canvas.width, canvas.height);
   if (rows.length < 2) return;
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const width = canvas.width / ratio, height = canvas.height / ratio;
   const points = smoothed();
   const values = points.flatMap(r => [r.lossG, r.lossD]).filter(Number.isFinite).sort((a, b) => a - b);
   const top = values[Math.floor(0.99 * (values.length - 1))] || 1;
   const first = points[0].step, last = points.at(-1).step || 1, firstLogged = rows[0].step;
-  const x = step => 30 + (canvas.width - 40) * (step - first) / Math.max(1, last - first);
-  const y = v => canvas.height - 20 - (canvas.height - 30) * Math.min(v, top) / top;
-  g.strokeStyle = "#767676"; g.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
-  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, canvas.height - 20); g.fillText(`step ${firstLogged + 1}`, 30, canvas.height - 5); g.fillText(`step ${last + 1}`, canvas.width - 70, canvas.height - 5);
+  const x = step => 30 + (width - 40) * (step - first) / Math.max(1, last - first);
+  const y = v => height - 20 - (height - 30) * Math.min(v, top) / top;
+  g.strokeStyle = "#767676"; g.strokeRect(30, 10, width - 40, height - 30);
+  g.fillStyle = "#555"; g.font = "12px sans-serif";
+  g.fillText(fmt(top, 1), 2, 14); g.fillText("0", 18, height - 20);
+  g.fillText(`step ${firstLogged + 1}`, 30, height - 5);
+  g.textAlign = "right"; g.fillText(`step ${last + 1}`, width - 10, height - 5); g.textAlign = "left";
   for (const [key, color] of [["lossG", "#1f77b4"], ["lossD", "#d95f02"]]) {
     g.strokeStyle = color; g.beginPath();
     points.forEach((r, i) => { if (Number.isFinite(r[key])) i ? g.lineTo(x(r.step), y(r[key])) : g.moveTo(x(r.step), y(r[key])); });
