@@ -119,6 +119,8 @@ class Generator(nn.Module):
     def __init__(self):
         super().__init__()
         widths = [ngf * 8, ngf * 4, ngf * 2, ngf] if a.image_size == 64 else [ngf * 4, ngf * 2, ngf]
+        if not 0 <= a.g_resize_conv <= len(widths):
+            raise SystemExit(f"--g-resize-conv must be between 0 and {len(widths)}, the side-doubling layers at {a.image_size} px")
         first_resize = len(widths) - a.g_resize_conv  # the side-doubling layers are all but the first
         layers = up(nz, widths[0], first=True)
         for k, (i, o) in enumerate(zip(widths, widths[1:])):

@@ -82,6 +82,18 @@ public class ResizeConvolutionTests
     }
 
     [Fact]
+    public void Weights_nested_another_way_are_refused_naming_the_key_not_taken_for_resize_layers()
+    {
+        var state = new Dictionary<string, Tensor>
+        {
+            ["main.0.weight"] = zeros(100, 256, 4, 4), ["main.3.0.weight"] = zeros(256, 128, 4, 4), ["main.6.weight"] = zeros(128, 3, 4, 4),
+        };
+        var error = Assert.Throws<InvalidDataException>(() => PyTorchStateDict.InferGeneratorOptions(state, "odd.pth"));
+        Assert.Contains("key 'main.3.0.weight'", error.Message);
+        Assert.Contains("main.i.1.weight [out, in, 3, 3]", error.Message);
+    }
+
+    [Fact]
     public void Bf16_runs_the_resize_convolutions_in_bf16_close_to_fp32()
     {
         using var generator = Initialised(TwoResized);

@@ -143,7 +143,8 @@ public sealed class GanNetworks : IDisposable
             for (int i = 0; i < layers.Count; i++)
             {
                 x = layers[i].forward(x);
-                var weight = layers[i].named_parameters().FirstOrDefault(p => p.name == "weight").parameter;
+                // "weight", or "1.weight" for a resize + convolution (its Upsample, index 0, has none)
+                var weight = layers[i].named_parameters().FirstOrDefault(p => p.name == "weight" || p.name.EndsWith(".weight")).parameter;
                 described.Add(new NetworkLayer($"main.{i}", LayerText.Of(layers[i]), x.shape,
                     layers[i].parameters().Sum(p => p.numel()),
                     weight is null ? null : weight.mean().item<float>(), weight is null ? null : weight.std().item<float>()));

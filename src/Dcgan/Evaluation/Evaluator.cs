@@ -52,6 +52,7 @@ internal static class Evaluator
         var swd = SlicedWasserstein.Compare(realPixels, fakePixels);
         log?.Invoke($"SWD on {swd.Images} images per set ready ({clock.Elapsed.TotalSeconds:F0} s)");
         var peaks = UpsamplingPeaks.Compare(realPixels, fakePixels);
+        log?.Invoke($"upsampling peaks ready ({clock.Elapsed.TotalSeconds:F0} s)");
         return new EvaluationReport(extractor.Name, real.Length, fake.Length, fid, kid, pr, clock.Elapsed.TotalSeconds, swd, peaks);
     }
 
@@ -63,7 +64,7 @@ internal static class Evaluator
         long firstSeed = 0, SamplingMode mode = SamplingMode.Eval)
     {
         if (count is < 2 or > SlicedWasserstein.MaxImages)
-            throw new InputException("n", InputProblem.OutOfRange, $": SWD takes 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
+            throw new InputException("n", InputProblem.OutOfRange, $": SWD and the upsampling peaks take 2 to {SlicedWasserstein.MaxImages} images per set (got {count})");
         using var scope = NewDisposeScope();
         int size = model.Options.ImageSize, channels = model.Options.Nc;
         using var pixels = PixelCache.Open(data, size, channels, cacheDirectory);

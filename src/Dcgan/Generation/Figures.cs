@@ -74,7 +74,7 @@ internal static class Figures
         var figure = new Figure(cat(parts, 0), images =>
         {
             var rows = new List<IReadOnlyList<PixelImage?>>();
-            var gap = ImageGrid.Separator(images[0].Width, images[0].Height, images[0].Channels);
+            var gap = ImageGrid.Separator(images[0].Width, images[0].Height, images[0].Channels, ImageGrid.DefaultPadValue);
             int at = 0;
             foreach (var (left, right) in rowSizes)
             {

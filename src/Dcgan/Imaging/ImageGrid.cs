@@ -4,8 +4,10 @@ namespace Dcgan.Imaging;
 internal static class ImageGrid
 {
     public const int DefaultPadding = 2;
+    /// <summary>torchvision's make_grid pads with 0, black.</summary>
+    public const byte DefaultPadValue = 0;
 
-    public static PixelImage Make(IReadOnlyList<PixelImage> images, int nrow = 8, int padding = DefaultPadding, byte padValue = 0)
+    public static PixelImage Make(IReadOnlyList<PixelImage> images, int nrow = 8, int padding = DefaultPadding, byte padValue = DefaultPadValue)
     {
         if (images.Count == 0) throw new ArgumentException("a grid needs at least one image");
         if (nrow < 1) throw new InputException("nrow", InputProblem.OutOfRange, $"must be at least 1 (got {nrow})");
@@ -34,7 +36,7 @@ internal static class ImageGrid
     /// A cell that separates parts of a row: the padding's colour with a 2-pixel mid-grey bar down its middle, visible on
     /// white backgrounds (emoji) and on black ones (Fashion-MNIST) alike, where an empty black cell vanishes.
     /// </summary>
-    public static PixelImage Separator(int width, int height, int channels, byte padValue = 0)
+    public static PixelImage Separator(int width, int height, int channels, byte padValue = DefaultPadValue)
     {
         var pixels = Enumerable.Repeat(padValue, width * height * channels).ToArray();
         for (int y = 0; y < height; y++)
@@ -48,7 +50,7 @@ internal static class ImageGrid
     public const byte SeparatorGrey = 128;
 
     /// <summary>A figure of rows of different lengths (null = an empty cell), each row starting at the left.</summary>
-    public static PixelImage MakeRows(IReadOnlyList<IReadOnlyList<PixelImage?>> rows, int padding = DefaultPadding, byte padValue = 0)
+    public static PixelImage MakeRows(IReadOnlyList<IReadOnlyList<PixelImage?>> rows, int padding = DefaultPadding, byte padValue = DefaultPadValue)
     {
         var first = rows.SelectMany(r => r).FirstOrDefault(i => i is not null)
             ?? throw new ArgumentException("a figure needs at least one image");

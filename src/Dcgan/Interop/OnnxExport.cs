@@ -133,7 +133,8 @@ internal static class OnnxExport
         var resize = new NodeProto { Name = $"{prefix}.0", OpType = "Resize" };
         resize.Input.Add(input);
         resize.Input.Add(""); // no region of interest
-        resize.Input.Add(Initializer(initializers, $"{prefix}.0.scales", tensor(new float[] { 1, 1, 2, 2 })));
+        using var scales = tensor(new float[] { 1, 1, 2, 2 });
+        resize.Input.Add(Initializer(initializers, $"{prefix}.0.scales", scales));
         resize.Output.Add(resized);
         resize.Attribute.Add(Text("mode", "nearest"));
         resize.Attribute.Add(Text("coordinate_transformation_mode", "asymmetric"));

@@ -85,10 +85,16 @@ internal static class PyTorchStateDict
                 $"expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
         var first = convs[0].Value.shape;
         var last = convs[^1].Value.shape;
-        // A resize + convolution layer's weight is main.i.1.weight, [out, in, 3, 3]; a transposed convolution's [in, out, 4, 4].
-        int resized = convs.Count(kv => kv.Key.Split('.').Length == 4);
-        bool lastResized = convs[^1].Key.Split('.').Length == 4;
-        if (resized > 0 && !convs.TakeLast(resized).All(kv => kv.Key.Split('.').Length == 4))
+        // A resize + convolution layer's weight is main.i.1.weight, [out, in, 3, 3]; a transposed convolution's main.i.weight,
+        // [in, out, 4, 4]. Any other nesting is not a DCGAN generator this program builds.
+        static bool IsResize(KeyValuePair<string, Tensor> kv) => kv.Key.Split('.').Length == 4;
+        if (convs.FirstOrDefault(kv => kv.Key.Split('.').Length > 3 && !(IsResize(kv) && kv.Key.Split('.')[2] == "1" &&
+                kv.Value.shape[2] == 3 && kv.Value.shape[3] == 3)) is { Key: not null } odd)
+            throw new InvalidDataException($"{path}: key '{odd.Key}' (shape [{string.Join(", ", odd.Value.shape)}]) is neither a transposed " +
+                "convolution's main.i.weight nor a resize + convolution's main.i.1.weight [out, in, 3, 3]");
+        int resized = convs.Count(IsResize);
+        bool lastResized = IsResize(convs[^1]);
+        if (resized > 0 && !convs.TakeLast(resized).All(IsResize))
             throw new InvalidDataException($"{path}: resize + convolution layers (main.i.1.weight) must be the generator's last layers");
         var options = new ModelOptions
         {

@@ -65,6 +65,7 @@ internal sealed class Generator : Module<Tensor, Tensor>
         Module<Tensor, Tensor>[] Up(long from, long to) => [Doubling(from, to), BatchNorm2d(to), Activation(options.GeneratorActivation)];
         // The image: ConvTranspose2d(ngf, nc, 4, 2, 1), then Tanh to [-1, 1].
         Module<Tensor, Tensor>[] Last(long from, long to) => [Doubling(from, to), Tanh()];
+        // Called in the order the layers above are listed, so the count says which side-doubling layer this is.
         Module<Tensor, Tensor> Doubling(long from, long to) => doubling++ >= firstResize
             ? new ResizeConvolution(from, to)
             : ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false);

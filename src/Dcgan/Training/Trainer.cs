@@ -153,7 +153,10 @@ internal sealed class Trainer
     {
         if (Options.InitG is { } initG)
         {
-            Interop.PyTorchStateDict.LoadInto(gan.Generator, Interop.PyTorchStateDict.Read(initG), initG);
+            var state = Interop.PyTorchStateDict.Read(initG);
+            int resized = Interop.PyTorchStateDict.InferGeneratorOptions(state, initG).GeneratorResizeConvolutions;
+            Interop.PyTorchStateDict.LoadInto(gan.Generator, state, initG, resized == Options.Model.GeneratorResizeConvolutions ? null
+                : $"the file's last {resized} side-doubling layers are resize + convolution; train with --g-resize-conv {resized}");
             Message?.Invoke($"G starts from {initG}");
         }
         if (Options.InitD is { } initD)

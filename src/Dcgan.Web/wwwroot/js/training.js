@@ -22,10 +22,11 @@ function smoothed() {
 
 function drawChart() {
   const canvas = $("run-chart"), g = canvas.getContext("2d");
-  // Drawn at the size it is shown (a phone shrinks it) and at the screen's pixel density, so the labels stay 12 px and sharp.
+  // Shown first (a hidden canvas measures 0 wide), then drawn at the size it is shown (a phone shrinks it) and at the
+  // screen's pixel density, so the labels stay 12 px and sharp.
+  canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
   const ratio = window.devicePixelRatio || 1, shown = canvas.clientWidth;
   if (shown && canvas.width !== Math.round(shown * ratio)) { canvas.width = Math.round(shown * ratio); canvas.height = Math.round(shown * ratio / 2); }
-  canvas.closest(".frame").classList.toggle("empty", rows.length < 2);
   g.setTransform(1, 0, 0, 1, 0, 0);
   g.clearRect(0, 0, canvas.width, canvas.height);
   if (rows.length < 2) return;
@@ -151,5 +152,8 @@ export function mountTraining() {
     if (run) { await showRun(run); showError("run-error", null); showWarnings(run); }
   };
   $("run-slider").oninput = e => showSample(Number(e.target.value));
+  // A turned phone, a resized window or a moved-to screen of another density: the chart is drawn again at its new size.
+  let redraw = null;
+  window.addEventListener("resize", () => { clearTimeout(redraw); redraw = setTimeout(drawChart, 100); });
   return loadRuns;
 }
