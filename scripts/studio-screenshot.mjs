@@ -9,7 +9,7 @@
 //   ./dcgan serve --urls http://127.0.0.1:5077 &
 //   node scripts/studio-screenshot.mjs http://127.0.0.1:5077 docs/images/studio.png [WIDTH]
 //
-// The seeds are those of the bundled emoji model (look at `./dcgan sample --n 24` before changing the model).
+// The seeds are those of the bundled emoji model (look at `./dcgan sample --n 48` before changing the model).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -19,13 +19,15 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(path.join(root, 'tests/Dcgan.Web.Tests/bin/Release/net10.0/.playwright/package'));
 
 const [url = 'http://127.0.0.1:5077', out = 'docs/images/studio.png', width = '1300'] = process.argv.slice(2);
-const withHeart = [7, 9, 13], withoutHeart = [1, 3, 11], editSeed = 18, strength = '1.6';
+const withHeart = [3, 33, 37], withoutHeart = [1, 4, 12], editSeed = 18, strength = '1.6';
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage({ viewport: { width: Number(width), height: 900 } });
   await page.goto(url);
   await page.locator('.tile').nth(23).waitFor();
+  await page.locator('#more').click(); // seeds 24..47: two of the couples with a heart are there
+  await page.locator('.tile').nth(47).waitFor();
   const tile = seed => page.locator(`.tile[data-seed="${seed}"]`);
   const label = async (seed, clicks) => { for (let i = 0; i < clicks; i++) await tile(seed).locator('.label').click(); };
   for (const seed of withHeart) await label(seed, 1);      // one click: ✓
