@@ -4,6 +4,7 @@
 # holds past the step where the tutorial's D wins (~3,300 on the emoji set).
 #
 #   scripts/bundled-run.sh SET STEPS EVERY [TRAIN FLAGS...]      SET: emoji (64x64) or fashion-mnist (32x32)
+#   RUN=NAME scripts/bundled-run.sh ...                          into runs/NAME instead of runs/bundled-SET
 #     e.g. scripts/bundled-run.sh emoji 4800 600 --augment translation,cutout
 #   then: ./dcgan recalibrate --checkpoint runs/bundled-SET/checkpoints/step-NNNNNNN.ckpt --weights ema \
 #           --out models/SET-dcgan/netG.pth   (the step with the lowest FID in runs/bundled-SET/curve.tsv)
@@ -21,7 +22,7 @@ shift 3
 source scripts/lib/data-sets.sh
 select_data_set "$set_name"
 size=64; [ "$set_name" = fashion-mnist ] && size=32 # Fashion-MNIST's images are 28x28: 64 would only upscale them
-run=runs/bundled-$set_name
+run=runs/${RUN:-bundled-$set_name} # RUN=NAME: another run folder under runs/ (a recipe tried at full length beside the bundled one)
 mkdir -p "$run" # runs/ is not in git: tee below needs the folder
 dcgan=${DCGAN:-./dcgan}
 

@@ -12,7 +12,8 @@ set_name=${1:?$usage}
 step=${2:?$usage}
 source scripts/lib/data-sets.sh
 select_data_set "$set_name"
-checkpoint=runs/bundled-$set_name/checkpoints/step-$(printf %07d "$step").ckpt
+run=runs/${RUN:-bundled-$set_name} # RUN=NAME: a step of runs/NAME instead
+checkpoint=$run/checkpoints/step-$(printf %07d "$step").ckpt
 [ -f "$checkpoint" ] || { echo "$checkpoint does not exist: name a step whose checkpoint the run kept" >&2; exit 1; }
 model=models/$set_name-dcgan
 dcgan=${DCGAN:-./dcgan}
@@ -20,4 +21,4 @@ dcgan=${DCGAN:-./dcgan}
 cp "$model/samples.png" "docs/images/experiments/$set_name-bundled-before-$step.png"
 "$dcgan" recalibrate --checkpoint "$checkpoint" --weights ema --out "$model/netG.pth"
 "$dcgan" sample --checkpoint "$model/netG.pth" --out "$model/samples.png"
-"$dcgan" eval --checkpoint "$model/netG.pth" --data "$data" "${real_n[@]}" --n 1000 --json "runs/bundled-$set_name/shipped-$step.json"
+"$dcgan" eval --checkpoint "$model/netG.pth" --data "$data" "${real_n[@]}" --n 1000 --json "$run/shipped-$step.json"
