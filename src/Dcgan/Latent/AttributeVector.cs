@@ -134,8 +134,8 @@ internal sealed record AttributeVector
                 : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
             throw new InvalidDataException(IsTorchPath(source)
                 ? $"{source} is not a tensor saved by torch.save (that is a zip archive) nor a vector's JSON: {what}"
-                : $"{source} is not a vector file: {what}. Vector files are the JSON this library writes (LatentVector.Save, " +
-                  "the command's attribute fit, the studio's download link), or a tensor saved by torch.save in a .pt file");
+                : $"{source} is not a vector file: {what}. Vector files are the JSON that `dcgan attribute fit`, the studio's " +
+                  "download link and the library's LatentVector.Save write, or a tensor saved by torch.save in a .pt file");
         }
         if (vector is null) throw new InvalidDataException($"{source} is not a vector file (it is empty)");
         CheckName(vector.Name ?? "", $"{source}: name");
