@@ -104,7 +104,9 @@ async function invertOwn(file) {
   input.disabled = true;
   $("invert-result").textContent = "";
   $("edit-seed").textContent = `your image ${file.name}`;
-  setImage($("original"), URL.createObjectURL(file), "edit-error");
+  // No error box: a file this browser cannot show is judged by the server, whose reason must not be overwritten by
+  // the picture's own failure arriving later.
+  setImage($("original"), URL.createObjectURL(file));
   $("reconstruction-figure").hidden = false;
   setImage($("reconstruction"), null);
   $("reconstruction-caption").textContent = "finding the nearest match…";
