@@ -2,7 +2,8 @@
 # Serving A/B in one run: two studios on the bundled model that differ by their flags, warmed up, then `dcgan loadtest`
 # with single images and with the mixed load at concurrency 16 against each, one after the other.
 # Usage: scripts/bench-serving.sh [REQUESTS]   (figures in docs/performance.md)
-#   A="--max-batch 1" B="--max-batch 64"       the default: each request drawn alone against dynamic batching
+#   A="--max-batch 1" B="--max-batch 64"       the default: each request drawn by its own forward (padded to 8 latents,
+#                                              docs/performance.md) against dynamic batching
 #   A="--precision fp32" B="--precision bf16"  the generators' arithmetic (both batched)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
