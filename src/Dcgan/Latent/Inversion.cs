@@ -94,6 +94,7 @@ internal static class Inversion
             for (int step = 0; step < o.Steps; step++)
             {
                 cancel.ThrowIfCancellationRequested();
+                using var noCollection = NoCollectionRegion.Enter(); // Adam's per-call Scalars (Models/NoCollectionRegion.cs)
                 using var stepScope = NewDisposeScope();
                 optimizer.zero_grad();
                 PerStart(generator.forward(z)).sum().backward();

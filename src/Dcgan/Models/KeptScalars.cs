@@ -10,7 +10,8 @@ namespace Dcgan.Models;
 /// nothing keeps alive during the call; the finalizer may free it while libtorch reads it. Runs stopped on this after
 /// hundreds of steps ("Expected false to be true" in leaky_relu_, "Unknown scalar type", "For integral input tensors,
 /// argument alpha must not be a floating point number"). A kept Scalar is reachable from a static field, so it is never
-/// finalized; the values used per run are few (sizes, constants), so the table stays small.
+/// finalized; the values used per run are few (sizes, constants), so the table stays small. Numbers that TorchSharp
+/// itself passes (its Adam) are out of reach here: NoCollectionRegion covers those.
 /// </summary>
 internal static class KeptScalars
 {

@@ -186,6 +186,8 @@ internal sealed class Trainer
     {
         var o = Options;
         var stepClock = Stopwatch.StartNew();
+        // No collection during the step: TorchSharp's per-call Scalars (its Adam's too) are then never finalized mid-call.
+        using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
         var pixels = loader.Take(step, out int count);
         var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
