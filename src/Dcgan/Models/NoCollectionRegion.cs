@@ -10,7 +10,8 @@ namespace Dcgan.Models;
 /// Scalar mid-call: runs stopped with "Unknown scalar type" and "Expected false to be true". A probe that forces ~60
 /// collections a second beside in-place ops with plain numbers saw 25-32 such errors in 30 s, and none inside regions
 /// that held (docs/performance.md).
-/// <para>Entering collects once, so the Scalars of earlier blocks are finalized between blocks, when no call reads them.
+/// <para>Entering runs one full blocking collection (0.7 ms with 100 MB of small live objects), so the Scalars of
+/// earlier blocks are finalized between blocks, when no call reads them.
 /// The budget is what all threads may allocate inside; past it the runtime collects anyway and the region lapses, so the
 /// block runs unprotected, as it did before. Regions are process-wide: one already open (another thread's) is left alone,
 /// and this block then runs unprotected too.</para>
