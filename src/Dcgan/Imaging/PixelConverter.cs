@@ -1,3 +1,4 @@
+using Dcgan.Models;
 using static TorchSharp.torch;
 
 namespace Dcgan.Imaging;
@@ -22,10 +23,12 @@ internal static class PixelConverter
     }
 
     /// <summary>The conversion itself, on tensors: float [-1, 1] -> uint8, same shape, on the CPU.</summary>
+    // Kept Scalars (Models/KeptScalars.cs): every image the studio serves passes here, on many threads at once.
     public static Tensor ToByteTensor(Tensor images) =>
-        images.detach().cpu().to(ScalarType.Float32).add(1).div(2).mul(255).round().clamp(0, 255).to(ScalarType.Byte);
+        images.detach().cpu().to(ScalarType.Float32).Plus(1L).div(KeptScalars.Of(2L)).Times(255L).round()
+            .clamp(KeptScalars.Of(0L), KeptScalars.Of(255L)).to(ScalarType.Byte);
 
     /// <summary>uint8 tensor (any shape) -> float in [-1, 1] on <paramref name="device"/>.</summary>
     public static Tensor FromByteTensor(Tensor bytes, Device? device = null) =>
-        bytes.to(device ?? CPU).to(ScalarType.Float32).div_(127.5).sub_(1);
+        bytes.to(device ?? CPU).to(ScalarType.Float32).div_(KeptScalars.Of(127.5)).sub_(KeptScalars.Of(1L));
 }

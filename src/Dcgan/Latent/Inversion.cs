@@ -104,6 +104,7 @@ internal static class Inversion
             }
             using (no_grad())
             {
+                using var noCollection = NoCollectionRegion.Enter();
                 var final = PerStart(generator.forward(z));
                 int best = (int)final.argmin().item<long>();
                 var latent = z[best].detach().flatten().data<float>().ToArray();

@@ -187,7 +187,9 @@ internal sealed class Trainer
         var o = Options;
         var stepClock = Stopwatch.StartNew();
         // No collection during the step: TorchSharp's per-call Scalars (its Adam's too) are then never finalized mid-call.
-        using var noCollection = NoCollectionRegion.Enter();
+        // The budget also covers the next batch, gathered meanwhile by the loader (one array of the batch's bytes).
+        long batchBytes = (long)o.BatchSize * o.Model.Nc * o.Model.ImageSize * o.Model.ImageSize;
+        using var noCollection = NoCollectionRegion.Enter(NoCollectionRegion.DefaultBudgetBytes + 2 * batchBytes);
         using var scope = NewDisposeScope();
         var pixels = loader.Take(step, out int count);
         var real = PixelConverter.FromByteTensor(tensor(pixels, [count, o.Model.Nc, o.Model.ImageSize, o.Model.ImageSize]), device);
