@@ -36,6 +36,8 @@ row_args() { # ROW -> the training flags that make it
     augment-paper-shift) echo "--augment translation,cutout" ;;
     # G's last two side-doubling layers as resize + 3x3 convolution (the checkerboard remedy; docs/experiments.md).
     augment-paper-shift-resize2) echo "--augment translation,cutout --g-resize-conv 2" ;;
+    # D with twice the feature maps (issue 22's last suspect for the texture: D's capacity).
+    augment-paper-shift-ndf128) echo "--augment translation,cutout --ndf 128" ;;
     spectral-norm) echo "--spectral-norm" ;;
     r1) echo "--r1 1" ;;
     r1-*) echo "--r1 ${1#r1-}" ;; # the gamma sweep: r1-0.1, r1-10, ...
