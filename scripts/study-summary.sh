@@ -12,23 +12,26 @@ source scripts/lib/study-results.sh
 results=runs/study/$set_name/results.tsv
 [ -s "$results" ] || { echo "no results yet in $results: run scripts/study.sh $set_name" >&2; exit 1; }
 
-# Columns of results.tsv: label, seed, FID, KID, precision, recall, N generated, N real, training seconds.
+# Columns of results.tsv: label, seed, FID, KID, precision, recall, N generated, N real, training seconds, SWD (x1e3;
+# empty in runs scored before it was recorded, and then left out of the mean).
 awk -F'\t' '
   { label = $1
     if (!(label in n)) order[++rows] = label
     n[label]++; fid[label] += $3; fid2[label] += $3 * $3; kid[label] += $4; kid2[label] += $4 * $4
     seeds[label] = seeds[label] (seeds[label] == "" ? "" : ", ") sprintf("%.1f", $3)
-    gen[label] = $7; real[label] = $8; secs[label] += $9 }
+    gen[label] = $7; real[label] = $8; secs[label] += $9
+    if ($10 != "") { ns[label]++; swd[label] += $10; swd2[label] += $10 * $10 } }
   function sd(sum, sum2, k) { return k > 1 ? sqrt((sum2 - sum * sum / k) / (k - 1)) : 0 }
   END {
     base = ("baseline" in n) ? fid["baseline"] / n["baseline"] : 0
-    print "| row | seeds | FID (ResNet-18), mean +- sd | each seed | vs baseline | KID, mean +- sd | N generated / real | training s (mean) |"
-    print "|---|---|---|---|---|---|---|---|"
+    print "| row | seeds | FID (ResNet-18), mean +- sd | each seed | vs baseline | KID, mean +- sd | SWD (x1e3), mean +- sd | N generated / real | training s (mean) |"
+    print "|---|---|---|---|---|---|---|---|---|"
     for (i = 1; i <= rows; i++) {
       l = order[i]; k = n[l]; m = fid[l] / k
       change = base > 0 ? sprintf("%+.1f %%", 100 * (m - base) / base) : "-"
-      printf "| %s | %d | %.1f +- %.1f | %s | %s | %.2f +- %.2f | %s / %s | %d |\n", l, k, m, sd(fid[l], fid2[l], k), seeds[l], change,
-        kid[l] / k, sd(kid[l], kid2[l], k), gen[l], real[l], secs[l] / k
+      s = ns[l] ? sprintf("%.2f +- %.2f%s", swd[l] / ns[l], sd(swd[l], swd2[l], ns[l]), ns[l] < k ? sprintf(" (%d seeds)", ns[l]) : "") : "-"
+      printf "| %s | %d | %.1f +- %.1f | %s | %s | %.2f +- %.2f | %s | %s / %s | %d |\n", l, k, m, sd(fid[l], fid2[l], k), seeds[l], change,
+        kid[l] / k, sd(kid[l], kid2[l], k), s, gen[l], real[l], secs[l] / k
     }
   }' "$results"
 

@@ -96,7 +96,8 @@ for seed in $seeds; do
       jq -r --arg row "$label" --arg seed "$seed" --arg seconds "$(cat "$dir/trained")" \
         '[$row, $seed, (.report.fid|tostring), (.report.kid.mean|tostring),
           (.report.precisionRecall.precision|tostring), (.report.precisionRecall.recall|tostring),
-          (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds] | @tsv' \
+          (.report.generatedCount|tostring), (.report.realCount|tostring), $seconds,
+          ((.report.swd.mean // "")|tostring)] | @tsv' \
         "$dir/eval-$weights.json" > "$dir/result-$weights.tsv"
     done
     # CURVE_SEEDS="1" scores the curve of seed 1 only, for speed; running the study again later fills in the rest.

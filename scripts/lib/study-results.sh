@@ -17,7 +17,7 @@ each_run() { # ROOT FILE... -> the FILEs (globs allowed) of every run, seed by s
 }
 
 gather_study() { # ROOT (runs/study/SET or SET-STEPS) -> ROOT/results.tsv, and ROOT/curves.tsv where runs scored curves
-  # one line per evaluation: label, seed, FID, KID, precision, recall, N, N real, training seconds
+  # one line per evaluation: label, seed, FID, KID, precision, recall, N, N real, training seconds, SWD (x1e3; empty in older runs)
   each_run "$1" result-raw.tsv result-ema.tsv > "$1/results.tsv"
   compgen -G "$1/*/*/curve-*.tsv" > /dev/null || return 0
   each_run "$1" 'curve-*.tsv' | sort -t$'\t' -k1,1 -k2,2n -k3,3n > "$1/curves.tsv" # row, seed, step, FID of G, of the average
