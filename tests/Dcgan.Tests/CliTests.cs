@@ -127,6 +127,18 @@ public class CliTests
         Assert.Single(changed.Err.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("5", "--lr-decay takes FROM-TO, the steps where the decay starts and where the learning rates reach 0")]
+    [InlineData("400-300", "--lr-decay must run from a step to a later one, e.g. 9000-12000 (got 400-300)")]
+    public void A_malformed_learning_rate_decay_is_refused_by_name(string value, string message)
+    {
+        string run = Path.Combine(TestData.TempDir("lr-decay-cli"), "run");
+        var (code, _, err) = Run("train", "--data", TestData.ImageFolder(4), "--out", run, "--max-steps", "1", "--lr-decay", value);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, err);
+        Assert.False(Directory.Exists(Path.Combine(run, "checkpoints")));
+    }
+
     [Fact]
     public void An_empty_strength_list_is_refused_not_replaced_by_the_default()
     {

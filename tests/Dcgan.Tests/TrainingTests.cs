@@ -81,6 +81,45 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_learning_rate_decay_holds_then_falls_to_zero_resumes_exactly_and_may_be_added_before_it_begins()
+    {
+        var decay = new LearningRateDecay { From = 1, To = 3 };
+        Assert.Equal([1, 1, 0.5, 0, 0], Enumerable.Range(0, 5).Select(step => decay.Factor(step)));
+
+        string data = TestData.ImageFolder(10);
+        string root = TestData.TempDir("lr-decay");
+        var straight = Tiny(data, Path.Combine(root, "straight")) with { MaxSteps = 5, LrDecay = decay };
+        new Trainer(straight).Run(resume: false);
+        // Learned weights only: BatchNorm's running statistics move with every forward pass, whatever the rate.
+        Dictionary<string, Tensor> Learned(string run, long step) => Weights(Path.Combine(run, "checkpoints", $"step-{step:D7}.ckpt"))
+            .Where(kv => !kv.Key.Contains("running_") && !kv.Key.Contains("num_batches")).ToDictionary();
+        bool Same(Dictionary<string, Tensor> a, Dictionary<string, Tensor> b) => a.Keys.All(k => a[k].eq(b[k]).all().item<bool>());
+        var atTwo = Learned(straight.OutDir, 2);
+        var atFour = Learned(straight.OutDir, 4);
+        var atFive = Learned(straight.OutDir, 5);
+        Assert.False(Same(atTwo, atFour));  // step 2 (0-based) still learns, at half the rate
+        Assert.True(Same(atFour, atFive));  // from step 3 the rates are 0: nothing learned moves
+
+        // Interrupted at step 2 and resumed: the same weights as the run that went straight through.
+        var interrupted = straight with { OutDir = Path.Combine(root, "interrupted"), MaxSteps = 2 };
+        new Trainer(interrupted).Run(resume: false);
+        var resumed = new Trainer(Trainer.OptionsForResume(interrupted.OutDir, epochs: null, maxSteps: 5)).Run(resume: true);
+        Assert.True(Same(atFive, Learned(interrupted.OutDir, resumed.StepsDone)));
+
+        // A run without one takes a decay on resume while it has not begun; one that would rewrite trained steps is refused.
+        var plain = straight with { OutDir = Path.Combine(root, "plain"), MaxSteps = 2, LrDecay = null };
+        new Trainer(plain).Run(resume: false);
+        var late = Assert.Throws<InputException>(() => Trainer.OptionsForResume(plain.OutDir, null, 5, decay));
+        Assert.Contains("would start at step 1, but the run is at step 2 already", late.Message);
+        var added = Trainer.OptionsForResume(plain.OutDir, null, 5, new LearningRateDecay { From = 2, To = 4 });
+        Assert.Equal(new LearningRateDecay { From = 2, To = 4 }, added.LrDecay);
+        new Trainer(added).Run(resume: true);
+        Assert.Equal(new LearningRateDecay { From = 2, To = 4 }, Checkpoint.ReadOptions(Checkpoint.Resolve(plain.OutDir)).LrDecay);
+        var begun = Assert.Throws<InputException>(() => Trainer.OptionsForResume(plain.OutDir, null, 8, new LearningRateDecay { From = 6, To = 8 }));
+        Assert.Contains("the run's decay (2-4) began at step 2", begun.Message);
+    }
+
+    [Fact]
     public void The_ema_of_g_averages_weights_copies_batchnorm_statistics_resumes_exactly_and_is_what_sampling_uses()
     {
         var options = Tiny(TestData.ImageFolder(10), Path.Combine(TestData.TempDir("ema"), "straight"))

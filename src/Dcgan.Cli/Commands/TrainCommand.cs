@@ -23,6 +23,9 @@ internal static class TrainCommand
         var lr = Optional<double?>("--lr", "Learning rate of both nets (default 2e-4); --lr-g / --lr-d set them apart (TTUR).");
         var lrG = Optional<double?>("--lr-g", "Generator learning rate.");
         var lrD = Optional<double?>("--lr-d", "Discriminator learning rate.");
+        var lrDecay = Optional<string>("--lr-decay",
+            "FROM-TO: both learning rates fall linearly from their value at step FROM to 0 at step TO (e.g. 9000-12000, as " +
+            "pix2pix ends its runs); none is the tutorial. With --resume it may be added or moved while it has not begun.");
         var beta1 = Make("--beta1", "Adam beta1.", defaults.Beta1);
         var beta2 = Make("--beta2", "Adam beta2.", defaults.Beta2);
         var seed = Make("--seed", "Random seed: the same seed and data give the same run.", defaults.Seed);
@@ -78,7 +81,7 @@ internal static class TrainCommand
         var table = new (Option Flag, Func<TrainingOptions, object?>? Saved)[]
         {
             (data, o => o.Data), (output, null), (resume, null), (epochs, null), (maxSteps, null), (batchSize, o => o.BatchSize),
-            (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD), (beta1, o => o.Beta1), (beta2, o => o.Beta2),
+            (lr, o => (o.LrG, o.LrD)), (lrG, o => o.LrG), (lrD, o => o.LrD), (lrDecay, null), (beta1, o => o.Beta1), (beta2, o => o.Beta2),
             (seed, o => o.Seed), (nz, o => o.Model.Nz), (ngf, o => o.Model.Ngf), (ndf, o => o.Model.Ndf), (nc, o => o.Model.Nc),
             (imageSize, o => o.Model.ImageSize), (activation, o => o.Model.GeneratorActivation), (loss, o => o.Model.Loss),
             (resizeConv, o => o.Model.GeneratorResizeConvolutions),
@@ -106,6 +109,7 @@ internal static class TrainCommand
                     Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs,
                     MaxSteps = r.GetValue(maxSteps), BatchSize = r.GetValue(batchSize),
                     LrG = r.GetValue(lrG) ?? r.GetValue(lr) ?? defaults.LrG, LrD = r.GetValue(lrD) ?? r.GetValue(lr) ?? defaults.LrD,
+                    LrDecay = r.GetValue(lrDecay) is { } decay ? LearningRateDecay.Parse(decay) : null,
                     Beta1 = r.GetValue(beta1), Beta2 = r.GetValue(beta2), Seed = r.GetValue(seed),
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery),
                     KeepCheckpoints = r.GetValue(keep),
@@ -136,7 +140,8 @@ internal static class TrainCommand
             {
                 // A resumed run keeps its saved settings. People re-run their command with --resume added, so a flag that
                 // repeats the saved value is fine; one that changes it is refused by name (silently ignoring it would mislead).
-                options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps));
+                options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps),
+                    r.GetValue(lrDecay) is { } decay ? LearningRateDecay.Parse(decay) : null);
                 var given = fields.Where(f => r.GetResult(f.Flag) is { Implicit: false }).ToList();
                 if (given.Count > 0)
                 {
@@ -144,7 +149,7 @@ internal static class TrainCommand
                     var changed = given.Where(f => !Equals(f.Value(requested), f.Value(options)))
                         .Select(f => $"{f.Flag.Name} is {Show(f.Value(options))} in the run, {Show(f.Value(requested))} here").ToList();
                     if (changed.Count > 0)
-                        throw CommandRunner.Usage("--resume keeps the run's saved settings, and only --epochs and --max-steps " +
+                        throw CommandRunner.Usage("--resume keeps the run's saved settings, and only --epochs, --max-steps and --lr-decay " +
                             $"may change: {string.Join("; ", changed)}. Drop the flag, or start a new run with another --out");
                 }
             }

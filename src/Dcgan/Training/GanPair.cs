@@ -108,6 +108,12 @@ internal sealed class GanPair : IDisposable
     public StepResult Step(Tensor real, TorchGenerator random, long step)
     {
         var loss = options.Model.Loss;
+        if (options.LrDecay is { } decay)
+        {
+            double factor = decay.Factor(step);
+            foreach (var group in OptimizerD.ParamGroups) group.LearningRate = options.LrD * factor;
+            foreach (var group in OptimizerG.ParamGroups) group.LearningRate = options.LrG * factor;
+        }
         var z = LatentSampler.Draw(real.shape[0], options.Model.Nz, options.Model.Prior, random).to(real.device);
 
         // Everything D sees goes through the same augmentation policy (none by default), reals and fakes alike.

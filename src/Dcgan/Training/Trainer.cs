@@ -35,13 +35,29 @@ internal sealed class Trainer
     /// </summary>
     public bool AcceptChangedData { get; init; }
 
-    /// <summary>The options of an existing run (its newest checkpoint's config), with new bounds where given.</summary>
-    public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps)
+    /// <summary>
+    /// The options of an existing run (its newest checkpoint's config), with new bounds where given, and a new learning-rate
+    /// decay where given: allowed while neither the run's decay nor the new one has begun, since the steps so far are then
+    /// the ones a run started with the new decay would have taken.
+    /// </summary>
+    public static TrainingOptions OptionsForResume(string runDir, int? epochs, long? maxSteps, LearningRateDecay? lrDecay = null)
     {
         if (Directory.Exists(runDir) && Checkpoint.List(runDir).Count == 0)
             throw NoCheckpoint(runDir);
-        var saved = Checkpoint.ReadOptions(Checkpoint.Resolve(runDir));
-        return saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
+        string newest = Checkpoint.Resolve(runDir);
+        var saved = Checkpoint.ReadOptions(newest);
+        var options = saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
+        if (lrDecay is null || lrDecay == saved.LrDecay) return options;
+        long at = Checkpoint.ReadState(newest).Step;
+        if (saved.LrDecay is { } begun && begun.From < at)
+            throw new InputException("lrDecay", InputProblem.Conflict,
+                $"cannot change on resume: the run's decay ({begun}) began at step {begun.From} and the run is at step {at}; " +
+                "drop the flag to go on with it, or start a new run");
+        if (lrDecay.From < at)
+            throw new InputException("lrDecay", InputProblem.Conflict,
+                $"would start at step {lrDecay.From}, but the run is at step {at} already and trained those steps at the full rate; " +
+                $"start it at step {at} or later, e.g. {at}-{at + Math.Max(1, lrDecay.To - lrDecay.From)}");
+        return options with { LrDecay = lrDecay };
     }
 
     public TrainingResult Run(bool resume, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)

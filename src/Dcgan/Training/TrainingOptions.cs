@@ -14,6 +14,8 @@ internal sealed record TrainingOptions
     public int BatchSize { get; init; } = 128;
     public double LrG { get; init; } = 2e-4;
     public double LrD { get; init; } = 2e-4;
+    /// <summary>Both learning rates falling linearly to 0 between two steps (none: the tutorial's constant rates).</summary>
+    public LearningRateDecay? LrDecay { get; init; }
     public double Beta1 { get; init; } = 0.5;
     public double Beta2 { get; init; } = 0.999;
     public long Seed { get; init; } = 999;
@@ -61,6 +63,8 @@ internal sealed record TrainingOptions
         Require(BatchSize is >= 2 and <= 4096, nameof(BatchSize), range, $"must be between 2 and 4096 (got {BatchSize}); BatchNorm needs at least 2");
         Require(LrG > 0 && LrG < 1, nameof(LrG), range, $"must be in (0, 1) (got {LrG})");
         Require(LrD > 0 && LrD < 1, nameof(LrD), range, $"must be in (0, 1) (got {LrD})");
+        Require(LrDecay is null || (LrDecay.From >= 0 && LrDecay.To > LrDecay.From), nameof(LrDecay), range,
+            $"must run from a step to a later one, e.g. 9000-12000 (got {LrDecay})");
         Require(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), range, $"must be in [0, 1) (got {Beta1})");
         Require(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), range, $"must be in [0, 1) (got {Beta2})");
         Require(Seed >= 0, nameof(Seed), range, $"must be a non-negative integer (got {Seed})");
