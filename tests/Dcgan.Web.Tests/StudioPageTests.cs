@@ -241,10 +241,26 @@ public class StudioPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await WaitLoaded(page, "#original");
         string junk = Path.Combine(browser.Studio.Root, "junk.png");
         await File.WriteAllBytesAsync(junk, new byte[4096]);
+        // What the page sent and heard, so that a timeout below says where the answer stopped (one CI run waited 90 s here).
+        var exchange = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, r) => { if (r.Url.Contains("/invert")) exchange.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} sent {r.Method}"); };
+        page.Response += (_, r) => { if (r.Url.Contains("/invert")) exchange.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} answered {r.Status}"); };
+        page.RequestFailed += (_, r) => { if (r.Url.Contains("/invert")) exchange.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} failed {r.Failure}"); };
         await page.Locator("#own-image").SetInputFilesAsync(junk);
-        // The server answers after any inversion still running for another page (one at a time): allow for one.
-        await page.WaitForFunctionAsync("() => document.getElementById('edit-error').textContent.includes('junk.png')", null,
-            new() { Timeout = 90_000 });
+        // The image is refused before the inversion queue, so the answer does not wait for another page's inversion.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.getElementById('edit-error').textContent.includes('junk.png')", null,
+                new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            string state = await page.EvaluateAsync<string>("() => JSON.stringify({ error: document.getElementById('edit-error').textContent, " +
+                "seed: document.getElementById('edit-seed').textContent, busy: document.getElementById('invert-busy').textContent, " +
+                "disabled: document.getElementById('own-image').disabled })");
+            Assert.Fail($"no refusal of junk.png within 90 s (started {DateTime.UtcNow.AddSeconds(-90):HH:mm:ss}); page {state}; " +
+                $"/invert: {string.Join("; ", exchange)}");
+        }
         await WaitLoaded(page, "#original");
         await page.WaitForTimeoutAsync(300);
         Assert.Contains("junk.png", await page.Locator("#edit-error").TextContentAsync());
