@@ -80,7 +80,7 @@ internal static class StudioServer
     /// The library's typed input errors by their kind (400, 404, 409, 413), unknown names 404, unreadable uploads 400, each
     /// as problem details naming the parameter; anything else is a bug: 500 with a trace id, the exception in the log.
     /// </summary>
-    private static async Task TranslateErrors(HttpContext context, Func<Task> next)
+    internal static async Task TranslateErrors(HttpContext context, Func<Task> next)
     {
         try
         {
@@ -128,8 +128,16 @@ internal static class StudioServer
         {
             // Not the caller's input: a fault of the server. Logged with its trace, answered with the id that finds it.
             string traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Dcgan.Studio")
-                .LogError(e, "Unexpected error on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, traceId);
+            ILogger log;
+            try { log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Dcgan.Studio"); }
+            catch (ObjectDisposedException)
+            {
+                // A request still running while the studio shuts down: its services are gone, so it cannot be logged or
+                // answered as a problem; a bare 503 instead of a second exception in Kestrel's log.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            log.LogError(e, "Unexpected error on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, traceId);
             context.Response.Clear();
             await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Server error",
                 detail: $"the studio failed on this request ({e.GetType().Name}); the log has the trace {traceId}",
