@@ -38,8 +38,8 @@ row_args() { # ROW -> the training flags that make it
     augment-paper-shift-resize2) echo "--augment translation,cutout --g-resize-conv 2" ;;
     # D with twice the feature maps (issue 22's last suspect for the texture: D's capacity).
     augment-paper-shift-ndf128) echo "--augment translation,cutout --ndf 128" ;;
-    # Both learning rates falling linearly to 0 over the last third of a 3,000-step run (pix2pix's ending).
-    augment-paper-shift-lr-decay) echo "--augment translation,cutout --lr-decay 2000-3000" ;;
+    # Both learning rates falling linearly to 0 over the last third of the run (pix2pix's ending): 2000-3000 at 3,000 steps.
+    augment-paper-shift-lr-decay) echo "--augment translation,cutout --lr-decay $((steps * 2 / 3))-$steps" ;;
     spectral-norm) echo "--spectral-norm" ;;
     r1) echo "--r1 1" ;;
     r1-*) echo "--r1 ${1#r1-}" ;; # the gamma sweep: r1-0.1, r1-10, ...

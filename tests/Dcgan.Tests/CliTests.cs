@@ -124,11 +124,24 @@ public class CliTests
         Assert.Contains($"--precision is {auto} in the run, {other} here", changed.Err);
         Assert.Contains("--batch-size is 3 in the run, 4 here", changed.Err);
         Assert.Contains("--loss is bce in the run, hinge here", changed.Err);
+        Assert.Contains("only --epochs, --max-steps and --lr-decay may change", changed.Err);
         Assert.Single(changed.Err.Trim().Split('\n'));
+
+        // A decay added at step 2 (1-3 would not have changed steps 0 and 1), repeated on the next resume, then refused once
+        // it has lowered the rates, in the command's own flag names.
+        var decayed = Run([.. flags, "--resume", "--max-steps", "3", "--lr-decay", "1-3"]);
+        Assert.True(decayed.Code == 0, decayed.Err);
+        var repeated = Run([.. flags, "--resume", "--max-steps", "4", "--lr-decay", "1-3"]);
+        Assert.True(repeated.Code == 0, repeated.Err);
+        var moved = Run([.. flags, "--resume", "--max-steps", "5", "--lr-decay", "5-9"]);
+        Assert.NotEqual(0, moved.Code);
+        Assert.Contains("--lr-decay cannot change on resume: the run's decay (1-3) has already lowered the rates", moved.Err);
+        Assert.Contains("keep --lr-decay as the run has it", moved.Err);
     }
 
     [Theory]
     [InlineData("5", "--lr-decay takes FROM-TO, the steps where the decay starts and where the learning rates reach 0")]
+    [InlineData("+5-9", "--lr-decay takes FROM-TO")]
     [InlineData("400-300", "--lr-decay must run from a step to a later one, e.g. 9000-12000 (got 400-300)")]
     public void A_malformed_learning_rate_decay_is_refused_by_name(string value, string message)
     {

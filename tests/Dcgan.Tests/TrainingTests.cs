@@ -85,10 +85,21 @@ public class TrainingTests
     {
         var decay = new LearningRateDecay { From = 1, To = 3 };
         Assert.Equal([1, 1, 0.5, 0, 0], Enumerable.Range(0, 5).Select(step => decay.Factor(step)));
+        Assert.Null(Trainer.DecayNote(decay, 3));
+        Assert.Contains("the run's last 2 steps learn nothing; end the decay at step 5", Trainer.DecayNote(decay, 5));
+        Assert.Contains("the run ends at step 2, before `lrDecay` (1-3) brings", Trainer.DecayNote(decay, 2));
 
         string data = TestData.ImageFolder(10);
         string root = TestData.TempDir("lr-decay");
-        var straight = Tiny(data, Path.Combine(root, "straight")) with { MaxSteps = 5, LrDecay = decay };
+        // Two different rates, so that each net's rate is seen to follow its own base rate.
+        var straight = Tiny(data, Path.Combine(root, "straight")) with { MaxSteps = 5, LrDecay = decay, LrG = 3e-4, LrD = 1e-4 };
+        using (var gan = new GanPair(straight, CPU))
+        using (var random = new TorchSharp.torch.Generator(1))
+        {
+            using (NewDisposeScope()) gan.Step(rand(4, 3, 32, 32).mul(2).sub(1), random, 2);
+            Assert.Equal(1.5e-4, gan.OptimizerG.ParamGroups.Single().LearningRate, 1e-12);
+            Assert.Equal(0.5e-4, gan.OptimizerD.ParamGroups.Single().LearningRate, 1e-12);
+        }
         new Trainer(straight).Run(resume: false);
         // Learned weights only: BatchNorm's running statistics move with every forward pass, whatever the rate.
         Dictionary<string, Tensor> Learned(string run, long step) => Weights(Path.Combine(run, "checkpoints", $"step-{step:D7}.ckpt"))
@@ -106,17 +117,21 @@ public class TrainingTests
         var resumed = new Trainer(Trainer.OptionsForResume(interrupted.OutDir, epochs: null, maxSteps: 5)).Run(resume: true);
         Assert.True(Same(atFive, Learned(interrupted.OutDir, resumed.StepsDone)));
 
-        // A run without one takes a decay on resume while it has not begun; one that would rewrite trained steps is refused.
+        // A run without one takes a decay on resume while the decay would not have changed a step taken: 1-3 on a run at
+        // step 2 (steps 0 and 1 at the full rate either way) gives exactly the run that had it from the start. One that
+        // would have lowered a step already taken is refused, and so is a change once the run's own decay has begun.
         var plain = straight with { OutDir = Path.Combine(root, "plain"), MaxSteps = 2, LrDecay = null };
         new Trainer(plain).Run(resume: false);
-        var late = Assert.Throws<InputException>(() => Trainer.OptionsForResume(plain.OutDir, null, 5, decay));
-        Assert.Contains("would start at step 1, but the run is at step 2 already", late.Message);
-        var added = Trainer.OptionsForResume(plain.OutDir, null, 5, new LearningRateDecay { From = 2, To = 4 });
-        Assert.Equal(new LearningRateDecay { From = 2, To = 4 }, added.LrDecay);
+        var late = Assert.Throws<InputException>(() => Trainer.OptionsForResume(plain.OutDir, null, 5, new LearningRateDecay { From = 0, To = 3 }));
+        Assert.Contains("would start at step 0, but the run is at step 2 already", late.Message);
+        Assert.Contains("start it at step 1 or later", late.Message);
+        var added = Trainer.OptionsForResume(plain.OutDir, null, 5, decay);
+        Assert.Equal(decay, added.LrDecay);
         new Trainer(added).Run(resume: true);
-        Assert.Equal(new LearningRateDecay { From = 2, To = 4 }, Checkpoint.ReadOptions(Checkpoint.Resolve(plain.OutDir)).LrDecay);
+        Assert.Equal(decay, Checkpoint.ReadOptions(Checkpoint.Resolve(plain.OutDir)).LrDecay);
+        Assert.True(Same(atFive, Learned(plain.OutDir, 5)));
         var begun = Assert.Throws<InputException>(() => Trainer.OptionsForResume(plain.OutDir, null, 8, new LearningRateDecay { From = 6, To = 8 }));
-        Assert.Contains("the run's decay (2-4) began at step 2", begun.Message);
+        Assert.Contains("the run's decay (1-3) has already lowered the rates (from step 2)", begun.Message);
     }
 
     [Fact]

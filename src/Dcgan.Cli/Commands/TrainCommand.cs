@@ -25,7 +25,7 @@ internal static class TrainCommand
         var lrD = Optional<double?>("--lr-d", "Discriminator learning rate.");
         var lrDecay = Optional<string>("--lr-decay",
             "FROM-TO: both learning rates fall linearly from their value at step FROM to 0 at step TO (e.g. 9000-12000, as " +
-            "pix2pix ends its runs); none is the tutorial. With --resume it may be added or moved while it has not begun.");
+            "pix2pix ends its runs); without it the rates stay constant, as in the tutorial. With --resume it may be added or moved while it has not begun.");
         var beta1 = Make("--beta1", "Adam beta1.", defaults.Beta1);
         var beta2 = Make("--beta2", "Adam beta2.", defaults.Beta2);
         var seed = Make("--seed", "Random seed: the same seed and data give the same run.", defaults.Seed);

@@ -49,14 +49,14 @@ internal sealed class Trainer
         var options = saved with { OutDir = runDir, Epochs = epochs ?? saved.Epochs, MaxSteps = maxSteps ?? saved.MaxSteps };
         if (lrDecay is null || lrDecay == saved.LrDecay) return options;
         long at = Checkpoint.ReadState(newest).Step;
-        if (saved.LrDecay is { } begun && begun.From < at)
+        if (saved.LrDecay is { } begun && begun.LoweredAnyOf(at))
             throw new InputException("lrDecay", InputProblem.Conflict,
-                $"cannot change on resume: the run's decay ({begun}) began at step {begun.From} and the run is at step {at}; " +
-                "drop the flag to go on with it, or start a new run");
-        if (lrDecay.From < at)
+                $"cannot change on resume: the run's decay ({begun}) has already lowered the rates (from step {begun.From + 1}) " +
+                $"and the run is at step {at}; keep `lrDecay` as the run has it, or start a new run");
+        if (lrDecay.LoweredAnyOf(at))
             throw new InputException("lrDecay", InputProblem.Conflict,
                 $"would start at step {lrDecay.From}, but the run is at step {at} already and trained those steps at the full rate; " +
-                $"start it at step {at} or later, e.g. {at}-{at + Math.Max(1, lrDecay.To - lrDecay.From)}");
+                $"start it at step {at - 1} or later, e.g. {at - 1}-{at - 1 + Math.Max(1, lrDecay.To - lrDecay.From)}");
         return options with { LrDecay = lrDecay };
     }
 
@@ -74,6 +74,7 @@ internal sealed class Trainer
         using var loader = new BatchLoader(cache, o.BatchSize, o.Seed);
         long totalSteps = Math.Min(o.MaxSteps ?? long.MaxValue, (long)o.Epochs * loader.StepsPerEpoch);
         RunConfig.Write(runDir, o, cache.Info, loader.StepsPerEpoch, totalSteps);
+        if (DecayNote(o.LrDecay, totalSteps) is { } note) Message?.Invoke(note);
 
         using var scopeForRun = NewDisposeScope();
         using var gan = new GanPair(o, device);
@@ -274,6 +275,16 @@ internal sealed class Trainer
         Png.Save(ImageGrid.Make(PixelConverter.ToImages(images)), path);
         Warn(health.ObserveGrid(step, images));
     }
+
+    /// <summary>A decay that does not end with the run: steps past its end learn nothing, or the rates never reach 0.</summary>
+    internal static string? DecayNote(LearningRateDecay? decay, long totalSteps) => decay switch
+    {
+        { } d when d.To < totalSteps => $"note: `lrDecay` ({d}) brings the learning rates to 0 at step {d.To}, so the run's last " +
+            $"{totalSteps - d.To} steps learn nothing; end the decay at step {totalSteps} to use them",
+        { } d when d.To > totalSteps => $"note: the run ends at step {totalSteps}, before `lrDecay` ({d}) brings the learning " +
+            $"rates to 0 at step {d.To}",
+        _ => null,
+    };
 
     private void Warn(HealthWarning? warning)
     {
