@@ -37,7 +37,7 @@ internal sealed record BenchReport(string Processor, string NativeBf16, Ceilings
             (g.Key, g.Single(r => r.Precision == Precision.Bf16).GflopPerSecond / g.Single(r => r.Precision == Precision.Fp32).GflopPerSecond));
 }
 
-internal sealed record BenchOptions(string Data = "emoji", int Steps = 5, int Warmup = 2, string CacheDir = ".cache", string Device = "cpu",
+internal sealed record BenchOptions(string Data = "emoji", int Steps = 8, int Warmup = 5, string CacheDir = ".cache", string Device = "cpu",
     IReadOnlyList<Precision>? Precisions = null)
 {
     public IReadOnlyList<Precision> PrecisionsToRun => Precisions ?? [Precision.Fp32, Precision.Bf16];
@@ -143,10 +143,10 @@ internal static class Benchmark
         using var gan = new GanPair(options, device);
         using var loader = new BatchLoader(cache, batchSize, options.Seed);
         using var ready = randn(batchSize, 3, 64, 64, device: device).clamp_(-1, 1);
-        var clock = new Stopwatch();
+        var times = new List<double>();
         for (int step = 0; step < o.Warmup + o.Steps; step++)
         {
-            if (step == o.Warmup) clock.Start();
+            var clock = Stopwatch.StartNew();
             using var scope = NewDisposeScope();
             using var random = new TorchGenerator((ulong)step);
             Tensor real = ready;
@@ -156,8 +156,20 @@ internal static class Benchmark
                 real = PixelConverter.FromByteTensor(tensor(pixels, [count, 3, 64, 64]), device);
             }
             gan.Step(real, random, step);
+            if (step >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
-        return clock.Elapsed.TotalSeconds / o.Steps;
+        return Median(times);
+    }
+
+    /// <summary>
+    /// The middle of the timed repeats: on a shared machine a neighbour's burst lengthens a few of them, which a mean would
+    /// carry into the row and into its ratio against the other precision.
+    /// </summary>
+    internal static double Median(IReadOnlyList<double> times)
+    {
+        var sorted = times.Order().ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static double TimeInference(int count, Precision precision, Device device, int warmup, int repeats)
@@ -167,9 +179,14 @@ internal static class Benchmark
         using var sampler = new ImageSampler(generator, device);
         using var z = LatentSampler.ForSeeds(Enumerable.Range(0, count).Select(i => (long)i).ToList(), 100);
         for (int i = 0; i < warmup; i++) sampler.Generate(z).Dispose();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < repeats; i++) sampler.Generate(z).Dispose();
-        return clock.Elapsed.TotalSeconds / repeats;
+        var times = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            sampler.Generate(z).Dispose();
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return Median(times);
     }
 
     /// <summary>The processor's name as the operating system reports it.</summary>
