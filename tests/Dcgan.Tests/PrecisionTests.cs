@@ -185,6 +185,27 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void A_generator_frozen_for_drawing_draws_the_same_floats_and_training_never_freezes()
+    {
+        using var g = TutorialGenerator(Precision.Bf16);
+        g.eval();
+        using var z = Latent.LatentSampler.ForSeeds([1, 2, 3, 4, 5, 6, 7, 8], 100);
+        using var noGrad = no_grad();
+        using var perCall = g.forward(z);
+        g.FreezeForDrawing();
+        using var frozen = g.forward(z);
+        Assert.True(perCall.eq(frozen).all().item<bool>(), "the frozen bf16 weights changed the images");
+        // Frozen weights are copies: a weight changed afterwards is not seen until frozen again (why only loaded models freeze).
+        var first = (TorchSharp.Modules.ConvTranspose2d)g.Layers[0];
+        first.weight!.mul_(2);
+        using var stale = g.forward(z);
+        Assert.True(stale.eq(frozen).all().item<bool>());
+        g.FreezeForDrawing();
+        using var fresh = g.forward(z);
+        Assert.False(fresh.eq(frozen).all().item<bool>());
+    }
+
+    [Fact]
     public void The_bench_reports_the_median_of_its_timed_repeats()
     {
         // One repeat slowed by a neighbour moves the mean by two fifths here (2.8); the median not at all.

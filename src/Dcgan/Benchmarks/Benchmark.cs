@@ -63,9 +63,8 @@ internal static class Benchmark
         using var cache = PixelCache.Open(source, model.ImageSize, model.Nc, o.CacheDir);
         foreach (int batch in new[] { 64, 128 })
         foreach (bool pipeline in new[] { true, false })
-        foreach (var precision in precisions)
+        foreach (var (precision, seconds) in precisions.Zip(TimeTraining(cache, batch, pipeline, precisions, o, device)))
         {
-            double seconds = TimeTraining(cache, batch, pipeline, precision, o, device);
             double imagesPerSecond = batch / seconds, gflops = imagesPerSecond * trainGflop;
             var result = new BenchResult($"train batch {batch}, {(pipeline ? "data pipeline" : "ready tensors")}", precision,
                 seconds * 1000, imagesPerSecond, gflops, gflops / ceilings.Of(precision));
@@ -75,9 +74,8 @@ internal static class Benchmark
         }
 
         foreach (int count in new[] { 1, 64 })
-        foreach (var precision in precisions)
+        foreach (var (precision, seconds) in precisions.Zip(TimeInference(count, precisions, device, o.Warmup, Math.Max(o.Steps, count == 1 ? 50 : 20))))
         {
-            double seconds = TimeInference(count, precision, device, o.Warmup, Math.Max(o.Steps, count == 1 ? 50 : 20));
             double gflops = count / seconds * generateGflop;
             results.Add(new BenchResult($"generate {count} image(s)", precision, seconds * 1000, count / seconds, gflops,
                 gflops / ceilings.Of(precision)));
@@ -137,28 +135,41 @@ internal static class Benchmark
         return flop / fastest;
     }
 
-    private static double TimeTraining(PixelCache cache, int batchSize, bool pipeline, Precision precision, BenchOptions o, Device device)
+    /// <summary>
+    /// The median seconds of a training step at each precision. The precisions take turns step by step, so a neighbour's
+    /// burst on the shared host falls on both alike and their ratio holds.
+    /// </summary>
+    private static double[] TimeTraining(PixelCache cache, int batchSize, bool pipeline, IReadOnlyList<Precision> precisions,
+        BenchOptions o, Device device)
     {
-        var options = new TrainingOptions { BatchSize = batchSize, Seed = 1, Precision = precision };
-        using var gan = new GanPair(options, device);
-        using var loader = new BatchLoader(cache, batchSize, options.Seed);
-        using var ready = randn(batchSize, 3, 64, 64, device: device).clamp_(-1, 1);
-        var times = new List<double>();
-        for (int step = 0; step < o.Warmup + o.Steps; step++)
+        var gans = precisions.Select(p => new GanPair(new TrainingOptions { BatchSize = batchSize, Seed = 1, Precision = p }, device)).ToList();
+        var loaders = gans.Select(_ => new BatchLoader(cache, batchSize, 1)).ToList();
+        try
         {
-            var clock = Stopwatch.StartNew();
-            using var scope = NewDisposeScope();
-            using var random = new TorchGenerator((ulong)step);
-            Tensor real = ready;
-            if (pipeline)
+            using var ready = randn(batchSize, 3, 64, 64, device: device).clamp_(-1, 1);
+            var times = gans.Select(_ => new List<double>()).ToList();
+            for (int step = 0; step < o.Warmup + o.Steps; step++)
+            for (int k = 0; k < gans.Count; k++)
             {
-                var pixels = loader.Take(step, out int count);
-                real = PixelConverter.FromByteTensor(tensor(pixels, [count, 3, 64, 64]), device);
+                var clock = Stopwatch.StartNew();
+                using var scope = NewDisposeScope();
+                using var random = new TorchGenerator((ulong)step);
+                Tensor real = ready;
+                if (pipeline)
+                {
+                    var pixels = loaders[k].Take(step, out int count);
+                    real = PixelConverter.FromByteTensor(tensor(pixels, [count, 3, 64, 64]), device);
+                }
+                gans[k].Step(real, random, step);
+                if (step >= o.Warmup) times[k].Add(clock.Elapsed.TotalSeconds);
             }
-            gan.Step(real, random, step);
-            if (step >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
+            return times.Select(Median).ToArray();
         }
-        return Median(times);
+        finally
+        {
+            foreach (var loader in loaders) loader.Dispose();
+            foreach (var gan in gans) gan.Dispose();
+        }
     }
 
     /// <summary>
@@ -172,21 +183,34 @@ internal static class Benchmark
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static double TimeInference(int count, Precision precision, Device device, int warmup, int repeats)
+    /// <summary>The median seconds of drawing count images at each precision, the precisions taking turns (as in training).</summary>
+    private static double[] TimeInference(int count, IReadOnlyList<Precision> precisions, Device device, int warmup, int repeats)
     {
-        var generator = new Models.Generator(new ModelOptions()) { Precision = precision };
-        WeightInit.Apply(generator);
-        using var sampler = new ImageSampler(generator, device);
-        using var z = LatentSampler.ForSeeds(Enumerable.Range(0, count).Select(i => (long)i).ToList(), 100);
-        for (int i = 0; i < warmup; i++) sampler.Generate(z).Dispose();
-        var times = new List<double>();
-        for (int i = 0; i < repeats; i++)
+        var samplers = precisions.Select(p =>
         {
-            var clock = Stopwatch.StartNew();
-            sampler.Generate(z).Dispose();
-            times.Add(clock.Elapsed.TotalSeconds);
+            var generator = new Models.Generator(new ModelOptions()) { Precision = p };
+            WeightInit.Apply(generator);
+            var sampler = new ImageSampler(generator, device);
+            generator.FreezeForDrawing(); // as a loaded model draws (LoadedModel.Open)
+            return sampler;
+        }).ToList();
+        try
+        {
+            using var z = LatentSampler.ForSeeds(Enumerable.Range(0, count).Select(i => (long)i).ToList(), 100);
+            var times = samplers.Select(_ => new List<double>()).ToList();
+            for (int i = 0; i < warmup + repeats; i++)
+            for (int k = 0; k < samplers.Count; k++)
+            {
+                var clock = Stopwatch.StartNew();
+                samplers[k].Generate(z).Dispose();
+                if (i >= warmup) times[k].Add(clock.Elapsed.TotalSeconds);
+            }
+            return times.Select(Median).ToArray();
         }
-        return Median(times);
+        finally
+        {
+            foreach (var sampler in samplers) sampler.Dispose(); // and its generator
+        }
     }
 
     /// <summary>The processor's name as the operating system reports it.</summary>

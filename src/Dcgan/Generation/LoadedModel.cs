@@ -28,7 +28,9 @@ internal sealed class LoadedModel : IDisposable
     {
         var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights);
         generator.Precision = precision;
-        return new LoadedModel(new ImageSampler(generator, DeviceSelector.Parse(device)), resolved);
+        var sampler = new ImageSampler(generator, DeviceSelector.Parse(device));
+        generator.FreezeForDrawing(); // on the device the sampler moved it to
+        return new LoadedModel(sampler, resolved);
     }
 
     /// <summary>A latent given as a seed ("42") or as a file of explicit latents (its first row).</summary>

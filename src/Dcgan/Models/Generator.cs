@@ -19,6 +19,18 @@ internal sealed class Generator : Module<Tensor, Tensor>
     /// <summary>The arithmetic of the convolutions (fp32, the tutorial's, by default); the weights stay fp32 either way.</summary>
     public Precision Precision { get; set; }
 
+    private MixedPrecision.FrozenWeights? frozen;
+
+    /// <summary>
+    /// For a generator that only draws from now on (a loaded model): its bf16 weights are made once instead of on every
+    /// pass. Training never calls this, since its weights change with every step.
+    /// </summary>
+    public void FreezeForDrawing()
+    {
+        frozen?.Dispose();
+        frozen = Precision == Precision.Bf16 ? new MixedPrecision.FrozenWeights(layers) : null;
+    }
+
     public Generator(ModelOptions options) : base(nameof(Generator))
     {
         Options = options.Validate();
@@ -71,13 +83,19 @@ internal sealed class Generator : Module<Tensor, Tensor>
             : ConvTranspose2d(from, to, 4, stride: 2, padding: 1, bias: false);
     }
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) frozen?.Dispose();
+        base.Dispose(disposing);
+    }
+
     /// <summary>z as [B, nz] or [B, nz, 1, 1]; returns images in [-1, 1], [B, nc, size, size].</summary>
     public override Tensor forward(Tensor z)
     {
         if (z.dim() == 2) z = z.view(z.shape[0], z.shape[1], 1, 1);
         if (z.dim() != 4 || z.shape[1] != Options.Nz || z.shape[2] != 1 || z.shape[3] != 1)
             throw new ArgumentException($"the generator expects z of shape [B, {Options.Nz}, 1, 1], got [{string.Join(", ", z.shape)}]");
-        return Precision == Precision.Fp32 ? main.forward(z) : MixedPrecision.Forward(layers, z, Precision);
+        return Precision == Precision.Fp32 ? main.forward(z) : MixedPrecision.Forward(layers, z, Precision, frozen);
     }
 
     /// <summary>The layers of <c>main</c> in order (layer i holds the state_dict keys <c>main.i.*</c>).</summary>
@@ -90,7 +108,7 @@ internal sealed class Generator : Module<Tensor, Tensor>
     public Tensor FirstBlock(Tensor z)
     {
         if (z.dim() == 2) z = z.view(z.shape[0], z.shape[1], 1, 1);
-        return MixedPrecision.Forward(layers.Take(3).ToList(), z, Precision);
+        return MixedPrecision.Forward(layers.Take(3).ToList(), z, Precision, frozen);
     }
 
     private static Module<Tensor, Tensor> Activation(GeneratorActivation activation) => activation switch

@@ -85,14 +85,14 @@ internal static class MixedPrecision
 {
     private const ScalarType Half = ScalarType.BFloat16;
 
-    /// <summary>The layers in order (at fp32 exactly as Sequential runs them).</summary>
-    public static Tensor Forward(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor x, Precision precision)
+    /// <summary>The layers in order (at fp32 exactly as Sequential runs them); <paramref name="frozen"/> supplies bf16 weights made once.</summary>
+    public static Tensor Forward(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor x, Precision precision, FrozenWeights? frozen = null)
     {
         int lastConvolution = precision == Precision.Fp32 ? -1 : LastConvolution(layers);
         var input = x;
         for (int i = 0; i < layers.Count; i++)
         {
-            var next = Apply(layers[i], x, precision);
+            var next = Apply(layers[i], x, precision, frozen);
             if (i == lastConvolution) next = next.to(ScalarType.Float32).contiguous();
             // As Sequential does: an intermediate activation is freed once the next layer has made its own.
             if (!ReferenceEquals(next, x) && !ReferenceEquals(x, input)) x.Dispose();
@@ -102,19 +102,54 @@ internal static class MixedPrecision
     }
 
     /// <summary>One layer at the precision: a convolution on bf16 copies of its input and weight, anything else as it is.</summary>
-    public static Tensor Apply(nn.Module<Tensor, Tensor> layer, Tensor x, Precision precision)
+    public static Tensor Apply(nn.Module<Tensor, Tensor> layer, Tensor x, Precision precision, FrozenWeights? frozen = null)
     {
         if (precision == Precision.Fp32) return layer.forward(x);
         return layer switch
         {
-            ConvTranspose2d c => F.conv_transpose2d(ChannelsLast(x.to(Half)), ChannelsLast(c.weight!.to(Half)), c.bias?.to(Half),
+            ConvTranspose2d c => F.conv_transpose2d(ChannelsLast(x.to(Half)), WeightOf(c, c.weight!, frozen), c.bias?.to(Half),
                 c.stride, c.padding, c.output_padding, c.dilation, c.groups),
-            Conv2d c => F.conv2d(ChannelsLast(x.to(Half)), ChannelsLast(c.weight!.to(Half)), c.bias?.to(Half), c.stride, c.padding,
+            Conv2d c => F.conv2d(ChannelsLast(x.to(Half)), WeightOf(c, c.weight!, frozen), c.bias?.to(Half), c.stride, c.padding,
                 c.dilation, c.groups),
             SpectralNormConv2d c => c.Forward(ChannelsLast(x.to(Half)), Half),
             ResizeConvolution c => c.Forward(x, Half),
             _ => layer.forward(x),
         };
+    }
+
+    /// <summary>A convolution's weight as its bf16 kernel takes it: the frozen copy where there is one, else made now.</summary>
+    private static Tensor WeightOf(nn.Module layer, Tensor weight, FrozenWeights? frozen) =>
+        frozen?.Of(layer) is { } copy && copy.device_type == weight.device_type && copy.device_index == weight.device_index
+            ? copy // (a net moved to another device after freezing makes its copies per call again)
+            : Bf16Weight(weight);
+
+    private static Tensor Bf16Weight(Tensor weight) => ChannelsLast(weight.to(Half));
+
+    /// <summary>
+    /// bf16 channels-last copies of a net's convolution weights, made once for a net that only draws (a loaded model): each
+    /// call otherwise converts all of them again, ~21 MB of memory traffic per pass of the tutorial's G. Only for weights
+    /// that no longer change; training and anything that updates the weights must not hold one. The values are exactly the
+    /// ones made per call, so the images are the same bytes.
+    /// </summary>
+    internal sealed class FrozenWeights : IDisposable
+    {
+        private readonly Dictionary<nn.Module, Tensor> weights = new(ReferenceEqualityComparer.Instance);
+
+        public FrozenWeights(IEnumerable<nn.Module<Tensor, Tensor>> layers)
+        {
+            using var noGrad = no_grad();
+            foreach (var layer in layers)
+                if (layer is Convolution { weight: { } weight })
+                    weights[layer] = Bf16Weight(weight).DetachFromDisposeScope();
+        }
+
+        public Tensor? Of(nn.Module layer) => weights.GetValueOrDefault(layer);
+
+        public void Dispose()
+        {
+            foreach (var weight in weights.Values) weight.Dispose();
+            weights.Clear();
+        }
     }
 
     /// <summary>
