@@ -185,7 +185,7 @@ public class PrecisionTests
     }
 
     [Fact]
-    public void A_generator_frozen_for_drawing_draws_the_same_floats_and_training_never_freezes()
+    public void A_generator_frozen_for_drawing_draws_the_same_floats_and_sees_weights_only_when_frozen_again()
     {
         using var g = TutorialGenerator(Precision.Bf16);
         g.eval();

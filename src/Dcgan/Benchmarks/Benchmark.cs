@@ -5,6 +5,7 @@ using Dcgan.Imaging;
 using Dcgan.Latent;
 using Dcgan.Models;
 using Dcgan.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 using TorchGenerator = TorchSharp.torch.Generator;
 
@@ -191,6 +192,7 @@ internal static class Benchmark
             var generator = new Models.Generator(new ModelOptions()) { Precision = p };
             WeightInit.Apply(generator);
             var sampler = new ImageSampler(generator, device);
+            generator.to(device);
             generator.FreezeForDrawing(); // as a loaded model draws (LoadedModel.Open)
             return sampler;
         }).ToList();

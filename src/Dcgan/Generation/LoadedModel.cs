@@ -1,5 +1,6 @@
 using Dcgan.Latent;
 using Dcgan.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dcgan.Generation;
@@ -28,8 +29,10 @@ internal sealed class LoadedModel : IDisposable
     {
         var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights);
         generator.Precision = precision;
-        var sampler = new ImageSampler(generator, DeviceSelector.Parse(device));
-        generator.FreezeForDrawing(); // on the device the sampler moved it to
+        var on = DeviceSelector.Parse(device);
+        var sampler = new ImageSampler(generator, on);
+        generator.to(on);
+        generator.FreezeForDrawing(); // the copies on the device the sampler draws on
         return new LoadedModel(sampler, resolved);
     }
 

@@ -138,6 +138,7 @@ internal static class MixedPrecision
         public FrozenWeights(IEnumerable<nn.Module<Tensor, Tensor>> layers)
         {
             using var noGrad = no_grad();
+            using var scope = NewDisposeScope(); // the conversion's temporaries freed at once; the copies kept
             foreach (var layer in layers)
                 if (layer is Convolution { weight: { } weight })
                     weights[layer] = Bf16Weight(weight).DetachFromDisposeScope();
