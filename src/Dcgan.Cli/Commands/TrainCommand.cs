@@ -25,7 +25,9 @@ internal static class TrainCommand
         var lrD = Optional<double?>("--lr-d", "Discriminator learning rate.");
         var lrDecay = Optional<string>("--lr-decay",
             "FROM-TO: both learning rates fall linearly from their value at step FROM to 0 at step TO (e.g. 9000-12000, as " +
-            "pix2pix ends its runs); without it the rates stay constant, as in the tutorial. With --resume it may be added or moved while it has not begun.");
+            "pix2pix ends its runs); without it the rates stay constant, as in the tutorial. With --resume it may be added " +
+            "or moved while it has not begun.");
+        static LearningRateDecay? DecayFrom(string? text) => text is null ? null : LearningRateDecay.Parse(text);
         var beta1 = Make("--beta1", "Adam beta1.", defaults.Beta1);
         var beta2 = Make("--beta2", "Adam beta2.", defaults.Beta2);
         var seed = Make("--seed", "Random seed: the same seed and data give the same run.", defaults.Seed);
@@ -109,7 +111,7 @@ internal static class TrainCommand
                     Data = dataSpec, OutDir = r.GetValue(output)!, Epochs = r.GetValue(epochs) ?? defaults.Epochs,
                     MaxSteps = r.GetValue(maxSteps), BatchSize = r.GetValue(batchSize),
                     LrG = r.GetValue(lrG) ?? r.GetValue(lr) ?? defaults.LrG, LrD = r.GetValue(lrD) ?? r.GetValue(lr) ?? defaults.LrD,
-                    LrDecay = r.GetValue(lrDecay) is { } decay ? LearningRateDecay.Parse(decay) : null,
+                    LrDecay = DecayFrom(r.GetValue(lrDecay)),
                     Beta1 = r.GetValue(beta1), Beta2 = r.GetValue(beta2), Seed = r.GetValue(seed),
                     SampleEvery = r.GetValue(sampleEvery), CheckpointEvery = r.GetValue(checkpointEvery),
                     KeepCheckpoints = r.GetValue(keep),
@@ -141,7 +143,7 @@ internal static class TrainCommand
                 // A resumed run keeps its saved settings. People re-run their command with --resume added, so a flag that
                 // repeats the saved value is fine; one that changes it is refused by name (silently ignoring it would mislead).
                 options = Trainer.OptionsForResume(r.GetValue(output)!, r.GetValue(epochs), r.GetValue(maxSteps),
-                    r.GetValue(lrDecay) is { } decay ? LearningRateDecay.Parse(decay) : null);
+                    DecayFrom(r.GetValue(lrDecay)));
                 var given = fields.Where(f => r.GetResult(f.Flag) is { Implicit: false }).ToList();
                 if (given.Count > 0)
                 {
