@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_name=${1:?usage: scripts/study-summary.sh fashion-mnist|emoji|SET-STEPS}
+set_name=${set_name#runs/study/}; set_name=${set_name%/} # the study's folder works too (tab completion gives it)
 source scripts/lib/study-results.sh
 [ -d "runs/study/$set_name" ] && gather_study "runs/study/$set_name" # rows a study under way has not gathered yet
 results=runs/study/$set_name/results.tsv
