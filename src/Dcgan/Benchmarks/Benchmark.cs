@@ -5,7 +5,6 @@ using Dcgan.Imaging;
 using Dcgan.Latent;
 using Dcgan.Models;
 using Dcgan.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 using TorchGenerator = TorchSharp.torch.Generator;
 
@@ -136,10 +135,7 @@ internal static class Benchmark
         return flop / fastest;
     }
 
-    /// <summary>
-    /// The median seconds of a training step at each precision. The precisions take turns step by step, so a neighbour's
-    /// burst on the shared host falls on both alike and their ratio holds.
-    /// </summary>
+    /// <summary>The median seconds of a training step at each precision, the precisions taking turns (<see cref="TimeInTurns"/>).</summary>
     private static double[] TimeTraining(PixelCache cache, int batchSize, bool pipeline, IReadOnlyList<Precision> precisions,
         BenchOptions o, Device device)
     {
@@ -148,11 +144,8 @@ internal static class Benchmark
         try
         {
             using var ready = randn(batchSize, 3, 64, 64, device: device).clamp_(-1, 1);
-            var times = gans.Select(_ => new List<double>()).ToList();
-            for (int step = 0; step < o.Warmup + o.Steps; step++)
-            for (int k = 0; k < gans.Count; k++)
+            return TimeInTurns(gans.Count, o.Warmup, o.Steps, (k, step) =>
             {
-                var clock = Stopwatch.StartNew();
                 using var scope = NewDisposeScope();
                 using var random = new TorchGenerator((ulong)step);
                 Tensor real = ready;
@@ -162,15 +155,30 @@ internal static class Benchmark
                     real = PixelConverter.FromByteTensor(tensor(pixels, [count, 3, 64, 64]), device);
                 }
                 gans[k].Step(real, random, step);
-                if (step >= o.Warmup) times[k].Add(clock.Elapsed.TotalSeconds);
-            }
-            return times.Select(Median).ToArray();
+            });
         }
         finally
         {
             foreach (var loader in loaders) loader.Dispose();
             foreach (var gan in gans) gan.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The median seconds of each of <paramref name="contenders"/> at <paramref name="run"/>(contender, repeat), the contenders
+    /// taking turns repeat by repeat, so a neighbour's burst on the shared host falls on all alike and their ratios hold.
+    /// </summary>
+    private static double[] TimeInTurns(int contenders, int warmup, int repeats, Action<int, int> run)
+    {
+        var times = Enumerable.Range(0, contenders).Select(_ => new List<double>()).ToList();
+        for (int repeat = 0; repeat < warmup + repeats; repeat++)
+        for (int k = 0; k < contenders; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            run(k, repeat);
+            if (repeat >= warmup) times[k].Add(clock.Elapsed.TotalSeconds);
+        }
+        return times.Select(Median).ToArray();
     }
 
     /// <summary>
@@ -184,30 +192,19 @@ internal static class Benchmark
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    /// <summary>The median seconds of drawing count images at each precision, the precisions taking turns (as in training).</summary>
+    /// <summary>The median seconds of drawing count images at each precision, the precisions taking turns.</summary>
     private static double[] TimeInference(int count, IReadOnlyList<Precision> precisions, Device device, int warmup, int repeats)
     {
         var samplers = precisions.Select(p =>
         {
             var generator = new Models.Generator(new ModelOptions()) { Precision = p };
             WeightInit.Apply(generator);
-            var sampler = new ImageSampler(generator, device);
-            generator.to(device);
-            generator.FreezeForDrawing(); // as a loaded model draws (LoadedModel.Open)
-            return sampler;
+            return ImageSampler.ForDrawing(generator, device); // as a loaded model draws (LoadedModel.Open)
         }).ToList();
         try
         {
             using var z = LatentSampler.ForSeeds(Enumerable.Range(0, count).Select(i => (long)i).ToList(), 100);
-            var times = samplers.Select(_ => new List<double>()).ToList();
-            for (int i = 0; i < warmup + repeats; i++)
-            for (int k = 0; k < samplers.Count; k++)
-            {
-                var clock = Stopwatch.StartNew();
-                samplers[k].Generate(z).Dispose();
-                if (i >= warmup) times[k].Add(clock.Elapsed.TotalSeconds);
-            }
-            return times.Select(Median).ToArray();
+            return TimeInTurns(samplers.Count, warmup, repeats, (k, _) => samplers[k].Generate(z).Dispose());
         }
         finally
         {

@@ -22,6 +22,18 @@ internal sealed class ImageSampler(Models.Generator generator, Device? device = 
     private readonly Device device = device ?? CPU;
 
     public Models.Generator Generator { get; } = generator;
+
+    /// <summary>
+    /// A sampler for a generator whose weights no longer change (a loaded model): moved to the device once and its bf16
+    /// weights made there once (<see cref="Models.Generator.FreezeForDrawing"/>). Training keeps the plain constructor.
+    /// </summary>
+    public static ImageSampler ForDrawing(Models.Generator generator, Device device)
+    {
+        var sampler = new ImageSampler(generator, device);
+        generator.to(device);
+        generator.FreezeForDrawing(); // the copies on the device the sampler draws on
+        return sampler;
+    }
     public ModelOptions Options => Generator.Options;
 
     /// <summary>The images of z ([N, nz] or [N, nz, 1, 1]) as float tensors in [-1, 1], on the CPU.</summary>

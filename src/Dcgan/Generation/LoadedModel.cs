@@ -1,6 +1,5 @@
 using Dcgan.Latent;
 using Dcgan.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dcgan.Generation;
@@ -29,11 +28,7 @@ internal sealed class LoadedModel : IDisposable
     {
         var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights);
         generator.Precision = precision;
-        var on = DeviceSelector.Parse(device);
-        var sampler = new ImageSampler(generator, on);
-        generator.to(on);
-        generator.FreezeForDrawing(); // the copies on the device the sampler draws on
-        return new LoadedModel(sampler, resolved);
+        return new LoadedModel(ImageSampler.ForDrawing(generator, DeviceSelector.Parse(device)), resolved);
     }
 
     /// <summary>A latent given as a seed ("42") or as a file of explicit latents (its first row).</summary>
