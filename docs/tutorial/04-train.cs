@@ -1,7 +1,7 @@
 #:project ../../src/Dcgan/Dcgan.csproj
 #:property RestorePackagesWithLockFile=false
 
-// Step 3 again, the whole loop: the tutorial's 5 epochs, the fixed-noise grid saved as it goes (runs/tutorial/samples),
+// Step 4, the tutorial's "Training" as one loop: its 5 epochs, the fixed-noise grid saved as it goes (runs/tutorial/samples),
 // the loss curves (runs/tutorial/losses.png) and checkpoints (runs/tutorial/checkpoints). Batch 64 instead of the
 // tutorial's 128: the emoji set is small (2,065 images) and trains better with more, smaller steps.
 //   dotnet run 04-train.cs [-- MAX_STEPS]          (about 3 minutes on two CPU cores; Ctrl+C stops with a checkpoint)

@@ -1,8 +1,9 @@
 #:project ../../src/Dcgan/Dcgan.csproj
 #:property RestorePackagesWithLockFile=false
 
-// Step 4, "Results": images from the trained G. A seed is a z: torch.manual_seed(seed); torch.randn(1, 100, 1, 1) in
-// PyTorch gives the same numbers, so seed 7 is the same face here, in the dcgan command, its studio and PyTorch.
+// Step 6, the tutorial's "Results": images from the trained G. A seed is a z: torch.manual_seed(seed);
+// torch.randn(1, 100, 1, 1) in PyTorch gives the same numbers, so seed 7 is the same face here, in the dcgan command,
+// its studio and PyTorch.
 //   dotnet run 06-sample.cs [-- MODEL]     MODEL: runs/tutorial (the default), emoji-dcgan (the bundled model), a netG.pth
 using Dcgan;
 
