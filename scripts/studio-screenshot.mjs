@@ -19,7 +19,11 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(path.join(root, 'tests/Dcgan.Web.Tests/bin/Release/net10.0/.playwright/package'));
 
 const [url = 'http://127.0.0.1:5077', out = 'docs/images/studio.png', width = '1300'] = process.argv.slice(2);
-const withHeart = [3, 33, 37], withoutHeart = [1, 4, 12], editSeed = 18, strength = '1.6';
+// Seeds 0..47 (the page's first two screens of tiles); override them for another model:
+//   WITH_HEART=3,33,37 WITHOUT_HEART=1,4,12 EDIT_SEED=18 node scripts/studio-screenshot.mjs ...
+const seeds = (name, fallback) => (process.env[name] ?? fallback).split(',').map(Number);
+const withHeart = seeds('WITH_HEART', '3,33,37'), withoutHeart = seeds('WITHOUT_HEART', '1,4,12');
+const editSeed = Number(process.env.EDIT_SEED ?? 18), strength = process.env.STRENGTH ?? '1.6';
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
