@@ -24,7 +24,11 @@ internal static class PrecisionChoice
     /// True where the processor has bf16 dot-product instructions (AVX512_BF16) or AMX's bf16 tiles: there bf16
     /// convolutions run about twice as fast as fp32. Elsewhere libtorch emulates bf16 and it is slower than fp32.
     /// </summary>
-    public static bool ProcessorHasNativeBf16 { get; } = DetectNativeBf16();
+    /// <remarks>
+    /// Read from <see cref="NativeBf16Features"/> on each call, not stored: a stored copy initialised above that property
+    /// read it while it was still null, and auto chose emulated bf16 on every AVX2-only processor.
+    /// </remarks>
+    public static bool ProcessorHasNativeBf16 => NativeBf16Features != "none";
 
     /// <summary>What the processor offers, in words ("AVX512_BF16", "AMX-BF16", or none).</summary>
     public static string NativeBf16Features { get; } = DescribeNativeBf16();
@@ -52,8 +56,6 @@ internal static class PrecisionChoice
         (Precision.Bf16, false) => "Precision: bf16 mixed" + (ProcessorHasNativeBf16 ? "" : " (emulated on this processor: slower than fp32)"),
         _ => "Precision: fp32",
     };
-
-    private static bool DetectNativeBf16() => NativeBf16Features != "none";
 
     private static string DescribeNativeBf16()
     {
