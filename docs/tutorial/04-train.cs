@@ -26,10 +26,11 @@ var outcome = GanTraining.Train(settings, onStep: PrintLine, cancel: stop.Token)
 Console.WriteLine($"{(outcome.Cancelled ? "Stopped" : "Done")} at step {outcome.Steps}; checkpoint {outcome.Checkpoint}");
 Console.WriteLine($"The fixed-noise grids are in {settings.OutputDirectory}/samples, the curves in {settings.OutputDirectory}/losses.png");
 
-// The tutorial's printed line, every 10 steps and at the end.
+// The tutorial's printed line, every 10 steps and at the end. Its [epoch][batch] counts from 0 within each epoch (as step 3
+// prints it); a run here counts epochs from 1 and steps across the whole run, as checkpoints and resume name them.
 static void PrintLine(TrainingUpdate u)
 {
     if (u.Step % 10 != 0 && u.Step != u.TotalSteps) return;
-    Console.WriteLine($"[{u.Epoch}/5][{u.Step}/{u.TotalSteps}]\tLoss_D: {u.LossD:F4}\tLoss_G: {u.LossG:F4}\tD(x): {u.DOfReal:F4}\t" +
+    Console.WriteLine($"epoch {u.Epoch}/5, step {u.Step}/{u.TotalSteps}\tLoss_D: {u.LossD:F4}\tLoss_G: {u.LossG:F4}\tD(x): {u.DOfReal:F4}\t" +
                       $"D(G(z)): {u.DOfFakeInDStep:F4} / {u.DOfFakeInGStep:F4}\t{u.Remaining:mm\\:ss} left");
 }

@@ -18,7 +18,9 @@ app.MapGet("/", (long seed = 7, double strength = 2) => Results.Content($"""
 
 // A negative seed, or a strength that is not finite, is the caller's mistake: 400 with the library's message.
 app.MapGet("/face/{seed:long}.png", (long seed) => Png(() => netG.Draw(seed)));
-app.MapGet("/edit/{seed:long}.png", (long seed, double strength) => Png(() => netG.Edit(seed, vA, strength)));
+app.MapGet("/edit/{seed:long}.png", (long seed, double? strength) => strength is { } s
+    ? Png(() => netG.Edit(seed, vA, s))
+    : Results.BadRequest("give the strength to move by: /edit/SEED.png?strength=2"));
 
 app.Run();
 

@@ -28,13 +28,17 @@ internal static class DcganJson
     public static T Deserialize<T>(string json, string what) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"{what} is empty");
 
-    /// <summary>Parses a kebab-case enum value as the command line and the JSON files write it.</summary>
-    public static TEnum ParseEnum<TEnum>(string text, string option) where TEnum : struct, Enum
+    /// <summary>
+    /// Parses a kebab-case enum value as the command line and the JSON files write it; <paramref name="allowed"/> narrows
+    /// the values a setting takes (and that its error lists) where only some make sense there.
+    /// </summary>
+    public static TEnum ParseEnum<TEnum>(string text, string option, params TEnum[] allowed) where TEnum : struct, Enum
     {
-        foreach (var value in Enum.GetValues<TEnum>())
+        TEnum[] values = allowed.Length > 0 ? allowed : Enum.GetValues<TEnum>();
+        foreach (var value in values)
             if (string.Equals(Name(value), text, StringComparison.OrdinalIgnoreCase)) return value;
         throw new InputException(option, InputProblem.Invalid,
-            $"must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)))} (got '{text}')");
+            $"must be one of {string.Join(", ", values.Select(v => Name(v)))} (got '{text}')");
     }
 
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>

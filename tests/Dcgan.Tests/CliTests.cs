@@ -16,8 +16,10 @@ public class CliTests
         finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
     }
 
-    [Fact]
-    public void Sigterm_stops_a_training_run_after_the_step_with_a_checkpoint_to_resume_from()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // GNU timeout signals the process and then its group: the second must not abort the checkpoint
+    public void Sigterm_stops_a_training_run_after_the_step_with_a_checkpoint_to_resume_from(int sigterms)
     {
         string root = TestData.TempDir("sigterm");
         string run = Path.Combine(root, "run");
@@ -34,11 +36,14 @@ public class CliTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!(File.Exists(metrics) && File.ReadLines(metrics).Count() > 3) && clock.Elapsed < TimeSpan.FromSeconds(60))
             Thread.Sleep(100);
-        System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        for (int i = 0; i < sigterms; i++)
+            System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the run did not stop on SIGTERM");
         // Stopped, not finished: 128 + SIGTERM, as a shell reports a process that a signal ended.
         Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}: {errors.Result}");
         Assert.Contains("continue with: ./dcgan train --out", output.Result);
+        // A log gets whole lines: the run's messages are not wrapped at 80 columns when the output is not a terminal.
+        Assert.Contains(output.Result.Split('\n'), l => l.StartsWith("Reading ") && l.Length > 80 && l.Contains("(decoded once into"));
         var checkpoints = Directory.GetFiles(Path.Combine(run, "checkpoints"), "*.ckpt");
         Assert.Single(checkpoints);
         Assert.True(Training.Checkpoint.ReadState(checkpoints[0]).Step > 0);
@@ -92,6 +97,11 @@ public class CliTests
             (["dataset", "inspect", "--data", zip], $"{zip} is not a readable zip archive"),
             (["sample", "--out", Path.Combine(file, "x.png")], $"cannot write {Path.Combine(file, "x.png")}"),
             (["loadtest", "--url", "http://127.0.0.1:9", "--requests", "1"], "could not reach the studio"),
+            // Folders the command makes, given an existing file: named before any work, not .NET's "already exists".
+            (["sample", "--n", "2", "--each", file], $"--each: '{file}' is a file; give a folder"),
+            (["directions", "--k", "1", "--out", file], $"--out: '{file}' is a file; give a folder"),
+            (["interpolate", "--from", "1", "--to", "2", "--frames", file], $"--frames: '{file}' is a file; give a folder"),
+            (["export", "--web", file], $"--web: '{file}' is a file; give a folder"),
         })
         {
             var run = Run(args);
@@ -206,6 +216,23 @@ public class CliTests
     [InlineData("eval --json /no/such/folder/eval.json", "--json: '/no/such/folder/eval.json' is a folder or in a folder that does not exist")]
     [InlineData("directions --method pca --samples 1000000000 --out d", "at most 16384 (got 1000000000)")]
     [InlineData("recalibrate --samples 2000000000 --out x.pth", "--samples: at most 1000000 latents")]
+    // A new user's probe (2026-12-08): mistyped commands named, values' kinds in words, only the valid choices listed,
+    // and every output checked for what it will hold before any work.
+    [InlineData("foo", "'foo' is not a command here; the commands are train, sample,")]
+    [InlineData("attribute fitt", "dcgan attribute: 'fitt' is not a command here; the commands are fit, apply, classify")]
+    [InlineData("attribute", "give a command: fit, apply, classify")]
+    [InlineData("sample --n abc --out x.png", "--n: 'abc' is not a whole number (see")]
+    [InlineData("train --lr abc", "--lr: 'abc' is not a number (e.g. 0.5 or 2e-4)")]
+    [InlineData("sample --seed 9223372036854775808 --out x.png", "--seed: '9223372036854775808' is not a whole number up to 9223372036854775807")]
+    [InlineData("directions --method ica --out d", "--method must be one of sefa, pca (got 'ica')")]
+    [InlineData("attribute fit --with 1,2 --without 3,4 --method imported --out a.json", "--method must be one of mean-diff, balanced, svm (got")]
+    [InlineData("attribute fit --with 1,2 --without 3,4 --out a.txt", "--out: 'a.txt' must end in .json or .pt or .pth")]
+    [InlineData("dataset pack --from . --out samples.png", "--out: 'samples.png' must end in .zip")]
+    [InlineData("export --format onnx --out g.onnx", "--out: 'g.onnx' is a file name; give the folder to write into")]
+    [InlineData("invert --image x.png --out z.npy --reconstruction r.jpg", "--reconstruction: 'r.jpg' must end in .png")]
+    [InlineData("serve --models /no/such/models", "--models: the folder '/no/such/models' does not exist")]
+    [InlineData("attribute apply --vector v.json --latents nope.npy --out x.png", "--latents: 'nope.npy' does not exist")]
+    [InlineData("sample --n 2 --each /no/such/dir", "--each: the folder /no/such does not exist")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {
         var (code, _, err) = Run(commandLine.Split(' '));

@@ -89,6 +89,26 @@ public class DamagedFileTests
         Assert.Equal(6, Checkpoint.ReadState(Checkpoint.Resolve(run)).Step);
     }
 
+    [Fact]
+    public void A_damaged_checkpoint_does_not_count_among_the_kept_ones()
+    {
+        // The probe's replay: with damaged files in the folder, pruning to --keep-checkpoints deleted good checkpoints
+        // and kept the damaged ones, leaving one good file (or none) to fall back to.
+        string run = Path.Combine(TestData.TempDir("keep-damaged"), "run");
+        new Trainer(Tiny(run) with { KeepCheckpoints = 2 }).Run(resume: false); // steps 2 and 4
+        string damaged = Path.Combine(run, Checkpoint.Folder, "step-0000005.ckpt"); // a step this run never saves
+        File.WriteAllBytes(damaged, File.ReadAllBytes(Checkpoint.List(run)[^1])[..5000]);
+        var messages = new List<string>();
+        var trainer = new Trainer(Trainer.OptionsForResume(run, epochs: null, maxSteps: 6));
+        trainer.Message += messages.Add;
+        trainer.Run(resume: true);
+        Assert.Equal(["step-0000004.ckpt", "step-0000005.ckpt", "step-0000006.ckpt"],
+            Checkpoint.List(run).Select(Path.GetFileName));
+        Checkpoint.Verify(Checkpoint.List(run)[0]);
+        Checkpoint.Verify(Checkpoint.List(run)[2]);
+        Assert.Contains(messages, m => m.Contains("step-0000005.ckpt is damaged") && m.Contains("not counted among the 2"));
+    }
+
     [Theory]
     [InlineData("empty")]
     [InlineData("truncated")]

@@ -46,11 +46,18 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
         Assert.Equal(8, saved.Nz);
         Assert.Equal(Enumerable.Range(0, 6).Select(i => (long)i), saved.SeedsWith);
 
-        string strip = Out("strip.png");
+        string other = Out("other.json"), strip = Out("strip.png");
+        Assert.Equal(0, CliTests.Run("attribute", "fit", "--checkpoint", model.Run, "--with", "12-17", "--without", "18-23",
+            "--name", "other", "--out", other).Code);
         var apply = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--seed", "3", "--n", "2",
-            "--strengths", "-1,0,1", "--keep-norm", "--condition", vector, "--out", strip);
+            "--strengths", "-1,0,1", "--keep-norm", "--condition", other, "--out", strip);
         Assert.True(apply.Code == 0, apply.Err);
         Assert.Equal((3 * 34 + 2, 2 * 34 + 2), Size(strip));
+        // Conditioned on itself the vector is zero (every column the same image, as a probe found): refused.
+        var itself = CliTests.Run("attribute", "apply", "--checkpoint", model.Run, "--vector", vector, "--condition", vector,
+            "--out", Out("itself.png"));
+        Assert.NotEqual(0, itself.Code);
+        Assert.Contains("--condition: the conditions span the edited vector itself", itself.Err);
     }
 
     [Fact]
@@ -122,14 +129,14 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
     [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 2,3 --out x.json", "labelled both with and without")]
     [InlineData("attribute fit --checkpoint RUN --with 1,a --without 2,3 --out x.json", "'a' is not a seed")]
     [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 3,4 --method pca --out x.json",
-        "--method must be mean-diff, balanced or svm")]
+        "--method must be one of mean-diff, balanced, svm (got 'pca')")]
     [InlineData("attribute apply --checkpoint RUN --vector /no/v.json --out x.png", "does not exist")]
     [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1,x --out x.png", "--strengths: 'x' is not a number")]
     [InlineData("attribute apply --checkpoint RUN --vector V --strengths 1000 --out x.png",
         "--strengths: 1000 is out of range (-100 to 100)")]
     [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --steps 1 --out x.png", "--steps must be between 2 and 256")]
     [InlineData("interpolate --checkpoint RUN --from 1 --to 2 --mode cubic --out x.png", "--mode must be one of slerp, lerp (got 'cubic')")]
-    [InlineData("directions --checkpoint RUN --method svm --out d", "--method must be sefa or pca")]
+    [InlineData("directions --checkpoint RUN --method svm --out d", "--method must be one of sefa, pca (got 'svm')")]
     [InlineData("directions --checkpoint RUN --k 9 --out d", "--k must be between 1 and nz = 8")]
     public void Bad_editing_input_is_a_one_line_error(string commandLine, string expected)
     {

@@ -97,6 +97,19 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void A_feature_network_that_is_not_onnx_is_named_as_what_it_is()
+    {
+        string dir = TestData.TempDir("features-kind");
+        string png = Path.Combine(dir, "samples.png"), junk = Path.Combine(dir, "junk.onnx");
+        File.WriteAllBytes(png, TestData.EncodePng(8, 8, (_, _) => (1, 2, 3, 255)));
+        File.WriteAllBytes(junk, [0x0b, 0x0c, 0x0d, 0x0e, 0x0f]);
+        Assert.Contains($"feature network '{png}' is an image (PNG), not an ONNX model",
+            Assert.Throws<InvalidDataException>(() => new FeatureExtractor(png)).Message);
+        Assert.Contains($"feature network '{junk}' is not a readable ONNX model",
+            Assert.Throws<InvalidDataException>(() => new FeatureExtractor(junk)).Message);
+    }
+
+    [Fact]
     public void The_resnet18_extractor_gives_stable_512_wide_features_that_see_image_content()
     {
         using var extractor = new FeatureExtractor();

@@ -115,6 +115,13 @@ public class FacadeTests
         File.WriteAllText(text, "not a tensor");
         Assert.Contains("is not a PyTorch file: torch.save writes a zip", Assert.Throws<InvalidDataException>(() => GanGenerator.Load(text)).Message);
         Assert.Contains("is not a tensor saved by torch.save", Assert.Throws<InvalidDataException>(() => LatentVector.Load(text)).Message);
+        // A state_dict saved with _use_new_zipfile_serialization=False starts as a bare pickle (protocol 2): named as the
+        // legacy format, not as "a whole pickled model"; an empty file as empty.
+        string legacy = Path.Combine(dir, "legacy.pth"), empty = Path.Combine(dir, "empty.pth");
+        File.WriteAllBytes(legacy, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
+        File.WriteAllBytes(empty, []);
+        Assert.Contains("saved in PyTorch's legacy format", Assert.Throws<InvalidDataException>(() => GanGenerator.Load(legacy)).Message);
+        Assert.Contains("is empty", Assert.Throws<InvalidDataException>(() => GanGenerator.Load(empty)).Message);
         string vectorFile = Path.Combine(dir, "v.pt");
         LatentVector.FromValues("v", [.. Enumerable.Repeat(0.1f, 100)]).Save(vectorFile);
         Assert.Contains("holds a single tensor (a vector, say), not a state_dict",

@@ -56,8 +56,9 @@ public class InteropTests
         using var wider = new Models.Generator(new ModelOptions { Nz = 8, Ngf = 8, ImageSize = 32 });
         Assert.Contains("key 'main.0.weight' has shape [8, 16, 4, 4], the model expects [8, 32, 4, 4]",
             Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadInto(wider, state, "x.pth")).Message);
-        // A discriminator's weights are not a generator.
-        Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadGenerator(Fixture("netD.pth")));
+        // A discriminator's weights are not a generator, and the error says which file it is.
+        Assert.Contains("holds a discriminator (netD: its first layer takes 3 channels, its last gives one score), not a generator",
+            Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadGenerator(Fixture("netD.pth"))).Message);
     }
 
     [Fact]

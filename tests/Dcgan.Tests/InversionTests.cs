@@ -93,6 +93,8 @@ public class InversionTests(TinyModelFixture model) : IClassFixture<TinyModelFix
     [InlineData("empty-folder", "holds no images")]
     [InlineData("steps", "--steps must be between 1 and 10000")]
     [InlineData("huge", "is too large to read")]
+    [InlineData("folder-one-bad", "b.png: not a decodable image")] // found before a.png is inverted, not after
+
     public void Bad_input_is_a_one_line_error(string kind, string expected)
     {
         string path = Out(kind);
@@ -105,9 +107,15 @@ public class InversionTests(TinyModelFixture model) : IClassFixture<TinyModelFix
                 path += ".png"; File.WriteAllBytes(path, TestData.EncodePng(8, 8, (_, _) => (1, 2, 3, 255)));
                 extra = ["--steps", "0"]; break;
             case "huge": path += ".png"; File.WriteAllBytes(path, PngClaiming(20000, 20000)); break;
+            case "folder-one-bad":
+                Directory.CreateDirectory(path);
+                File.WriteAllBytes(Path.Combine(path, "a.png"), TestData.EncodePng(8, 8, (_, _) => (1, 2, 3, 255)));
+                File.WriteAllText(Path.Combine(path, "b.png"), "hello");
+                extra = ["--steps", "2000"]; break; // a.png alone would take many seconds: the error must come first
         }
         var run = CliTests.Run(["invert", "--checkpoint", model.Run, "--image", path, "--out", Out("z.npy"), .. extra]);
         Assert.NotEqual(0, run.Code);
+        Assert.DoesNotContain("PSNR", run.Out); // nothing inverted before the error
         Assert.Contains(expected, run.Err);
         Assert.Single(run.Err.Trim().Split('\n'));
     }

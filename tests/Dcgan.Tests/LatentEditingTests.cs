@@ -103,6 +103,11 @@ public class LatentEditingTests
         using var change = edited.sub(z);
         foreach (var c in new[] { c1, c2 }) Assert.True(change.matmul(c).abs().max().item<float>() < 1e-3);
         Assert.True(Cosine(conditioned, v) > 0.5); // it is still mostly the attribute
+        // Conditioned on itself (or on directions that span it) nothing is left: refused, not every strength the same image.
+        using var spanned = v.mul(0.7).add(c1.mul(0.3));
+        foreach (Tensor[] conditions in new[] { new[] { v }, new[] { c1, spanned } })
+            Assert.Contains("the conditions span the edited vector itself",
+                Assert.Throws<InputException>(() => LatentMath.Condition(v, conditions)).Message);
     }
 
     [Fact]

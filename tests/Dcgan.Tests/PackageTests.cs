@@ -53,6 +53,11 @@ public class PackageTests
                 File.ReadAllBytes(Path.Combine(outDir, "out", "grid.png")));
             var sefa = netG.DiscoverDirections(1)[0];
             Assert.Equal(netG.Edit(7, sefa, 2).ToPng(), File.ReadAllBytes(Path.Combine(outDir, "out", "seed7-sefa-00+2.png")));
+            // A model that is not there: one line naming it, not a stack trace.
+            var missing = TestData.Run("dotnet", [console, "no-such-model.pth"], minutes, workingDirectory: outDir);
+            Assert.Equal(1, missing.Code);
+            Assert.Contains("no-such-model.pth", missing.Errors);
+            Assert.Single(missing.Errors.Trim().Split('\n'));
 
             // The web page, with v_A computed and saved by PyTorch (the example's make_vector.py).
             string vector = Path.Combine(outDir, "v_A.pt");
@@ -78,6 +83,9 @@ public class PackageTests
                 var bad = http.GetAsync("/face/-3.png").Result;
                 Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
                 Assert.Contains("non-negative", bad.Content.ReadAsStringAsync().Result);
+                var noStrength = http.GetAsync("/edit/7.png").Result;
+                Assert.Equal(HttpStatusCode.BadRequest, noStrength.StatusCode);
+                Assert.Contains("give the strength", noStrength.Content.ReadAsStringAsync().Result);
             }
             finally
             {

@@ -266,7 +266,7 @@ public class TrainingTests
         Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => Checkpoint.Resolve("/no/such.ckpt")).Message);
         string bogus = Path.Combine(TestData.TempDir("bogus"), "x.ckpt");
         File.WriteAllText(bogus, "hello");
-        Assert.Contains("not a DCGAN Studio checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.ReadOptions(bogus)).Message);
+        Assert.Contains("not a readable DCGAN Studio checkpoint: it is empty, cut short", Assert.Throws<InvalidDataException>(() => Checkpoint.ReadOptions(bogus)).Message);
 
         // A real checkpoint whose config.json was edited to describe wider nets than its weights: every loader refuses
         // it by the first weight that does not fit, with both shapes, instead of drawing with half-loaded weights.

@@ -38,6 +38,7 @@ internal static class AttributeCommand
         {
             var (seedsWith, seedsWithout, seedsB) = ReadLabels(r, with, without, labels, balanceWith);
             var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
+            CheckOutputFile("--out", r.GetValue(output), VectorFile);
             if (seedsB is not null && chosen != AttributeMethod.Balanced)
                 throw CommandRunner.Usage("--balance-with is for --method balanced");
 
@@ -109,6 +110,9 @@ internal static class AttributeCommand
             int count = r.GetValue(n);
             if (count is < 1 or > 64) throw CommandRunner.Usage($"--n must be between 1 and 64 (got {count})");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
+            if (r.GetValue(latents) is { } latentsFile && !File.Exists(latentsFile))
+                throw CommandRunner.Usage($"--latents: '{latentsFile}' does not exist; give a latents file (.npy or JSON, from " +
+                    "`dcgan invert` or `sample --save-latents`), or leave it out to edit seeds (--seed, --n)");
             var s = Input.UserInput.Strengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);

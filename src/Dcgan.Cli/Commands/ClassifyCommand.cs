@@ -42,6 +42,7 @@ internal static class ClassifyCommand
         command.SetAction(r => CommandRunner.Guard("attribute classify", () =>
         {
             var chosen = Input.UserInput.SupervisedMethod(r.GetValue(method), "--method");
+            CheckOutputFile("--out", r.GetValue(output), VectorFile);
             if (r.GetValue(epochs) is < 1 or > 100) throw CommandRunner.Usage("--epochs must be between 1 and 100");
             using var loaded = model.Open(r);
             var source = DataSource.Resolve(r.GetValue(data)!);

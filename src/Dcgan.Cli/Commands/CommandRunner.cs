@@ -47,10 +47,36 @@ internal static class CommandRunner
                  result = parent)
                 names.Insert(0, result.Command.Name);
             string command = string.Join(' ', ["dcgan", .. names]);
-            Console.Error.WriteLine($"{command}: {parsed.Errors[0].Message} (see '{command} --help')");
+            Console.Error.WriteLine($"{command}: {FirstProblem(parsed)} (see '{command} --help')");
             return UsageError;
         }
         return parsed.Invoke();
+    }
+
+    // System.CommandLine's "Cannot parse argument 'abc' for option '--n' as expected type 'System.Int32'.": .NET type names.
+    private static readonly System.Text.RegularExpressions.Regex TypeError = new(
+        @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'");
+
+    /// <summary>The parser's first problem in a person's words: a mistyped command named, a value's expected kind said plainly.</summary>
+    private static string FirstProblem(ParseResult parsed)
+    {
+        var group = parsed.CommandResult.Command;
+        // "dcgan foo" reads "Required command was not provided": the unknown word is what to name, with the choices.
+        if (group.Subcommands.Count > 0 && parsed.UnmatchedTokens.Count > 0 && !parsed.UnmatchedTokens[0].StartsWith('-'))
+            return $"'{parsed.UnmatchedTokens[0]}' is not a command here; the commands are " +
+                string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+        string message = parsed.Errors[0].Message;
+        if (group.Subcommands.Count > 0 && message.StartsWith("Required command was not provided", StringComparison.Ordinal))
+            return "give a command: " + string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+        var match = TypeError.Match(message);
+        if (!match.Success) return message;
+        string type = match.Groups["type"].Value, expected =
+            type.Contains("System.Int32") ? "a whole number"
+            : type.Contains("System.Int64") ? $"a whole number up to {long.MaxValue}"
+            : type.Contains("System.Double") || type.Contains("System.Single") ? "a number (e.g. 0.5 or 2e-4)"
+            : type.Contains("System.Boolean") ? "true or false"
+            : "a value of another kind";
+        return $"{match.Groups["option"].Value}: '{match.Groups["value"].Value}' is not {expected}";
     }
 
     /// <summary>The command's own check of what a person typed, already in its words (flags included): a usage error.</summary>

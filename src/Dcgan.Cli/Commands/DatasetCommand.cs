@@ -15,6 +15,7 @@ internal static class DatasetCommand
             .With(from, output, size);
         pack.SetAction(r => CommandRunner.Guard("dataset pack", () =>
         {
+            CheckOutputFile("--out", r.GetValue(output), ZipFile);
             var info = DatasetPacker.Pack(r.GetValue(from)!, r.GetValue(output)!, CheckSize(r.GetValue(size)));
             Console.WriteLine($"{info.Count} images packed into {r.GetValue(output)} " +
                 $"({new FileInfo(r.GetValue(output)!).Length / 1024} KiB); {info.Skipped.Count} skipped");
@@ -22,7 +23,8 @@ internal static class DatasetCommand
         }));
 
         var data = Required<string>("--data", "Data set to inspect: 'emoji', a folder, a .zip or an IDX file.");
-        var inspect = new Command("inspect", "Read a data set as training would and report what it holds.").With(data, size);
+        var readSize = Make("--size", "Image size to read the set at, as training with --image-size would.", 64);
+        var inspect = new Command("inspect", "Read a data set as training would and report what it holds.").With(data, readSize);
         inspect.SetAction(r => CommandRunner.Guard("dataset inspect", () =>
         {
             var source = DataSource.Resolve(r.GetValue(data)!);
@@ -30,7 +32,7 @@ internal static class DatasetCommand
             string scratch = Path.Combine(Path.GetTempPath(), "dcgan-inspect-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using var cache = PixelCache.Open(source, CheckSize(r.GetValue(size)), 3, scratch);
+                using var cache = PixelCache.Open(source, CheckSize(r.GetValue(readSize)), 3, scratch);
                 Console.WriteLine($"{source.Description}: {cache.Count} images, {cache.Info.Skipped.Count} left out");
                 foreach (var skipped in cache.Info.Skipped.Take(20)) Console.WriteLine($"  skipped {skipped}");
             }

@@ -23,8 +23,8 @@ internal static class DirectionsCommand
             .With([.. model.All, method, k, samples, strength, previewSeeds, output]);
         command.SetAction(r => CommandRunner.Guard("directions", () =>
         {
-            var chosen = DcganJson.ParseEnum<AttributeMethod>(r.GetValue(method)!, "--method");
-            if (chosen is not (AttributeMethod.Sefa or AttributeMethod.Pca)) throw CommandRunner.Usage("--method must be sefa or pca");
+            CheckOutputFolder("--out", r.GetValue(output));
+            var chosen = Input.UserInput.DiscoveryMethod(r.GetValue(method), "--method");
             double range = r.GetValue(strength);
             if (!(range > 0 && range <= 20)) throw CommandRunner.Usage($"--strength must be in (0, 20] (got {range})");
             var seeds = Input.UserInput.SeedList(r.GetValue(previewSeeds)!);

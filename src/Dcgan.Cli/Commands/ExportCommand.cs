@@ -40,6 +40,8 @@ internal static class ExportCommand
             string? webDir = r.GetValue(web), outDir = r.GetValue(output);
             string kind = r.GetValue(format)!;
             if (kind is not ("pth" or "onnx")) throw CommandRunner.Usage($"--format: '{kind}' is not a format; give pth or onnx");
+            CheckOutputFolder("--out", outDir);
+            CheckOutputFolder("--web", webDir);
             if (webDir is null)
             {
                 if (r.GetValue(vectors) is not null || r.GetValue(serve) || r.GetResult(directions) is { Implicit: false })

@@ -25,6 +25,7 @@ internal static class InterpolateCommand
             if (r.GetValue(output) is null && r.GetValue(frames) is null)
                 throw CommandRunner.Usage("nothing to write: give --out FILE.png and/or --frames DIR");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
+            CheckOutputFolder("--frames", r.GetValue(frames));
             int k = r.GetValue(steps);
             if (k < Input.InputLimits.MinInterpolationSteps || k > Input.InputLimits.MaxInterpolationSteps)
                 throw CommandRunner.Usage($"--steps must be between {Input.InputLimits.MinInterpolationSteps} and " +

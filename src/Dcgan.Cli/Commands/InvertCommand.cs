@@ -39,6 +39,7 @@ internal static class InvertCommand
                 FeatureWeight = r.GetValue(featureWeight), PriorWeight = r.GetValue(priorWeight),
             }.Validate();
             CheckOutputFile("--out", r.GetValue(output), LatentsFile);
+            CheckOutputFile("--reconstruction", r.GetValue(reconstruction), PngFile);
             var files = ImageFiles(r.GetValue(image)!);
             using var loaded = model.Open(r);
             bool withD;
@@ -46,10 +47,14 @@ internal static class InvertCommand
             Console.WriteLine($"Inverting {files.Count} image(s) with {loaded.Path}: {options.Restarts} starts x {options.Steps} steps, " +
                 (withD ? "pixel + D-feature + prior loss" : "pixel + prior loss (this file holds no D)"));
             var latents = new List<float[]>();
-            foreach (var file in files)
+            // Every image decoded first: an unreadable last file must not cost the minutes spent on the others.
+            var targets = new List<Tensor>();
+            foreach (var file in files) targets.Add(Inversion.ReadTarget(Path.GetFileName(file), File.ReadAllBytes(file), loaded.Options));
+            foreach (var (file, target) in files.Zip(targets))
             {
                 var clock = Stopwatch.StartNew();
-                var result = loaded.Invert(Path.GetFileName(file), File.ReadAllBytes(file), options);
+                InversionResult result;
+                using (target) result = loaded.Invert(target, options);
                 latents.Add(result.Latent);
                 Console.WriteLine($"{Path.GetFileName(file)}: PSNR {result.Psnr:F2} dB, SSIM {result.Ssim:F3} " +
                     $"(start {result.BestRestart + 1} of {options.Restarts}, {clock.Elapsed.TotalSeconds:F1} s)");

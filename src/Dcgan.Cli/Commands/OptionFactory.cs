@@ -12,8 +12,32 @@ internal static class OptionFactory
 
     public static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
 
-    /// <summary>The extensions of a PNG output, and of a latents file (LatentFile writes .npy, or JSON).</summary>
-    public static readonly string[] PngFile = [".png"], LatentsFile = [".npy", ".json"];
+    /// <summary>
+    /// The extensions of a PNG output, of a latents file (LatentFile writes .npy, or JSON), of a vector file (JSON, or a
+    /// torch.save'd tensor) and of a packed data set.
+    /// </summary>
+    public static readonly string[] PngFile = [".png"], LatentsFile = [".npy", ".json"], VectorFile = [".json", ".pt", ".pth"],
+        ZipFile = [".zip"];
+
+    // What the commands write as files: a folder flag given one of these names is a file name by mistake.
+    private static readonly string[] FileExtensions = [".png", ".npy", ".json", ".pt", ".pth", ".onnx", ".zip", ".ckpt", ".html"];
+
+    /// <summary>
+    /// A folder named by a flag, which the command creates and fills, checked before any work: not a file already there
+    /// (it would fail late with a raw "already exists"), not a file's name, and inside a folder that exists.
+    /// </summary>
+    public static void CheckOutputFolder(string option, string? path)
+    {
+        if (path is null) return;
+        if (string.IsNullOrWhiteSpace(path)) throw CommandRunner.Usage($"{option}: the path is empty");
+        if (File.Exists(path))
+            throw CommandRunner.Usage($"{option}: '{path}' is a file; give a folder to write into (it is created if missing)");
+        if (!Directory.Exists(path) && FileExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            throw CommandRunner.Usage($"{option}: '{path}' is a file name; give the folder to write into (the command names the files in it)");
+        string parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd('/'))!;
+        if (!Directory.Exists(parent))
+            throw CommandRunner.Usage($"{option}: the folder {parent} does not exist; create it first (mkdir -p), or check the path");
+    }
 
     /// <summary>
     /// An output file named by a flag, checked before any work: not empty, an extension that says what it will hold (a

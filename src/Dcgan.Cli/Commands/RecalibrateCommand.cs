@@ -23,6 +23,7 @@ internal static class RecalibrateCommand
         {
             string outPath = r.GetValue(output)!;
             if (!PyTorchStateDict.IsPyTorchFile(outPath)) throw CommandRunner.Usage($"--out must end in .pth (got '{outPath}')");
+            CheckOutputFile("--out", outPath, [Path.GetExtension(outPath)]);
             using var loaded = model.Open(r);
             BatchNormRecalibration.Apply(loaded.Sampler.Generator, r.GetValue(samples), r.GetValue(batchSize), r.GetValue(seed));
             PyTorchStateDict.Save(loaded.Sampler.Generator, outPath);

@@ -38,6 +38,7 @@ internal static class SampleCommand
                     $"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
             foreach (var (option, value) in new[] { ("--each", eachDir), ("--latents", latentsIn) })
                 if (value is not null && string.IsNullOrWhiteSpace(value)) throw CommandRunner.Usage($"{option}: the path is empty");
+            CheckOutputFolder("--each", eachDir);
             CheckOutputFile("--out", outPath, PngFile, eachDir);
             CheckOutputFile("--save-latents", latentsOut, LatentsFile, eachDir);
             if (r.GetValue(nrow) < 1) throw CommandRunner.Usage($"--nrow must be at least 1 (got {r.GetValue(nrow)})");

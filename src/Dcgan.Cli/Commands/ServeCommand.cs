@@ -32,6 +32,9 @@ internal static class ServeCommand
             .With(checkpoint, models, runs, urls, allowedHosts, device, precision, maxBatch, batchWait);
         command.SetAction(r => CommandRunner.Guard("serve", () =>
         {
+            if (r.GetValue(models) is { } modelsDir && !Directory.Exists(modelsDir))
+                throw CommandRunner.Usage($"--models: the folder '{modelsDir}' does not exist; create it (models copied into it later " +
+                    "join the picker) or check the path");
             var options = new StudioOptions
             {
                 Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!,
@@ -44,7 +47,12 @@ internal static class ServeCommand
             if (!LocalRequestGuard.ListensOnLoopbackOnly(options.Urls))
                 Console.Error.WriteLine($"warning: {options.Urls} is reachable from other machines, and the studio has no accounts or " +
                     "passwords: anyone who reaches it can use it (draw, upload, invert). Listen on 127.0.0.1 unless that is what you want.");
-            app.Start();
+            try { app.Start(); }
+            catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IOException($"{e.Message.TrimEnd('.')}: another program (perhaps another studio) listens there; stop it, " +
+                    "or give another port with --urls http://127.0.0.1:PORT", e);
+            }
             var offered = ((ModelRegistry)app.Services.GetService(typeof(ModelRegistry))!).List();
             Console.WriteLine($"DCGAN Studio at {string.Join(", ", app.Urls)}: {offered.Count} model(s), " +
                 $"first {offered[0].Label} (Ctrl+C to stop)");

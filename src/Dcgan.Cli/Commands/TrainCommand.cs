@@ -176,6 +176,12 @@ internal static class TrainCommand
         _ => value.ToString() ?? "",
     };
 
+    private static void WriteMessage(string line, bool plain)
+    {
+        if (plain) Console.WriteLine(line);
+        else AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
+    }
+
     private static int Train(Trainer trainer, bool resume)
     {
         using var cancel = new CancellationTokenSource();
@@ -193,15 +199,23 @@ internal static class TrainCommand
             e.Cancel = RequestStop("Stopping after this step; writing a checkpoint (Ctrl+C again to abort)...", SigInt);
         Console.CancelKeyPress += onCancel;
         // `kill` (SIGTERM, also what service managers and `timeout` send) stops as Ctrl+C does. Background jobs of a
-        // script ignore SIGINT, so this is how they are stopped cleanly.
+        // script ignore SIGINT, so this is how they are stopped cleanly. A second SIGTERM does not abort the checkpoint:
+        // GNU timeout sends one to the process and one to its group, and a service manager may repeat it; SIGKILL aborts.
         using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            context => context.Cancel = RequestStop("Terminated: stopping after this step and writing a checkpoint...", SigTerm));
-        trainer.Message += line => AnsiConsole.MarkupLineInterpolated($"[grey]{SettingText.Render(line, CommandRunner.FlagFor)}[/]");
+            context =>
+            {
+                context.Cancel = true;
+                if (!RequestStop("Terminated: stopping after this step and writing a checkpoint...", SigTerm))
+                    Console.Error.WriteLine("Terminated again: still writing the checkpoint (SIGKILL would lose the steps since the last one)");
+            });
+        // Grey on a terminal; plain and unwrapped in a log (Spectre wraps at 80 columns when it cannot see a width).
+        bool plain = Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
+        trainer.Message += line => WriteMessage(SettingText.Render(line, CommandRunner.FlagFor), plain);
         try
         {
             TrainingResult result;
-            if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            if (plain)
             {
                 // Plain lines for logs and CI: one every 10 steps and the last.
                 result = trainer.Run(resume, new SynchronousProgress(p =>

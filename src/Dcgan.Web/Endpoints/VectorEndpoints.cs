@@ -81,7 +81,7 @@ internal static class VectorEndpoints
     private static Ok<List<VectorSummary>> Discover(string id, DirectionsRequest body, ModelRegistry models)
     {
         var served = models.Get(id);
-        var method = DcganJson.ParseEnum<AttributeMethod>(body.Method ?? "sefa", "method");
+        var method = Input.UserInput.DiscoveryMethod(body.Method, "method");
         int k = body.K ?? 5;
         // Discovery is deterministic for a model: the same request is answered from the vectors it made before (PCA
         // takes seconds), unless a name among them now holds something else. A k out of range goes on to be refused.

@@ -99,6 +99,9 @@ internal sealed class FeatureExtractor : IDisposable
     private static InferenceSession Open(string path, SessionOptions options, out bool batched)
     {
         var bytes = File.ReadAllBytes(path);
+        if (Imaging.ImageFormat.Of(bytes) is { } image)
+            throw new InvalidDataException($"feature network '{path}' is an image ({image}), not an ONNX model: give a .onnx file " +
+                "that maps a 3x224x224 image to a feature vector, or leave out the option for the bundled ResNet-18");
         try
         {
             batched = true;
@@ -108,6 +111,11 @@ internal sealed class FeatureExtractor : IDisposable
         {
             batched = false; // a graph that will not take another batch size: one image per run, as the file says
             return new InferenceSession(bytes, options);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"feature network '{path}' is not a readable ONNX model ({e.Message}): give a .onnx " +
+                "file, or leave out the option for the bundled ResNet-18", e);
         }
     }
 

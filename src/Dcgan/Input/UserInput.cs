@@ -69,7 +69,6 @@ internal static class UserInput
         return value;
     }
 
-    /// <summary>The fitting methods (sefa and pca are discovered, not fitted: ModelVectors.Discover in Generation).</summary>
     /// <summary>
     /// How often augmentation reaches an image: a probability from 0 to 1, or "auto" (adaptive: steered during training,
     /// starting at 0; the probability is then unused and given as 1).
@@ -84,11 +83,11 @@ internal static class UserInput
         throw new InputException(setting, InputProblem.Invalid, $": '{text}' is not a probability; give a number from 0 to 1 (1: always), or auto");
     }
 
-    public static AttributeMethod SupervisedMethod(string? text, string parameter)
-    {
-        var method = DcganJson.ParseEnum<AttributeMethod>(text ?? "mean-diff", parameter);
-        return method is AttributeMethod.Sefa or AttributeMethod.Pca
-            ? throw new InputException(parameter, InputProblem.Invalid, "must be mean-diff, balanced or svm (sefa and pca are discovered directions)")
-            : method;
-    }
+    /// <summary>A method that fits a vector to labels (sefa and pca discover directions; imported is a file's origin).</summary>
+    public static AttributeMethod SupervisedMethod(string? text, string parameter) =>
+        DcganJson.ParseEnum(text ?? "mean-diff", parameter, AttributeMethod.MeanDiff, AttributeMethod.Balanced, AttributeMethod.Svm);
+
+    /// <summary>A method that discovers directions without labels.</summary>
+    public static AttributeMethod DiscoveryMethod(string? text, string parameter) =>
+        DcganJson.ParseEnum(text ?? "sefa", parameter, AttributeMethod.Sefa, AttributeMethod.Pca);
 }

@@ -39,9 +39,16 @@ internal static class PyTorchStateDict
             var head = new byte[2];
             int read = stream.Read(head, 0, 2);
             stream.Seek(-read, SeekOrigin.Current);
-            if (read == 2 && !(head[0] == (byte)'P' && head[1] == (byte)'K') && !(head[0] == 0x80 && head[1] <= 5))
-                throw new InvalidDataException($"{path} is not a PyTorch file: torch.save writes a zip archive (or, before " +
-                    "PyTorch 1.6, a pickle), and this is neither; save the weights with torch.save(netG.state_dict(), path)");
+            if (read < 2)
+                throw new InvalidDataException($"{path} is empty (or cut short): save the weights again with torch.save(netG.state_dict(), path)");
+            // A bare pickle is torch.save's format before PyTorch 1.6 (or _use_new_zipfile_serialization=False): its tensors
+            // are stored in a layout this reader does not take.
+            if (head[0] == 0x80 && head[1] <= 5)
+                throw new InvalidDataException($"{path} was saved in PyTorch's legacy format (_use_new_zipfile_serialization=False " +
+                    "or PyTorch before 1.6); load it in PyTorch and save it again with torch.save(netG.state_dict(), path)");
+            if (!(head[0] == (byte)'P' && head[1] == (byte)'K'))
+                throw new InvalidDataException($"{path} is not a PyTorch file: torch.save writes a zip archive, and this is not " +
+                    "one; save the weights with torch.save(netG.state_dict(), path)");
         }
         Hashtable table;
         try { table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true); }
@@ -85,6 +92,10 @@ internal static class PyTorchStateDict
                 $"expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
         var first = convs[0].Value.shape;
         var last = convs[^1].Value.shape;
+        // D's layers run the other way: its first takes the image's 1 or 3 channels, its last gives one score.
+        if (last[0] == 1 && first[1] is 1 or 3 && first[0] > 1 && IsDiscriminatorShaped(convs.Select(kv => kv.Value.shape).ToList()))
+            throw new InvalidDataException($"{path} holds a discriminator (netD: its first layer takes {first[1]} channels, its " +
+                "last gives one score), not a generator: give G's file (netG.pth)");
         // A resize + convolution layer's weight is main.i.1.weight, [out, in, 3, 3]; a transposed convolution's main.i.weight,
         // [in, out, 4, 4]. Any other nesting is not a DCGAN generator this program builds.
         static bool IsResize(KeyValuePair<string, Tensor> kv) => kv.Key.Split('.').Length == 4;
@@ -111,6 +122,10 @@ internal static class PyTorchStateDict
         }
         return options;
     }
+
+    // Each of D's convolutions takes the channels the one before it gives: [out, in, 4, 4] chained.
+    private static bool IsDiscriminatorShaped(IReadOnlyList<long[]> shapes) =>
+        shapes.Zip(shapes.Skip(1)).All(pair => pair.Second[1] == pair.First[0]);
 
     /// <summary>Loads a PyTorch generator state_dict, building the model its shapes describe.</summary>
     public static Models.Generator LoadGenerator(string path)

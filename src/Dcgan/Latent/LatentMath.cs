@@ -65,7 +65,12 @@ internal static class LatentMath
             if (norm < 1e-9) continue; // already spanned by the others
             basis.Add(c.div(norm));
         }
+        double before = v.norm().item<double>();
         foreach (var b in basis) v = v.sub(b.mul(v.dot(b)));
+        // A vector conditioned on itself (or on directions that span it) is zero: every strength would draw the same image.
+        if (before > 0 && v.norm().item<double>() < 1e-3 * before)
+            throw new InputException("condition", InputProblem.Invalid, ": the conditions span the edited vector itself, so " +
+                "nothing is left to move along; condition on other attributes than the one being edited");
         return v.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 

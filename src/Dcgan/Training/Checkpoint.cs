@@ -184,6 +184,7 @@ internal static class Checkpoint
     private static ZipArchive OpenZip(string path)
     {
         try { return ZipFile.OpenRead(path); }
-        catch (InvalidDataException) { throw new InvalidDataException($"{path} is not a DCGAN Studio checkpoint (not a zip archive)"); }
+        catch (InvalidDataException) { throw new InvalidDataException(
+            $"{path} is not a readable DCGAN Studio checkpoint: it is empty, cut short or another kind of file (not a zip archive)"); }
     }
 }

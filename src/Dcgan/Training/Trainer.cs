@@ -292,6 +292,53 @@ internal sealed class Trainer
         if (warning is not null) Message?.Invoke($"warning at step {warning.Step}: {warning.Message}");
     }
 
+    // Checkpoints found whole (by every entry's checksum), with the size and time they had then, so each is read once.
+    private readonly Dictionary<string, (long Length, DateTime Written)> wholeCheckpoints = new();
+    private readonly HashSet<string> damagedCheckpointsNamed = new();
+
+    /// <summary>
+    /// Deletes the oldest whole checkpoints beyond <see cref="TrainingOptions.KeepCheckpoints"/>. A damaged one (a disk
+    /// that filled, a file cut short) does not count: it must not push out the good ones a resume falls back to. It is
+    /// left as it is and named once.
+    /// </summary>
+    private void PruneCheckpoints(string runDir, string justSaved)
+    {
+        Remember(justSaved);
+        int whole = 0;
+        foreach (string checkpoint in Checkpoint.List(runDir).Reverse())
+        {
+            if (!IsWhole(checkpoint)) continue;
+            if (++whole <= Options.KeepCheckpoints) continue;
+            File.Delete(checkpoint);
+            wholeCheckpoints.Remove(checkpoint);
+        }
+    }
+
+    private void Remember(string checkpoint)
+    {
+        var info = new FileInfo(checkpoint);
+        wholeCheckpoints[checkpoint] = (info.Length, info.LastWriteTimeUtc);
+    }
+
+    private bool IsWhole(string checkpoint)
+    {
+        var info = new FileInfo(checkpoint);
+        if (wholeCheckpoints.TryGetValue(checkpoint, out var seen) && seen == (info.Length, info.LastWriteTimeUtc)) return true;
+        try
+        {
+            Checkpoint.Verify(checkpoint);
+            Remember(checkpoint);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            if (damagedCheckpointsNamed.Add(checkpoint))
+                Message?.Invoke($"{Path.GetFileName(checkpoint)} is damaged ({e.Message}): left as it is, and not counted " +
+                    $"among the {Options.KeepCheckpoints} checkpoints kept");
+            return false;
+        }
+    }
+
     private string SaveCheckpoint(string runDir, long step, long epoch, GanPair gan, MetricsLog metrics)
     {
         string path = Checkpoint.PathFor(runDir, step);
@@ -303,7 +350,7 @@ internal sealed class Trainer
             };
             Checkpoint.Save(path, Options, state, gan.Generator, gan.Discriminator, gan.OptimizerG, gan.OptimizerD, gan.GeneratorEma);
         }
-        foreach (var old in Checkpoint.List(runDir).SkipLast(Options.KeepCheckpoints)) File.Delete(old);
+        PruneCheckpoints(runDir, path);
         LossPlot.Save(metrics.Rows, new RunLayout(runDir).LossPlot);
         Message?.Invoke($"Checkpoint {Path.GetRelativePath(runDir, path)}");
         return path;

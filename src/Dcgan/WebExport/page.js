@@ -227,9 +227,14 @@ async function start() {
   await drawGrid(0n);
 }
 
+// A failed start is shown on the page (fail); scripts still see it as ready's rejection, which is therefore handled here
+// and not also thrown at the console as an uncaught error.
+const ready = start().then(() => info);
+ready.catch(() => {});
+
 // For tests and scripts: the same pixels the page draws.
 window.dcgan = {
-  ready: start().then(() => info),
+  ready,
   latent: (seed) => Array.from(latent(seed)),
   pixels: async (seeds) => (await render(seeds.map((s) => latent(s)))).map((p) => Array.from(p)),
   editPixels: async (seed, vectorName, strength) => {
