@@ -90,6 +90,8 @@ public class CliTests
         Directory.CreateDirectory(folder);
         File.WriteAllText(zip, "PK this is not a zip");
         File.WriteAllText(file, "x");
+        string vector = Path.Combine(dir, "smile.json");
+        File.WriteAllText(vector, "{\"name\": \"smile\", \"vector\": [0.1, 0.2]}");
         foreach (var (args, expected) in new (string[], string)[]
         {
             (["sample", "--checkpoint", empty, "--out", Path.Combine(dir, "x.png")], $"{empty} is empty (0 bytes)"),
@@ -102,6 +104,8 @@ public class CliTests
             (["directions", "--k", "1", "--out", file], $"--out: '{file}' is a file; give a folder"),
             (["interpolate", "--from", "1", "--to", "2", "--frames", file], $"--frames: '{file}' is a file; give a folder"),
             (["export", "--web", file], $"--web: '{file}' is a file; give a folder"),
+            // A latents file's name given to an attribute vector that exists: kept, not replaced by latents.
+            (["sample", "--n", "2", "--save-latents", vector], $"--save-latents: {vector} exists and holds something other than latents"),
         })
         {
             var run = Run(args);
@@ -109,6 +113,7 @@ public class CliTests
             Assert.Contains(expected, run.Err);
             Assert.Single(run.Err.Trim().Split('\n'));
         }
+        Assert.Contains("\"vector\"", File.ReadAllText(vector));
     }
 
     [Fact]
@@ -223,6 +228,7 @@ public class CliTests
     [InlineData("attribute", "give a command: fit, apply, classify")]
     [InlineData("sample --n abc --out x.png", "--n: 'abc' is not a whole number (see")]
     [InlineData("train --lr abc", "--lr: 'abc' is not a number (e.g. 0.5 or 2e-4)")]
+    [InlineData("train --lr -1", "--lr must be in (0, 1) (got -1)")]
     [InlineData("sample --seed 9223372036854775808 --out x.png", "--seed: '9223372036854775808' is not a whole number up to 9223372036854775807")]
     [InlineData("directions --method ica --out d", "--method must be one of sefa, pca (got 'ica')")]
     [InlineData("attribute fit --with 1,2 --without 3,4 --method imported --out a.json", "--method must be one of mean-diff, balanced, svm (got")]

@@ -132,6 +132,7 @@ public class DamagedFileTests
         var sample = CliTests.Run("sample", "--checkpoint", run, "--n", "2", "--out", Path.Combine(run, "x.png"));
         Assert.True(sample.Code == 0, sample.Err);
         Assert.Contains("step-0000002.ckpt", sample.Out);
+        Assert.Contains("note: step-0000004.ckpt is damaged and is passed over", sample.Err); // said, not silent
         var resume = CliTests.Run("train", "--out", run, "--resume", "--max-steps", "6");
         Assert.True(resume.Code == 0, resume.Err);
         Assert.Contains("Done: 6 steps", resume.Out);

@@ -126,8 +126,8 @@ public class EditingCliTests(TinyModelFixture model) : IClassFixture<TinyModelFi
 
     [Theory]
     [InlineData("attribute fit --checkpoint RUN --with 1 --without 2,3 --out x.json", "at least 2 images with and 2 without")]
-    [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 2,3 --out x.json", "labelled both with and without")]
-    [InlineData("attribute fit --checkpoint RUN --with 1,a --without 2,3 --out x.json", "'a' is not a seed")]
+    [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 2,3 --out x.json", "--with: seeds 2 are labelled both with and without")]
+    [InlineData("attribute fit --checkpoint RUN --with 1,a --without 2,3 --out x.json", "--with: 'a' is not a seed")]
     [InlineData("attribute fit --checkpoint RUN --with 1,2 --without 3,4 --method pca --out x.json",
         "--method must be one of mean-diff, balanced, svm (got 'pca')")]
     [InlineData("attribute apply --checkpoint RUN --vector /no/v.json --out x.png", "does not exist")]

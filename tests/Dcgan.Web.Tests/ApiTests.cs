@@ -144,8 +144,9 @@ public class ApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
 
         var original = await Png($"{studio.M}/images/11.png");
         Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:0"));
-        // conditioned on itself: nothing left to move
-        Assert.Equal(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5&condition=bright"));
+        // Conditioned on itself nothing is left to move along: refused by name rather than answered with the unedited image.
+        Assert.Contains("the conditions span the edited vector itself",
+            (await Problem($"{studio.M}/edit.png?seed=11&v=bright:2.5&condition=bright", HttpStatusCode.BadRequest)).GetString());
         var strip = await Png($"{studio.M}/strip.png?seeds=11&vector=bright&strengths=0");
         Assert.Equal(original, strip);
         Assert.NotEqual(original, await Png($"{studio.M}/edit.png?seed=11&v=bright:2.5"));

@@ -24,7 +24,7 @@ internal static class ArithmeticCommand
         command.SetAction(r => CommandRunner.Guard("arithmetic", () =>
         {
             CheckOutputFile("--out", r.GetValue(output), PngFile);
-            CheckOutputFile("--save-latents", r.GetValue(saveLatents), LatentsFile);
+            CheckLatentsOutput("--save-latents", r.GetValue(saveLatents));
             if (r.GetValue(seed) < 0) throw CommandRunner.Usage($"--seed must be a non-negative integer (got {r.GetValue(seed)})");
             double rad = r.GetValue(radius);
             if (!(rad >= 0 && rad <= 2)) throw CommandRunner.Usage($"--radius must be between 0 and 2 (got {rad})");

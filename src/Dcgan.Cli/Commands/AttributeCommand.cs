@@ -78,7 +78,7 @@ internal static class AttributeCommand
                 throw new InvalidDataException($"{file}: expected {{\"with\": [seeds], \"without\": [seeds]}} ({e.Message})");
             }
         }
-        var bSeeds = r.GetValue(balanceWith) is { } text ? Input.UserInput.SeedList(text).ToHashSet() : null;
+        var bSeeds = r.GetValue(balanceWith) is { } text ? Input.UserInput.SeedList(text, setting: "--balance-with").ToHashSet() : null;
         if (r.GetValue(with) is null || r.GetValue(without) is null)
             throw CommandRunner.Usage("give --with SEEDS and --without SEEDS (or --labels FILE)");
         return (ModelArguments.Seeds(r, with), ModelArguments.Seeds(r, without), bSeeds);

@@ -38,7 +38,7 @@ internal static class InvertCommand
                 Steps = r.GetValue(steps), Restarts = r.GetValue(restarts), Seed = r.GetValue(seed), LearningRate = r.GetValue(lr),
                 FeatureWeight = r.GetValue(featureWeight), PriorWeight = r.GetValue(priorWeight),
             }.Validate();
-            CheckOutputFile("--out", r.GetValue(output), LatentsFile);
+            CheckLatentsOutput("--out", r.GetValue(output));
             CheckOutputFile("--reconstruction", r.GetValue(reconstruction), PngFile);
             var files = ImageFiles(r.GetValue(image)!);
             using var loaded = model.Open(r);

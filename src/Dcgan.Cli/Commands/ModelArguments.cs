@@ -29,7 +29,10 @@ internal sealed class ModelArguments
         // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
         var weights = DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
         var precision = fixedPrecision ?? Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
-        return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights, precision);
+        string path = ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint));
+        // A run directory's newest whole checkpoint; a damaged newer one passed over is said, not silently skipped.
+        if (Directory.Exists(path) && Training.Checkpoint.List(path).Count > 0) path = Training.Checkpoint.Resolve(path, note => Console.Error.WriteLine($"note: {note}"));
+        return LoadedModel.Open(path, r.GetValue(Device)!, weights, precision);
     }
 
     /// <summary>--mode: how G's BatchNorm layers normalise while sampling (eval is the served default).</summary>
@@ -55,5 +58,5 @@ internal sealed class ModelArguments
     }
 
     public static IReadOnlyList<long> Seeds(ParseResult r, Option<string?> option) =>
-        r.GetValue(option) is { } text ? Input.UserInput.SeedList(text) : throw CommandRunner.Usage($"{option.Name} is required");
+        r.GetValue(option) is { } text ? Input.UserInput.SeedList(text, setting: option.Name) : throw CommandRunner.Usage($"{option.Name} is required");
 }

@@ -56,6 +56,26 @@ internal static class OptionFactory
             throw CommandRunner.Usage($"{option}: the folder {folder} does not exist; create it first (mkdir -p), or check the path");
     }
 
+    /// <summary>
+    /// A latents file to write (.npy or JSON), checked as <see cref="CheckOutputFile"/> does; an existing JSON file that
+    /// holds something else (an attribute vector, labels) is refused rather than replaced: both kinds end in .json.
+    /// </summary>
+    public static void CheckLatentsOutput(string option, string? path, string? folderMadeByCommand = null)
+    {
+        CheckOutputFile(option, path, LatentsFile, folderMadeByCommand);
+        if (path is null || !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || !File.Exists(path)) return;
+        bool latents;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            latents = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array || doc.RootElement.TryGetProperty("latents", out _);
+        }
+        catch (System.Text.Json.JsonException) { latents = false; }
+        if (!latents)
+            throw CommandRunner.Usage($"{option}: {path} exists and holds something other than latents (an attribute vector or " +
+                "labels?); give another file name, or delete it first");
+    }
+
     public static Command With(this Command command, params Option[] options)
     {
         foreach (var option in options) command.Options.Add(option);

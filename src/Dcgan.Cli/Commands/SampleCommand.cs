@@ -40,7 +40,7 @@ internal static class SampleCommand
                 if (value is not null && string.IsNullOrWhiteSpace(value)) throw CommandRunner.Usage($"{option}: the path is empty");
             CheckOutputFolder("--each", eachDir);
             CheckOutputFile("--out", outPath, PngFile, eachDir);
-            CheckOutputFile("--save-latents", latentsOut, LatentsFile, eachDir);
+            CheckLatentsOutput("--save-latents", latentsOut, eachDir);
             if (r.GetValue(nrow) < 1) throw CommandRunner.Usage($"--nrow must be at least 1 (got {r.GetValue(nrow)})");
             var samplingMode = ModelArguments.Mode(r, mode);
 

@@ -102,6 +102,9 @@ internal static class TrainCommand
         {
             TrainingOptions FromFlags()
             {
+                // --lr sets both nets' rates: its range is named as --lr, not as the --lr-g the library checks first.
+                if (r.GetValue(lr) is { } both && !(both > 0 && both < 1))
+                    throw CommandRunner.Usage($"--lr must be in (0, 1) (got {both.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
                 string dataSpec = r.GetValue(data)!;
                 // config.json must not depend on the working directory
                 if (Directory.Exists(dataSpec) || File.Exists(dataSpec)) dataSpec = Path.GetFullPath(dataSpec);

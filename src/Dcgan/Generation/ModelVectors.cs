@@ -13,7 +13,7 @@ internal static class ModelVectors
         AttributeVector.CheckName(name);
         var overlap = with.Intersect(without).ToList();
         if (overlap.Count > 0)
-            throw new InputException("seedsWith", InputProblem.Conflict, $": seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
+            throw new InputException("with", InputProblem.Conflict, $": seeds {string.Join(",", overlap.Take(5))} are labelled both with and without the attribute");
         var seeds = with.Concat(without).ToList();
         using var scope = NewDisposeScope();
         var z = model.LatentsFor(seeds);
