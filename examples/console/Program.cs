@@ -9,9 +9,9 @@ try
     Run(args);
     return 0;
 }
-catch (Exception e) when (e is InputException or InvalidDataException or FileNotFoundException)
+catch (Exception e) when (e is InputException or InvalidDataException or IOException)
 {
-    // A missing file or one of another kind: the library's message names it and says what it expected.
+    // A missing file, one of another kind, or a disk that refuses: the library's message names it and says what it expected.
     Console.Error.WriteLine($"dcgan-console-example: {e.Message}");
     return 1;
 }

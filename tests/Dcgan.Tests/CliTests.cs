@@ -92,6 +92,8 @@ public class CliTests
         File.WriteAllText(file, "x");
         string vector = Path.Combine(dir, "smile.json");
         File.WriteAllText(vector, "{\"name\": \"smile\", \"vector\": [0.1, 0.2]}");
+        string number = Path.Combine(dir, "number.json");
+        File.WriteAllText(number, "5");
         foreach (var (args, expected) in new (string[], string)[]
         {
             (["sample", "--checkpoint", empty, "--out", Path.Combine(dir, "x.png")], $"{empty} is empty (0 bytes)"),
@@ -104,6 +106,9 @@ public class CliTests
             (["directions", "--k", "1", "--out", file], $"--out: '{file}' is a file; give a folder"),
             (["interpolate", "--from", "1", "--to", "2", "--frames", file], $"--frames: '{file}' is a file; give a folder"),
             (["export", "--web", file], $"--web: '{file}' is a file; give a folder"),
+            (["sample", "--n", "2", "--each", file + "/"], $"--each: '{file}/' is a file; give a folder"),
+            (["sample", "--n", "2", "--each", Path.Combine(file, "sub")], $"{file} is a file, not a folder"),
+            (["sample", "--n", "2", "--save-latents", number], $"--save-latents: {number} exists and holds something other than latents"),
             // A latents file's name given to an attribute vector that exists: kept, not replaced by latents.
             (["sample", "--n", "2", "--save-latents", vector], $"--save-latents: {vector} exists and holds something other than latents"),
         })
@@ -226,7 +231,7 @@ public class CliTests
     [InlineData("foo", "'foo' is not a command here; the commands are train, sample,")]
     [InlineData("attribute fitt", "dcgan attribute: 'fitt' is not a command here; the commands are fit, apply, classify")]
     [InlineData("attribute", "give a command: fit, apply, classify")]
-    [InlineData("sample --n abc --out x.png", "--n: 'abc' is not a whole number (see")]
+    [InlineData("sample --n abc --out x.png", "--n: 'abc' is not a whole number up to 2147483647 (see")]
     [InlineData("train --lr abc", "--lr: 'abc' is not a number (e.g. 0.5 or 2e-4)")]
     [InlineData("train --lr -1", "--lr must be in (0, 1) (got -1)")]
     [InlineData("sample --seed 9223372036854775808 --out x.png", "--seed: '9223372036854775808' is not a whole number up to 9223372036854775807")]
@@ -238,6 +243,8 @@ public class CliTests
     [InlineData("invert --image x.png --out z.npy --reconstruction r.jpg", "--reconstruction: 'r.jpg' must end in .png")]
     [InlineData("serve --models /no/such/models", "--models: the folder '/no/such/models' does not exist")]
     [InlineData("attribute apply --vector v.json --latents nope.npy --out x.png", "--latents: 'nope.npy' does not exist")]
+    [InlineData("attribute apply --vector v.json --latents / --out x.png", "--latents: '/' is a folder")]
+    [InlineData("sample --n 2 --each / --out /no/such/x.png", "--out: the folder /no/such does not exist")] // / itself is fine
     [InlineData("sample --n 2 --each /no/such/dir", "--each: the folder /no/such does not exist")]
     public void Bad_input_exits_non_zero_with_a_one_line_reason(string commandLine, string expected)
     {

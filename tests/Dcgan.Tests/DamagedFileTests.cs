@@ -112,6 +112,7 @@ public class DamagedFileTests
     [Theory]
     [InlineData("empty")]
     [InlineData("truncated")]
+    [InlineData("end")] // cut short by a few bytes: the zip's central directory is what is missing
     [InlineData("config")]
     public void Resume_and_sampling_fall_back_when_the_newest_checkpoint_is_empty_truncated_or_has_a_damaged_config(string damage)
     {
@@ -124,11 +125,13 @@ public class DamagedFileTests
         {
             case "empty": File.WriteAllBytes(newest, []); break;
             case "truncated": File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..5000]); break;
+            case "end": File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..^10]); break;
             default: Damage(newest, "config.json"); break;
         }
         var passedOver = new List<string>();
         Assert.EndsWith("step-0000002.ckpt", Checkpoint.Resolve(run, passedOver.Add));
         Assert.Contains("step-0000004.ckpt is damaged and is passed over", Assert.Single(passedOver));
+        if (damage != "config") Assert.Contains("is empty, cut short or another kind of file", passedOver[0]); // in our words
         var sample = CliTests.Run("sample", "--checkpoint", run, "--n", "2", "--out", Path.Combine(run, "x.png"));
         Assert.True(sample.Code == 0, sample.Err);
         Assert.Contains("step-0000002.ckpt", sample.Out);

@@ -107,6 +107,10 @@ public class EvaluationTests
             Assert.Throws<InvalidDataException>(() => new FeatureExtractor(png)).Message);
         Assert.Contains($"feature network '{junk}' is not a readable ONNX model",
             Assert.Throws<InvalidDataException>(() => new FeatureExtractor(junk)).Message);
+        string empty = Path.Combine(dir, "empty.onnx");
+        File.WriteAllBytes(empty, []);
+        Assert.Contains($"feature network '{empty}' is not a readable ONNX model",
+            Assert.Throws<InvalidDataException>(() => new FeatureExtractor(empty)).Message);
     }
 
     [Fact]

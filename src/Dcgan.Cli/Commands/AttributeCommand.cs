@@ -111,8 +111,9 @@ internal static class AttributeCommand
             if (count is < 1 or > 64) throw CommandRunner.Usage($"--n must be between 1 and 64 (got {count})");
             CheckOutputFile("--out", r.GetValue(output), PngFile);
             if (r.GetValue(latents) is { } latentsFile && !File.Exists(latentsFile))
-                throw CommandRunner.Usage($"--latents: '{latentsFile}' does not exist; give a latents file (.npy or JSON, from " +
-                    "`dcgan invert` or `sample --save-latents`), or leave it out to edit seeds (--seed, --n)");
+                throw CommandRunner.Usage($"--latents: '{latentsFile}' " + (Directory.Exists(latentsFile) ? "is a folder" : "does not exist") +
+                    "; give a latents file (.npy or JSON, from `dcgan invert` or `sample --save-latents`), or leave it out to edit " +
+                    "seeds (--seed, --n)");
             var s = Input.UserInput.Strengths(r.GetValue(strengths), "--strengths");
             using var loaded = model.Open(r);
             var warn = (string line) => Console.Error.WriteLine(line);

@@ -71,7 +71,7 @@ internal static class CommandRunner
         var match = TypeError.Match(message);
         if (!match.Success) return message;
         string type = match.Groups["type"].Value, expected =
-            type.Contains("System.Int32") ? "a whole number"
+            type.Contains("System.Int32") ? $"a whole number up to {int.MaxValue}"
             : type.Contains("System.Int64") ? $"a whole number up to {long.MaxValue}"
             : type.Contains("System.Double") || type.Contains("System.Single") ? "a number (e.g. 0.5 or 2e-4)"
             : type.Contains("System.Boolean") ? "true or false"

@@ -63,7 +63,7 @@ internal static class ExportCommand
     {
         if (checkpointArgument is null)
             throw CommandRunner.Usage("--format pth needs --checkpoint: a checkpoint (.ckpt) or run directory, which holds D as well as G");
-        string path = Checkpoint.Resolve(checkpointArgument);
+        string path = Checkpoint.Resolve(checkpointArgument, ModelArguments.PassedOverNote);
         var options = Checkpoint.ReadOptions(path).Model;
         using var generator = new Generator(options);
         using var discriminator = new Discriminator(options);

@@ -42,19 +42,19 @@ internal static class InvertCommand
             CheckOutputFile("--reconstruction", r.GetValue(reconstruction), PngFile);
             var files = ImageFiles(r.GetValue(image)!);
             using var loaded = model.Open(r);
+            // Every image decoded first (in one dispose scope): an unreadable last file must not cost the minutes spent on
+            // the others.
+            using var decoding = NewDisposeScope();
+            var targets = files.Select(f => Inversion.ReadTarget(Path.GetFileName(f), File.ReadAllBytes(f), loaded.Options)).ToList();
             bool withD;
             using (var discriminator = loaded.LoadDiscriminator()) withD = discriminator is not null;
             Console.WriteLine($"Inverting {files.Count} image(s) with {loaded.Path}: {options.Restarts} starts x {options.Steps} steps, " +
                 (withD ? "pixel + D-feature + prior loss" : "pixel + prior loss (this file holds no D)"));
             var latents = new List<float[]>();
-            // Every image decoded first: an unreadable last file must not cost the minutes spent on the others.
-            var targets = new List<Tensor>();
-            foreach (var file in files) targets.Add(Inversion.ReadTarget(Path.GetFileName(file), File.ReadAllBytes(file), loaded.Options));
             foreach (var (file, target) in files.Zip(targets))
             {
                 var clock = Stopwatch.StartNew();
-                InversionResult result;
-                using (target) result = loaded.Invert(target, options);
+                var result = loaded.Invert(target, options);
                 latents.Add(result.Latent);
                 Console.WriteLine($"{Path.GetFileName(file)}: PSNR {result.Psnr:F2} dB, SSIM {result.Ssim:F3} " +
                     $"(start {result.BestRestart + 1} of {options.Restarts}, {clock.Elapsed.TotalSeconds:F1} s)");

@@ -29,11 +29,12 @@ internal sealed class ModelArguments
         // The flags' own values first: a typo in --weights is named even when the checkpoint is wrong too.
         var weights = DcganJson.ParseEnum<GeneratorWeights>(r.GetValue(Weights)!, "--weights");
         var precision = fixedPrecision ?? Models.PrecisionChoice.Parse(r.GetValue(Precision)!, "--precision");
-        string path = ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint));
-        // A run directory's newest whole checkpoint; a damaged newer one passed over is said, not silently skipped.
-        if (Directory.Exists(path) && Training.Checkpoint.List(path).Count > 0) path = Training.Checkpoint.Resolve(path, note => Console.Error.WriteLine($"note: {note}"));
-        return LoadedModel.Open(path, r.GetValue(Device)!, weights, precision);
+        return LoadedModel.Open(ModelLoader.ResolveOrBundled(r.GetValue(Checkpoint)), r.GetValue(Device)!, weights, precision,
+            PassedOverNote);
     }
+
+    /// <summary>A run directory's damaged newer checkpoint that was passed over: said, not skipped in silence.</summary>
+    public static void PassedOverNote(string note) => Console.Error.WriteLine($"note: {note}");
 
     /// <summary>--mode: how G's BatchNorm layers normalise while sampling (eval is the served default).</summary>
     public static Option<string> ModeOption(string trainHelp) =>

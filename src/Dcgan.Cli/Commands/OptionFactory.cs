@@ -30,11 +30,15 @@ internal static class OptionFactory
     {
         if (path is null) return;
         if (string.IsNullOrWhiteSpace(path)) throw CommandRunner.Usage($"{option}: the path is empty");
-        if (File.Exists(path))
+        // "afile/" names the file afile as well: the checks look at the path without its trailing separators.
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (Directory.Exists(full)) return; // written into as it is (a root folder has no parent to check)
+        if (File.Exists(full))
             throw CommandRunner.Usage($"{option}: '{path}' is a file; give a folder to write into (it is created if missing)");
-        if (!Directory.Exists(path) && FileExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+        if (FileExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
             throw CommandRunner.Usage($"{option}: '{path}' is a file name; give the folder to write into (the command names the files in it)");
-        string parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd('/'))!;
+        string parent = Path.GetDirectoryName(full)!;
+        if (File.Exists(parent)) throw CommandRunner.Usage($"{option}: cannot make {path}: {parent} is a file, not a folder");
         if (!Directory.Exists(parent))
             throw CommandRunner.Usage($"{option}: the folder {parent} does not exist; create it first (mkdir -p), or check the path");
     }
@@ -64,11 +68,14 @@ internal static class OptionFactory
     {
         CheckOutputFile(option, path, LatentsFile, folderMadeByCommand);
         if (path is null || !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || !File.Exists(path)) return;
+        if (new FileInfo(path).Length == 0) return; // nothing to lose
         bool latents;
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-            latents = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array || doc.RootElement.TryGetProperty("latents", out _);
+            var root = doc.RootElement;
+            latents = root.ValueKind == System.Text.Json.JsonValueKind.Array ||
+                (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("latents", out _));
         }
         catch (System.Text.Json.JsonException) { latents = false; }
         if (!latents)

@@ -36,8 +36,7 @@ internal static class SampleCommand
             if (r.GetValue(seed) > long.MaxValue - (count - 1))
                 throw CommandRunner.Usage(
                     $"--seed {r.GetValue(seed)} with --n {count} runs past the largest seed, {long.MaxValue}: lower --seed or --n");
-            foreach (var (option, value) in new[] { ("--each", eachDir), ("--latents", latentsIn) })
-                if (value is not null && string.IsNullOrWhiteSpace(value)) throw CommandRunner.Usage($"{option}: the path is empty");
+            if (latentsIn is not null && string.IsNullOrWhiteSpace(latentsIn)) throw CommandRunner.Usage("--latents: the path is empty");
             CheckOutputFolder("--each", eachDir);
             CheckOutputFile("--out", outPath, PngFile, eachDir);
             CheckLatentsOutput("--save-latents", latentsOut, eachDir);

@@ -104,18 +104,21 @@ internal sealed class FeatureExtractor : IDisposable
                 "that maps a 3x224x224 image to a feature vector, or leave out the option for the bundled ResNet-18");
         try
         {
-            batched = true;
-            return new InferenceSession(OnnxBatchDimension.Rewrite(bytes), options);
+            try
+            {
+                batched = true;
+                return new InferenceSession(OnnxBatchDimension.Rewrite(bytes), options);
+            }
+            catch (OnnxRuntimeException)
+            {
+                batched = false; // a graph that will not take another batch size: one image per run, as the file says
+                return new InferenceSession(bytes, options);
+            }
         }
-        catch (OnnxRuntimeException)
+        catch (Exception e) when (e is InvalidDataException or OnnxRuntimeException)
         {
-            batched = false; // a graph that will not take another batch size: one image per run, as the file says
-            return new InferenceSession(bytes, options);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"feature network '{path}' is not a readable ONNX model ({e.Message}): give a .onnx " +
-                "file, or leave out the option for the bundled ResNet-18", e);
+            throw new InvalidDataException($"feature network '{path}' is not a readable ONNX model ({e.Message.Split('\n')[0]}): " +
+                "give a .onnx file, or leave out the option for the bundled ResNet-18", e);
         }
     }
 

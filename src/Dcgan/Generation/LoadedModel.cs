@@ -21,12 +21,13 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>
     /// Loads a generator to draw with. <paramref name="precision"/> bf16 runs its convolutions in bfloat16 (faster where the
-    /// processor has native bf16); fp32, the default, gives PyTorch's pixels.
+    /// processor has native bf16); fp32, the default, gives PyTorch's pixels. <paramref name="passedOver"/> is told of each
+    /// damaged newer checkpoint that a run directory's choice passed over.
     /// </summary>
     public static LoadedModel Open(string checkpointOrRunDir, string device = "cpu", GeneratorWeights weights = GeneratorWeights.Auto,
-        Precision precision = Precision.Fp32)
+        Precision precision = Precision.Fp32, Action<string>? passedOver = null)
     {
-        var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights);
+        var generator = ModelLoader.LoadGenerator(checkpointOrRunDir, out string resolved, weights, passedOver);
         generator.Precision = precision;
         return new LoadedModel(ImageSampler.ForDrawing(generator, DeviceSelector.Parse(device)), resolved);
     }

@@ -59,7 +59,7 @@ internal static class ModelLoader
     }
 
     public static Models.Generator LoadGenerator(string checkpointOrRunDir, out string resolvedPath,
-        GeneratorWeights weights = GeneratorWeights.Auto)
+        GeneratorWeights weights = GeneratorWeights.Auto, Action<string>? passedOver = null)
     {
         if (Interop.PyTorchStateDict.IsPyTorchFile(checkpointOrRunDir))
         {
@@ -70,7 +70,7 @@ internal static class ModelLoader
             return Interop.PyTorchStateDict.LoadGenerator(checkpointOrRunDir);
         }
         bool namedFile = File.Exists(checkpointOrRunDir);
-        resolvedPath = Checkpoint.Resolve(checkpointOrRunDir);
+        resolvedPath = Checkpoint.Resolve(checkpointOrRunDir, passedOver);
         if (namedFile) Checkpoint.Verify(resolvedPath); // a run directory's choice was verified by Resolve, read once is enough
         var options = Checkpoint.ReadOptions(resolvedPath);
         var generator = new Models.Generator(options.Model);

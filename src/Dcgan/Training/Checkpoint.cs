@@ -102,18 +102,30 @@ internal static class Checkpoint
         {
             try
             {
-                Verify(checkpoints[i]);
-                ReadOptions(checkpoints[i]);
-                ReadState(checkpoints[i]);
+                CheckWhole(checkpoints[i]);
                 return checkpoints[i];
             }
-            catch (Exception e) when (i > 0 && e is InvalidDataException or System.Text.Json.JsonException)
+            catch (Exception e) when (i > 0 && IsDamage(e))
             {
                 passedOver?.Invoke($"{System.IO.Path.GetFileName(checkpoints[i])} is damaged and is passed over ({e.Message}); " +
                     $"using {System.IO.Path.GetFileName(checkpoints[i - 1])}");
             }
         }
     }
+
+    /// <summary>
+    /// Throws unless the file reads back whole: every entry against its checksum, its settings and its state. What a
+    /// resume and the pruning of old checkpoints both judge a file by (<see cref="IsDamage"/> says which errors mean damage).
+    /// </summary>
+    public static void CheckWhole(string path)
+    {
+        Verify(path);
+        ReadOptions(path);
+        ReadState(path);
+    }
+
+    /// <summary>The errors by which <see cref="CheckWhole"/> finds a damaged file (anything else is not the file's fault).</summary>
+    public static bool IsDamage(Exception e) => e is InvalidDataException or System.Text.Json.JsonException;
 
     /// <summary>The run's checkpoints, oldest first (names sort by step).</summary>
     public static IReadOnlyList<string> List(string runDir)
@@ -183,8 +195,20 @@ internal static class Checkpoint
 
     private static ZipArchive OpenZip(string path)
     {
-        try { return ZipFile.OpenRead(path); }
-        catch (InvalidDataException) { throw new InvalidDataException(
-            $"{path} is not a readable DCGAN Studio checkpoint: it is empty, cut short or another kind of file (not a zip archive)"); }
+        // The central directory is read on first use of Entries: read it here, so a file cut short near its end is named
+        // as one too, not by the zip reader's own words.
+        ZipArchive? zip = null;
+        try
+        {
+            zip = ZipFile.OpenRead(path);
+            _ = zip.Entries.Count;
+            return zip;
+        }
+        catch (InvalidDataException)
+        {
+            zip?.Dispose();
+            throw new InvalidDataException(
+                $"{path} is not a readable DCGAN Studio checkpoint: it is empty, cut short or another kind of file (not a zip archive)");
+        }
     }
 }

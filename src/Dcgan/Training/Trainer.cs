@@ -326,11 +326,11 @@ internal sealed class Trainer
         if (wholeCheckpoints.TryGetValue(checkpoint, out var seen) && seen == (info.Length, info.LastWriteTimeUtc)) return true;
         try
         {
-            Checkpoint.Verify(checkpoint);
+            Checkpoint.CheckWhole(checkpoint);
             Remember(checkpoint);
             return true;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (Checkpoint.IsDamage(e))
         {
             if (damagedCheckpointsNamed.Add(checkpoint))
                 Message?.Invoke($"{Path.GetFileName(checkpoint)} is damaged ({e.Message}): left as it is, and not counted " +
