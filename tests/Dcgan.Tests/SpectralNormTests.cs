@@ -54,6 +54,9 @@ public class SpectralNormTests
         string dir = TestData.TempDir("export");
         PyTorchStateDict.Save(g, Path.Combine(dir, "netG.pth"));
         PyTorchStateDict.Save(d, Path.Combine(dir, "netD.pth"));
+        // Given where a generator belongs, the file is named as the discriminator it is.
+        Assert.Contains("holds a discriminator with spectral normalisation (netD: key 'main.0.weight_orig')",
+            Assert.Throws<InvalidDataException>(() => PyTorchStateDict.LoadGenerator(Path.Combine(dir, "netD.pth"))).Message);
         using var z = linspace(-2, 2, 2 * 8).reshape(2, 8, 1, 1);
         using var x = linspace(-3, 3, 2 * 3 * 32 * 32).sin().reshape(2, 3, 32, 32);
         float[] ours, oursD;

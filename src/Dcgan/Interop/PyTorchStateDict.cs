@@ -87,6 +87,10 @@ internal static class PyTorchStateDict
             .Where(kv => kv.Key.StartsWith("main.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal) &&
                 kv.Value.dim() == 4)
             .OrderBy(kv => int.TryParse(kv.Key.Split('.')[1], out int i) ? i : int.MaxValue).ToList();
+        // Only D is ever spectrally normalised (torch.nn.utils.spectral_norm's weight_orig keys).
+        if (state.Keys.Where(k => k.EndsWith(".weight_orig", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } normalised)
+            throw new InvalidDataException($"{path} holds a discriminator with spectral normalisation (netD: key '{normalised}'), " +
+                "not a generator: give G's file (netG.pth)");
         if (convs.Count < 2 || convs[0].Key != "main.0.weight")
             throw new InvalidDataException($"{path} is not a DCGAN generator state_dict: " +
                 $"expected convolution weights main.0.weight, main.3.weight, ... (found keys {string.Join(", ", state.Keys.Take(6))})");
