@@ -297,20 +297,23 @@ internal sealed class Trainer
     private readonly HashSet<string> damagedCheckpointsNamed = new();
 
     /// <summary>
-    /// Deletes the oldest whole checkpoints beyond <see cref="TrainingOptions.KeepCheckpoints"/>. A damaged one (a disk
-    /// that filled, a file cut short) does not count: it must not push out the good ones a resume falls back to. It is
-    /// left as it is and named once.
+    /// Keeps the newest <see cref="TrainingOptions.KeepCheckpoints"/> whole checkpoints and deletes what is older than
+    /// them. A damaged one among the newest (a disk that filled, a file cut short) does not count: it must not push out
+    /// the good ones a resume falls back to. It is left as it is and named once. Files are read only when there are more
+    /// than the number kept, and each once per run.
     /// </summary>
     private void PruneCheckpoints(string runDir, string justSaved)
     {
         Remember(justSaved);
-        int whole = 0;
-        foreach (string checkpoint in Checkpoint.List(runDir).Reverse())
+        var checkpoints = Checkpoint.List(runDir);
+        if (checkpoints.Count <= Options.KeepCheckpoints) return;
+        int i = checkpoints.Count - 1;
+        for (int whole = 0; i >= 0 && whole < Options.KeepCheckpoints; i--)
+            if (IsWhole(checkpoints[i])) whole++;
+        for (; i >= 0; i--) // older than the last one kept: superseded, whole or not
         {
-            if (!IsWhole(checkpoint)) continue;
-            if (++whole <= Options.KeepCheckpoints) continue;
-            File.Delete(checkpoint);
-            wholeCheckpoints.Remove(checkpoint);
+            File.Delete(checkpoints[i]);
+            wholeCheckpoints.Remove(checkpoints[i]);
         }
     }
 
