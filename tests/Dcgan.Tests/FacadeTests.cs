@@ -114,7 +114,7 @@ public class FacadeTests
         string text = Path.Combine(dir, "notes.pt");
         File.WriteAllText(text, "not a tensor");
         Assert.Contains("is not a PyTorch file: torch.save writes a zip", Assert.Throws<InvalidDataException>(() => GanGenerator.Load(text)).Message);
-        Assert.Contains("is not a tensor saved by torch.save", Assert.Throws<InvalidDataException>(() => LatentVector.Load(text)).Message);
+        Assert.Contains("is neither a tensor saved by torch.save (a zip archive) nor a vector's JSON: it holds other text", Assert.Throws<InvalidDataException>(() => LatentVector.Load(text)).Message);
         // A state_dict saved with _use_new_zipfile_serialization=False starts as a bare pickle (protocol 2): named as the
         // legacy format, not as "a whole pickled model"; an empty file as empty.
         string legacy = Path.Combine(dir, "legacy.pth"), empty = Path.Combine(dir, "empty.pth");

@@ -181,6 +181,36 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
     }
 
     [Fact]
+    public async Task Stale_figures_and_errors_go_when_their_input_or_model_changes_and_enter_computes()
+    {
+        // A new user's probe (2026-12-08): after a bad interpolation end and a model switch the old model's strip and its
+        // download stayed; a seed error outlived the model it was about; Enter did nothing in the arithmetic fields.
+        var page = await browser.OpenAsync(1300);
+        await WaitLoaded(page, "#interp-strip");
+        Assert.True(await page.Locator("#interp-download").IsVisibleAsync());
+        await page.Locator("#interp-a").FillAsync("x");
+        await page.Locator("#interp-a").PressAsync("Tab");
+        await page.WaitForFunctionAsync("() => document.getElementById('interp-error').textContent.includes('is not a seed')");
+        Assert.True(await page.Locator("#interp-strip").EvaluateAsync<bool>("i => i.closest('.frame').classList.contains('empty') && !i.src"));
+        Assert.True(await page.Locator("#interp-download").IsHiddenAsync());
+
+        await page.Locator("#seed").FillAsync("-4");
+        await page.Locator("#seed").PressAsync("Enter");
+        Assert.Contains("is not a seed", await page.Locator("#seed-error").TextContentAsync());
+        var models = (await browser.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
+        string other = models.EnumerateArray().Select(m => m.GetProperty("id").GetString()!)
+            .First(id => id != browser.Studio.ModelId);
+        await page.Locator("#model").SelectOptionAsync(other);
+        await page.WaitForFunctionAsync("() => document.getElementById('seed-error').textContent === ''");
+        Assert.True(await page.Locator("#interp-strip").EvaluateAsync<bool>("i => !i.src"), "a strip drawn for ends that are not seeds");
+
+        foreach (var (list, seeds) in new[] { ("a", "1"), ("b", "2"), ("c", "3") }) await page.Locator($"#arith-{list}").FillAsync(seeds);
+        await page.Locator("#arith-c").PressAsync("Enter");
+        await WaitLoaded(page, "#arith");
+        Assert.Contains($"/api/models/{other}/arithmetic.png?a=1&b=2&c=3", await page.Locator("#arith").GetAttributeAsync("src"));
+    }
+
+    [Fact]
     public async Task Errors_show_next_to_their_control_and_huge_seeds_are_exact()
     {
         var page = await browser.OpenAsync(1300);

@@ -128,12 +128,14 @@ internal sealed record AttributeVector
         try { vector = JsonSerializer.Deserialize<AttributeVector>(json, DcganJson.Options); }
         catch (JsonException e)
         {
-            bool text = json.TrimStart().StartsWith('{');
+            bool looksLikeJson = json.TrimStart().StartsWith('{');
+            // Text or bytes: what a person sees when they open the file (control characters other than whitespace).
+            bool binary = json.Any(c => char.IsControl(c) && !char.IsWhiteSpace(c));
             string what = e.Path is null or "$"
-                ? text ? $"it is not valid JSON (line {e.LineNumber + 1})" : "it is neither JSON text nor a torch.save archive (binary data of another kind)"
+                ? looksLikeJson ? $"it is not valid JSON (line {e.LineNumber + 1})" : binary ? "it holds binary data of another kind" : "it holds other text"
                 : $"its '{e.Path.TrimStart('$', '.')}' holds the wrong kind of value";
             throw new InvalidDataException(IsTorchPath(source)
-                ? $"{source} is not a tensor saved by torch.save (that is a zip archive) nor a vector's JSON: {what}"
+                ? $"{source} is neither a tensor saved by torch.save (a zip archive) nor a vector's JSON: {what}"
                 : $"{source} is not a vector file: {what}. Vector files are the JSON that `dcgan attribute fit`, the studio's " +
                   "download link and the library's LatentVector.Save write, or a tensor saved by torch.save in a .pt file");
         }

@@ -41,6 +41,9 @@ export function mountArithmetic() {
   $("arith-help").textContent = `Type seeds (such as 3,7,12-14; at most ${limits.exemplarSeeds} each), or choose ` +
     `"arithmetic A/B/C" for a click above and click images.`;
   $("arith-go").onclick = draw;
-  for (const which of LISTS) input(which).oninput = () => emit("picks");
+  for (const which of LISTS) {
+    input(which).oninput = () => emit("picks");
+    input(which).onkeydown = e => { if (e.key === "Enter") draw(); }; // as First seed and the interpolation ends
+  }
   on("model", () => { showError("arith-error", null); if ($("arith").dataset.url) draw(); });
 }

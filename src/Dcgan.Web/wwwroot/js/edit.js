@@ -146,7 +146,7 @@ function reset() {
 }
 
 export function mountEdit() {
-  $("reset-sliders").onclick = () => { state.strengths.clear(); renderSliders(); };
+  $("reset-sliders").onclick = () => { state.strengths.clear(); state.held.clear(); renderSliders(); updateEditedSoon(); };
   $("own-image").onchange = e => invertOwn(e.target.files[0]);
   const drop = $("drop");
   drop.ondragover = e => { e.preventDefault(); drop.classList.add("over"); };

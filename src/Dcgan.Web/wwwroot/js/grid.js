@@ -123,7 +123,7 @@ export function mountGrid() {
   $("seed").onkeydown = e => { if (e.key === "Enter") showFromInput(); };
   $("more").onclick = () => {
     const last = shown.at(-1) ?? -1n;
-    if (last >= MAX_SEED) { showError("seed-error", `there are no seeds after ${MAX_SEED}`); return; }
+    if (last >= MAX_SEED) { showError("seed-error", `There are no seeds after ${MAX_SEED}, the largest.`); return; }
     showGrid(last + 1n, PAGE, true);
   };
   $("new-seeds").onclick = () => {
@@ -139,6 +139,6 @@ export function mountGrid() {
   $("click-mode").onchange = describeMode;
   on("labels", () => { paintAll(); updateCounts(); });
   on("picks", () => { paintAll(); describeMode(); });
-  on("model", () => showGrid(shown[0] ?? 0n, shown.length || PAGE));
+  on("model", () => { showError("seed-error", null); showGrid(shown[0] ?? 0n, shown.length || PAGE); });
   emit("picks");
 }

@@ -25,10 +25,15 @@ function update() {
     const q = `from=${a}&to=${b}&mode=${$("interp-mode").value}`;
     setImage($("interp-strip"), modelUrl(`/interpolate.png?${q}&steps=8`), "interp-error");
     $("interp-download").href = modelUrl(`/interpolate.png?${q}&steps=8`);
+    $("interp-download").hidden = false;
     setImage($("interp-one"), modelUrl(`/interpolate.png?${q}&t=${$("interp-t").value}`), "interp-error");
   } catch (error) {
     for (const id of ["interp-a", "interp-b"]) markInvalid($(id), !/^\d+$/.test($(id).value.trim()) || BigInt($(id).value.trim()) > MAX_SEED);
     showError("interp-error", error);
+    // No walk to show: an earlier one (perhaps of the model picked before) must not stand in for it, nor its download.
+    setImage($("interp-strip"), null); setImage($("interp-one"), null);
+    $("interp-download").removeAttribute("href");
+    $("interp-download").hidden = true;
   }
 }
 

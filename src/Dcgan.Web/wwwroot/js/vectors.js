@@ -60,17 +60,24 @@ function renderTable() {
     link.setAttribute("aria-label", `download vector ${v.name}`);
     const del = row.querySelector(".delete");
     del.setAttribute("aria-label", `delete vector ${v.name}`);
-    del.onclick = () => confirmInPlace(del, `Really delete ${v.name}?`, () =>
+    del.onclick = () => confirmInPlace(del, `Really delete ${v.name}?`, () => (clearNotes(),
       api(modelUrl(`/vectors/${encodeURIComponent(v.name)}`), { method: "DELETE" })
         .then(() => { state.strengths.delete(v.name); fits().delete(v.name); fitsChanged(); return loadVectors(); })
-        .catch(error => showError("vectors-error", error)));
+        .catch(error => showError("vectors-error", error))));
   }
+}
+
+/** The notes of the last load or discovery, which a later action makes stale. */
+function clearNotes() {
+  showError("vectors-error", null);
+  $("vectors-note").textContent = "";
 }
 
 // Seeds travel as exact JSON integers, written out as text (never through JS numbers).
 function compute() {
   return busy($("compute"), $("compute-busy"), async () => {
     showError("compute-error", null);
+    $("compute-result").textContent = ""; // the last vector's verdict must not stand beside this attempt's error
     const seedsOf = kind => [...labels()].filter(([, v]) => v === kind).map(([s]) => s);
     // The name's rule is the server's: its refusal names the setting, and the field is marked from that.
     const name = $("vector-name").value.trim();
@@ -150,6 +157,7 @@ async function upload(file, force) {
 
 export function mountVectors() {
   $("compute").onclick = compute;
+  $("vector-name").onkeydown = e => { if (e.key === "Enter") compute(); };
   $("sefa").onclick = () => discover("sefa", $("sefa"));
   $("pca").onclick = () => discover("pca", $("pca"));
   $("upload").onchange = async e => {
