@@ -46,7 +46,8 @@ internal static class TrainCommand
             "Render the fixed-noise grid every this many steps (and at each epoch end).", defaults.SampleEvery);
         var checkpointEvery = Make("--checkpoint-every",
             "Write a checkpoint every this many steps (and at each epoch end).", defaults.CheckpointEvery);
-        var keep = Make("--keep-checkpoints", "How many of the newest whole checkpoints to keep (a damaged one does not count and is left in place).", defaults.KeepCheckpoints);
+        var keep = Make("--keep-checkpoints",
+            "How many of the newest whole checkpoints to keep (a damaged one does not count and is left in place).", defaults.KeepCheckpoints);
         var logEvery = Make("--log-every", "Write a metrics.csv row every this many steps.", defaults.LogEvery);
         var criticSteps = Make("--critic-steps", "WGAN-GP: critic updates per generator update.", defaults.CriticSteps);
         var penalty = Make("--gradient-penalty", "WGAN-GP: gradient penalty weight.", defaults.GradientPenalty);

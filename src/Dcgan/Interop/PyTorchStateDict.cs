@@ -88,7 +88,8 @@ internal static class PyTorchStateDict
                 kv.Value.dim() == 4)
             .OrderBy(kv => int.TryParse(kv.Key.Split('.')[1], out int i) ? i : int.MaxValue).ToList();
         // Only D is ever spectrally normalised (torch.nn.utils.spectral_norm's weight_orig keys).
-        if (state.Keys.Where(k => k.EndsWith(".weight_orig", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() is { } normalised)
+        if (state.Keys.Where(k => k.EndsWith(".weight_orig", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                .FirstOrDefault() is { } normalised)
             throw new InvalidDataException($"{path} holds a discriminator with spectral normalisation (netD: key '{normalised}'), " +
                 "not a generator: give G's file (netG.pth)");
         if (convs.Count < 2 || convs[0].Key != "main.0.weight")
