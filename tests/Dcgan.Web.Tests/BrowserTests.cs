@@ -130,8 +130,9 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         Assert.Equal("true", await page.Locator(".tile .label").Nth(4).GetAttributeAsync("aria-pressed"));
         Assert.Contains("does not have", await page.Locator(".tile .label").Nth(4).GetAttributeAsync("aria-label"));
 
-        await page.Locator("#vector-name").FillAsync("smile");
-        await page.Locator("#compute").ClickAsync();
+        // A name as a person types it, with a space, and Enter in the field: computed as big-smile.
+        await page.Locator("#vector-name").FillAsync("big smile");
+        await page.Locator("#vector-name").PressAsync("Enter");
         await page.Locator("#vectors tbody tr").First.WaitForAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('compute-result').textContent.length > 0");
         string result = (await page.Locator("#compute-result").TextContentAsync())!;
@@ -142,8 +143,9 @@ public class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture
         // The edit panel comes into view and its first slider takes the focus.
         Assert.True(await page.EvaluateAsync<bool>(
             "() => document.activeElement.type === 'range' && document.activeElement.closest('#sliders') !== null"));
-        await page.Locator("#sliders input[data-vector='smile']").FillAsync("1.5");
-        await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('smile%40')");
+        Assert.Equal("big-smile", await page.Locator("#vector-name").InputValueAsync());
+        await page.Locator("#sliders input[data-vector='big-smile']").FillAsync("1.5");
+        await page.WaitForFunctionAsync("() => document.getElementById('edited').src.includes('big-smile%40')");
         await WaitLoaded(page, "#edited");
         string first = (await page.Locator("#edited").GetAttributeAsync("src"))!;
         string shownFirst = await page.EvaluateAsync<string>(ImageBytes, "#edited");

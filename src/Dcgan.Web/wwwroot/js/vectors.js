@@ -80,7 +80,9 @@ function compute() {
     $("compute-result").textContent = ""; // the last vector's verdict must not stand beside this attempt's error
     const seedsOf = kind => [...labels()].filter(([, v]) => v === kind).map(([s]) => s);
     // The name's rule is the server's: its refusal names the setting, and the field is marked from that.
-    const name = $("vector-name").value.trim();
+    // Spaces become dashes (names are file names too: "my hat" is kept as my-hat, shown in the field).
+    const name = $("vector-name").value.trim().replace(/\s+/g, "-");
+    $("vector-name").value = name;
     markInvalid($("vector-name"), false);
     const [withCount, withoutCount] = [seedsOf("with").length, seedsOf("without").length], least = limits.minLabelsPerSide;
     if (withCount < least || withoutCount < least) {
