@@ -30,5 +30,8 @@ internal sealed record StudioOptions
             throw new InputException("maxBatch", InputProblem.OutOfRange, $"must be between 1 and 1024 (got {MaxBatch})");
         if (!(BatchWindow.TotalMilliseconds is >= 0 and <= 100))
             throw new InputException("batchWindow", InputProblem.OutOfRange, $"must be between 0 and 100 ms (got {BatchWindow.TotalMilliseconds})");
+        if (ModelsDir is { } folder && !Directory.Exists(folder))
+            throw new InputException("modelsDir", InputProblem.NotFound, $": the folder '{folder}' does not exist; create it (models " +
+                "copied into it later join the picker) or check the path");
     }
 }

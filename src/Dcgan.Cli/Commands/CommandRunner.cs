@@ -22,7 +22,7 @@ internal static class CommandRunner
     private static readonly Dictionary<string, string> FlagAliases = new()
     {
         ["emaDecay"] = "--ema", ["outDir"] = "--out", ["generatorActivation"] = "--g-activation", ["allowOtherModel"] = "--force",
-        ["pcaSamples"] = "--samples", ["learningRate"] = "--lr", ["batchWindow"] = "--batch-wait",
+        ["pcaSamples"] = "--samples", ["learningRate"] = "--lr", ["batchWindow"] = "--batch-wait", ["modelsDir"] = "--models",
     };
 
     /// <summary>A setting as the command line writes it: batchSize as --batch-size (where a command has that flag).</summary>

@@ -32,9 +32,6 @@ internal static class ServeCommand
             .With(checkpoint, models, runs, urls, allowedHosts, device, precision, maxBatch, batchWait);
         command.SetAction(r => CommandRunner.Guard("serve", () =>
         {
-            if (r.GetValue(models) is { } modelsDir && !Directory.Exists(modelsDir))
-                throw CommandRunner.Usage($"--models: the folder '{modelsDir}' does not exist; create it (models copied into it later " +
-                    "join the picker) or check the path");
             var options = new StudioOptions
             {
                 Checkpoint = r.GetValue(checkpoint), ModelsDir = r.GetValue(models), RunsDir = r.GetValue(runs)!,
